@@ -1,0 +1,54 @@
+# Two commands do all the set-up on a fresh clone: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+VENDOR := webapp/static/vendor
+export FLASK_APP := wsgi
+
+.PHONY: run test install assets db lint e2e test-postgres clean
+
+run: install assets db
+	$(BIN)/lrs demo
+	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
+
+test: install assets
+	$(BIN)/ruff check webapp tests bench
+	$(BIN)/lint-imports
+	$(BIN)/pytest -q
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+assets: $(VENDOR)/.built
+
+$(VENDOR)/.built: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR)
+	mkdir -p $(VENDOR)/govuk-frontend $(VENDOR)/htmx
+	cp -r node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css \
+	      node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js \
+	      node_modules/govuk-frontend/dist/govuk/assets $(VENDOR)/govuk-frontend/
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	touch $(VENDOR)/.built
+
+db: install
+	$(BIN)/lrs init
+
+lint: install
+	$(BIN)/ruff check webapp tests bench
+	$(BIN)/lint-imports
+
+e2e: install assets
+	LRS_REQUIRE_BROWSER=1 $(BIN)/pytest -q tests/e2e
+
+test-postgres: install assets
+	DATABASE_URL=$${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/lrs_test} $(BIN)/pytest -q --ignore=tests/e2e
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR)

@@ -1,0 +1,76 @@
+"""The Learning Records Service web application."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+
+from webapp.config import Config, instance_secret_key
+from webapp.extensions import csrf, db, htmx, limiter, login_manager, mail, migrate
+
+MIGRATIONS_FOLDER = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def create_app(config: type[Config] | None = None, overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config or Config)
+    app.config.update(overrides or {})
+    _complete_config(app)
+    logging.basicConfig(level=logging.INFO)
+
+    # GOV.UK Frontend macros come from two packages' template folders.
+    app.jinja_loader = ChoiceLoader([
+        app.jinja_loader,
+        PrefixLoader({
+            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+        }),
+    ])
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    from webapp import models  # noqa: F401  (register the models with SQLAlchemy)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_FOLDER, render_as_batch=True)
+    csrf.init_app(app)
+    mail.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    WTFormsHelpers(app)
+
+    from webapp import web
+
+    web.init_app(app)
+
+    from webapp.blueprints import register_blueprints
+
+    register_blueprints(app)
+
+    from webapp.cli import lrs_group
+
+    app.cli.add_command(lrs_group)
+    return app
+
+
+def _complete_config(app: Flask) -> None:
+    """Fill in the defaults that depend on the instance folder."""
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    url = app.config.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'lrs.sqlite'}"
+    if url.startswith("postgres://"):  # the scheme some hosts still hand out
+        url = "postgresql+psycopg://" + url.removeprefix("postgres://")
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if app.config.get("REDIS_URL"):
+        app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
+    else:
+        app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    app.config["MAIL_SUPPRESS_SEND"] = False

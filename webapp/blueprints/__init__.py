@@ -1,0 +1,13 @@
+"""One package per area of the portal; each makes a Blueprint called `bp`."""
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from webapp.blueprints.account import bp as account_bp
+    from webapp.blueprints.assets import bp as assets_bp
+    from webapp.blueprints.auth import bp as auth_bp
+    from webapp.blueprints.home import bp as home_bp
+
+    for blueprint in (assets_bp, auth_bp, account_bp, home_bp):
+        app.register_blueprint(blueprint)

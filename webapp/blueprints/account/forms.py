@@ -1,0 +1,30 @@
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovPasswordInput,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import BooleanField, PasswordField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length
+
+
+class EditEmailForm(FlaskForm):
+    email = StringField("Email", widget=GovTextInput(),
+                        validators=[InputRequired("Enter your new email address"),
+                                    Length(max=254)])
+    confirm_email = StringField("Confirm email", widget=GovTextInput(),
+                                validators=[InputRequired("Enter your new email address again"),
+                                            Length(max=254)])
+    current_password = PasswordField(
+        "Current password", widget=GovPasswordInput(),
+        description="We ask for it so nobody else can change your email address",
+        validators=[InputRequired("Enter your current password")])
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+
+class AcceptTermsForm(FlaskForm):
+    accept = BooleanField(
+        "I accept the terms of the LRS user agreement", widget=GovCheckboxInput(),
+        validators=[InputRequired("Tick the box to accept the terms of the user agreement")])
+    submit = SubmitField("Accept and continue", widget=GovSubmitInput())

@@ -1,0 +1,59 @@
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from webapp.blueprints.account import bp
+from webapp.blueprints.account.forms import AcceptTermsForm, EditEmailForm
+from webapp.rules.roles import ROLES
+from webapp.services import auth
+from webapp.services.errors import DomainError, LinkNotValid
+from webapp.web.forms import show_error
+
+
+@bp.get("")
+@login_required
+def my_account():
+    role_labels = [ROLES[name].label for name in sorted(current_user.roles) if name in ROLES]
+    return render_template("account/my_account.html", role_labels=role_labels)
+
+
+@bp.route("/email", methods=["GET", "POST"])
+@login_required
+def edit_email():
+    """‘Edit and verify email’."""
+    form = EditEmailForm()
+    if form.validate_on_submit():
+        try:
+            auth.request_email_change(current_user, form.email.data, form.confirm_email.data,
+                                      form.current_password.data)
+        except DomainError as error:
+            show_error(form, error, "email")
+        else:
+            return render_template("account/email_sent.html")
+    return render_template("account/edit_email.html", form=form), (422 if form.errors else 200)
+
+
+@bp.get("/verify-email/<token>")
+def verify_email(token: str):
+    """The link in the verification email. It works whether or not the user is signed in;
+    either way the next step is accepting the terms of the user agreement."""
+    try:
+        auth.verify_email_change(token)
+    except LinkNotValid as error:
+        return render_template("account/verify_problem.html", error=error), 410
+    except DomainError as error:  # the address was taken by someone else meanwhile
+        return render_template("account/verify_problem.html", error=error), 409
+    flash("Your email address has been verified.", "success")
+    if current_user.is_authenticated:
+        return redirect(url_for("account.accept_terms"))
+    flash("Sign in, then accept the terms of the user agreement.", "info")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/terms", methods=["GET", "POST"])
+@login_required
+def accept_terms():
+    form = AcceptTermsForm()
+    if form.validate_on_submit():
+        auth.accept_terms(current_user)
+        return redirect(url_for("home.learner_management"))
+    return render_template("account/terms.html", form=form), (422 if form.errors else 200)

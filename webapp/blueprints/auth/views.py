@@ -1,0 +1,135 @@
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from webapp.blueprints.auth import bp
+from webapp.blueprints.auth.forms import (
+    ForgottenPasswordForm,
+    NewPasswordForm,
+    RegistrationForm,
+    SignInForm,
+)
+from webapp.extensions import limiter
+from webapp.rules import passwords as password_rules
+from webapp.services import auth
+from webapp.services.errors import LinkNotValid, SignInRefused, ValidationFailed
+from webapp.web.forms import safe_next, show_error
+from webapp.web.sessions import end_session, start_session
+
+RESET_SENT_MESSAGE = (
+    "If that matches an active account, we have sent an email with a link to reset the "
+    "password. The link works once and expires in {minutes} minutes. If no email arrives, "
+    "check your spam folder or ask your super user."
+)
+
+
+def _sign_in_limit() -> str:
+    return current_app.config["SIGN_IN_RATE_LIMIT"]
+
+
+def _reset_limit() -> str:
+    return current_app.config["PASSWORD_RESET_RATE_LIMIT"]
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.learner_management"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        try:
+            user = auth.authenticate(form.username.data, form.password.data)
+        except SignInRefused as refused:
+            form.form_errors.append(refused.message)
+        else:
+            start_session(user)
+            return redirect(safe_next(request.args.get("next"))
+                            or url_for("home.learner_management"))
+    status = 200 if not form.errors and not form.form_errors else 422
+    return render_template("auth/sign_in.html", form=form), status
+
+
+@bp.post("/sign-out")
+def sign_out():
+    if current_user.is_authenticated:
+        user = current_user._get_current_object()
+        end_session()
+        auth.record_sign_out(user)
+    flash("You have signed out.", "success")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.post("/session/keep-alive")
+@login_required
+def keep_alive():
+    """‘Stay signed in’ from the timeout warning: the request itself counts as activity."""
+    return "", 204
+
+
+@bp.route("/forgotten-password", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
+def forgotten_password():
+    form = ForgottenPasswordForm()
+    if form.validate_on_submit():
+        auth.request_password_reset(form.username_or_email.data)
+        minutes = current_app.config["PASSWORD_RESET_LINK_MINUTES"]
+        return render_template("auth/reset_sent.html",
+                               message=RESET_SENT_MESSAGE.format(minutes=minutes))
+    return render_template("auth/forgotten_password.html", form=form), (422 if form.errors else 200)
+
+
+def _link_problem(error: LinkNotValid, what: str):
+    return render_template("auth/link_problem.html", error=error, what=what), 410 if (
+        error.reason in ("used", "expired")) else 404
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
+def reset_password(token: str):
+    try:
+        user = auth.reset_user(token)
+    except LinkNotValid as error:
+        return _link_problem(error, "reset")
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            auth.reset_password(token, form.password.data, form.confirm_password.data)
+        except ValidationFailed as error:
+            show_error(form, error, "password")
+        except LinkNotValid as error:
+            return _link_problem(error, "reset")
+        else:
+            end_session()
+            flash("Your password has been changed. Sign in with your new password.", "success")
+            return redirect(url_for("auth.sign_in"))
+    return render_template(
+        "auth/new_password.html", form=form, heading="Reset your password",
+        requirements=password_rules.requirements(user.is_super_user),
+    ), (422 if form.errors else 200)
+
+
+@bp.route("/register/<token>", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
+def register(token: str):
+    """First sign-in: the ‘Change password’ screen reached from the welcome email."""
+    try:
+        user = auth.registration_user(token)
+    except LinkNotValid as error:
+        return _link_problem(error, "registration")
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        try:
+            auth.complete_registration(token, form.username.data, form.password.data,
+                                       form.confirm_password.data)
+        except ValidationFailed as error:
+            show_error(form, error, "password")
+        except LinkNotValid as error:
+            return _link_problem(error, "registration")
+        else:
+            end_session()
+            flash("Your password has been created. Sign in to continue.", "success")
+            return redirect(url_for("auth.sign_in"))
+    return render_template(
+        "auth/new_password.html", form=form, heading="Change password",
+        requirements=password_rules.requirements(user.is_super_user),
+    ), (422 if form.errors else 200)

@@ -1,0 +1,86 @@
+"""The `lrs` command group: `lrs …` from the console script, or `flask --app wsgi lrs …`."""
+
+import os
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from webapp.rules.roles import ORGANISATION_KINDS, UnknownRole, parse_roles
+from webapp.services import accounts, demo, schema
+from webapp.services.errors import DomainError
+
+lrs_group = AppGroup("lrs", help="Learning Records Service administration.")
+
+
+def _fail(message: str) -> None:
+    click.secho(f"Error: {message}", fg="red", err=True)
+    sys.exit(1)
+
+
+@lrs_group.command("init")
+def init_command():
+    """Create or upgrade the database schema (safe to run again)."""
+    schema.upgrade()
+    click.echo(f"Database is up to date: {schema.describe_database()}")
+
+
+@lrs_group.command("create-organisation")
+@click.option("--name", required=True)
+@click.option("--ukprn", required=True, help="8-digit UK provider reference number")
+@click.option("--kind", required=True, type=click.Choice(ORGANISATION_KINDS))
+@click.option("--roles", default="", help="Roles it may grant, comma-separated (default: all "
+              "of its kind)")
+def create_organisation_command(name, ukprn, kind, roles):
+    """Create an organisation."""
+    try:
+        organisation = accounts.create_organisation(name, ukprn, kind, parse_roles(roles))
+    except (DomainError, UnknownRole) as error:
+        _fail(getattr(error, "message", str(error)))
+    click.echo(f"Created {organisation.kind} organisation {organisation.name} "
+               f"(UKPRN {organisation.ukprn}) granting: "
+               f"{', '.join(sorted(organisation.grantable_roles))}")
+
+
+@lrs_group.command("create-user")
+@click.option("--ukprn", required=True)
+@click.option("--given", "given_name", required=True)
+@click.option("--family", "family_name", required=True)
+@click.option("--email", required=True)
+@click.option("--roles", required=True, help="Comma-separated role names")
+@click.option("--password", default=None,
+              help="Make the account active at once with this password (otherwise a "
+              "welcome email is sent). Prefer the LRS_NEW_PASSWORD environment variable.")
+def create_user_command(ukprn, given_name, family_name, email, roles, password):
+    """Create a user and print the generated username."""
+    password = password or os.environ.get("LRS_NEW_PASSWORD") or None
+    try:
+        organisation = accounts.organisation_by_ukprn(ukprn)
+        user = accounts.create_user(
+            organisation,
+            accounts.NewUser(given_name=given_name, family_name=family_name, email=email,
+                             roles=parse_roles(roles)),
+            password=password,
+        )
+    except (DomainError, UnknownRole) as error:
+        _fail(getattr(error, "message", str(error)))
+    click.echo(user.username)
+    if password is None:
+        click.echo(f"A welcome email with a registration link was sent to {user.email}.",
+                   err=True)
+
+
+@lrs_group.command("demo")
+def demo_command():
+    """Load the demo organisation and users (does nothing if they exist)."""
+    result = demo.load_demo_data(current_app.instance_path)
+    click.echo(result.report())
+
+
+def main() -> None:
+    from webapp import create_app
+
+    app = create_app()
+    with app.app_context():
+        lrs_group(prog_name="lrs")

@@ -1,0 +1,103 @@
+"""Configuration from environment variables, with safe defaults.
+
+Every setting can be given as an environment variable of the same name. Nothing secret is
+a constant in code: when SECRET_KEY is unset, a random key is generated once and kept in
+the instance folder, so sessions survive a restart without anyone choosing a key.
+"""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """Read the generated secret key from the instance folder, creating it on first use."""
+    key_file = Path(instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        # Written with owner-only permissions: the key signs every session cookie.
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return key_file.read_text().strip()
+
+
+class Config:
+    """Production-safe defaults; each can be overridden from the environment."""
+
+    SERVICE_NAME = "Learning Records Service"
+
+    SECRET_KEY = os.environ.get("SECRET_KEY")  # None: generated in the instance folder
+    DATABASE_URL = os.environ.get("DATABASE_URL")  # None: SQLite file in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    SERVICE_DESK_EMAIL = os.environ.get("SERVICE_DESK_EMAIL", "service.desk@education.gov.uk")
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")  # None: write .eml files to instance/mail/
+    MAIL_PORT = _env_int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _env_bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "do-not-reply@education.gov.uk")
+
+    REDIS_URL = os.environ.get("REDIS_URL")  # None: in-memory rate limits
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "20 per minute")
+    PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per minute")
+
+    # Lifetimes of the single-use links sent by email.
+    REGISTRATION_LINK_HOURS = _env_int("REGISTRATION_LINK_HOURS", 72)
+    PASSWORD_RESET_LINK_MINUTES = _env_int("PASSWORD_RESET_LINK_MINUTES", 60)
+    EMAIL_VERIFICATION_LINK_HOURS = _env_int("EMAIL_VERIFICATION_LINK_HOURS", 24)
+
+    # Sessions: idle timeout with a warning, and an absolute lifetime.
+    SESSION_IDLE_MINUTES = _env_int("SESSION_IDLE_MINUTES", 30)
+    SESSION_WARNING_SECONDS = _env_int("SESSION_WARNING_SECONDS", 120)
+    SESSION_ABSOLUTE_HOURS = _env_int("SESSION_ABSOLUTE_HOURS", 12)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=SESSION_ABSOLUTE_HOURS)
+    SESSION_COOKIE_NAME = "lrs_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", BASE_URL.startswith("https://"))
+    REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 20 * 1024 * 1024)
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session, which is capped
+
+    MAX_FAILED_SIGN_INS = 5
+
+    # argon2id at OWASP's minimum: 19 MiB, 2 passes, 1 lane (~18 ms a check here).
+    ARGON2_TIME_COST = 2
+    ARGON2_MEMORY_COST_KIB = 19 * 1024
+    ARGON2_PARALLELISM = 1
+
+
+class TestConfig(Config):
+    """Fast, isolated settings for the test suite. Never used by `make run`."""
+
+    TESTING = True
+    SECRET_KEY = "test-only-secret-key-not-for-production"  # noqa: S105
+    BASE_URL = "http://lrs.test"
+    SERVER_NAME = None
+    MAIL_SERVER = None
+    RATELIMIT_ENABLED = False
+    SESSION_COOKIE_SECURE = False
+    # Cheap hashing so the suite stays quick; one test checks Config keeps the strong ones.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST_KIB = 8
+    ARGON2_PARALLELISM = 1

@@ -1,0 +1,72 @@
+"""Demo data for `make run`: one awarding organisation, a super user and one user of
+each other role, with passwords printed once and kept in instance/demo-accounts.txt."""
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+
+from webapp.extensions import db
+from webapp.models import Organisation
+from webapp.models.base import utcnow
+from webapp.rules.roles import AWARDING, ROLES, ROLES_BY_KIND
+from webapp.services import accounts
+
+DEMO_UKPRN = "10000001"
+DEMO_ORGANISATION = "Demo Awarding Body"
+DEMO_PEOPLE = {
+    "super_user": ("Sam", "Super"),
+    "ab_batch_user": ("Bella", "Batch"),
+    "ab_user": ("Alex", "Verifier"),
+    "qcf_record_set_user": ("Rita", "Records"),
+    "qcf_user": ("Quinn", "Achiever"),
+    "edc_resolver": ("Eddie", "Resolver"),
+}
+
+
+@dataclass
+class DemoResult:
+    created: bool
+    credentials_file: Path
+    accounts: list[tuple[str, str, str]] = field(default_factory=list)  # role, username, pw
+
+    def report(self) -> str:
+        if not self.created:
+            return (f"Demo data is already loaded. Its accounts and passwords are in "
+                    f"{self.credentials_file}")
+        lines = [f"Demo organisation {DEMO_ORGANISATION} (UKPRN {DEMO_UKPRN}) created.",
+                 "Sign in at the portal with:"]
+        lines += [f"  {ROLES[role].label:<26} {username:<22} {password}"
+                  for role, username, password in self.accounts]
+        lines.append(f"(also written to {self.credentials_file})")
+        return "\n".join(lines)
+
+
+def load_demo_data(instance_path: str) -> DemoResult:
+    credentials = Path(instance_path) / "demo-accounts.txt"
+    if db.session.scalar(select(Organisation).where(Organisation.ukprn == DEMO_UKPRN)):
+        return DemoResult(created=False, credentials_file=credentials)
+    organisation = accounts.create_organisation(DEMO_ORGANISATION, DEMO_UKPRN, AWARDING)
+    result = DemoResult(created=True, credentials_file=credentials)
+    for role in ROLES_BY_KIND[AWARDING]:
+        given, family = DEMO_PEOPLE[role]
+        password = accounts.generate_password()
+        user = accounts.create_user(
+            organisation,
+            accounts.NewUser(given_name=given, family_name=family,
+                             email=f"{given}.{family}@demo-awarding.example".lower(),
+                             roles=[role], verification_provided="Demo account"),
+            password=password,
+        )
+        result.accounts.append((role, user.username, password))
+    _write_credentials(credentials, result)
+    return result
+
+
+def _write_credentials(path: Path, result: DemoResult) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(f"# Demo accounts created {utcnow():%Y-%m-%d %H:%M} UTC\n")
+        for role, username, password in result.accounts:
+            handle.write(f"{role}\t{username}\t{password}\n")

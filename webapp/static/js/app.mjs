@@ -1,0 +1,71 @@
+// The portal's one behaviour module. No inline script or hx-on anywhere, so the
+// Content-Security-Policy can stay at script-src 'self'.
+import { initAll } from "/static/vendor/govuk-frontend/govuk-frontend.min.js";
+
+// GOV.UK components in the page, and in every fragment htmx swaps in.
+if (window.htmx) {
+  window.htmx.onLoad((element) => initAll({ scope: element }));
+} else {
+  initAll();
+}
+
+// Session timeout warning: opens SESSION_WARNING_SECONDS before the idle timeout.
+// ‘Stay signed in’ posts to the keep-alive endpoint (with the CSRF token) and restarts the
+// clock; when the time runs out the browser goes to the sign-in page, which the server
+// would have required anyway.
+function startTimeoutWarning() {
+  const body = document.body;
+  const dialog = document.getElementById("timeout-warning");
+  if (!dialog || !body.dataset.idleSeconds) return;
+  const idleSeconds = Number(body.dataset.idleSeconds);
+  const warningSeconds = Math.min(Number(body.dataset.warningSeconds), idleSeconds);
+  const countdown = dialog.querySelector("[data-timeout-countdown]");
+  let deadline;
+  let warnTimer;
+  let tickTimer;
+
+  function describe(seconds) {
+    if (seconds >= 60) {
+      const minutes = Math.ceil(seconds / 60);
+      return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+    }
+    return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  }
+
+  function tick() {
+    const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+    countdown.textContent = describe(left);
+    if (left <= 0) {
+      window.location.href = body.dataset.signedOutUrl;
+    }
+  }
+
+  function restart() {
+    clearTimeout(warnTimer);
+    clearInterval(tickTimer);
+    deadline = Date.now() + idleSeconds * 1000;
+    warnTimer = setTimeout(() => {
+      tick();
+      if (!dialog.open) dialog.showModal();
+      tickTimer = setInterval(tick, 1000);
+    }, (idleSeconds - warningSeconds) * 1000);
+  }
+
+  dialog.querySelector("[data-timeout-stay]").addEventListener("click", async () => {
+    const headers = JSON.parse(body.getAttribute("hx-headers") || "{}");
+    const response = await fetch(body.dataset.keepAliveUrl, {
+      method: "POST", headers, credentials: "same-origin",
+    });
+    if (!response.ok) {
+      window.location.href = body.dataset.signedOutUrl;
+      return;
+    }
+    dialog.close();
+    restart();
+  });
+  dialog.addEventListener("cancel", (event) => event.preventDefault());
+  document.body.addEventListener("htmx:afterRequest", restart);
+  restart();
+}
+
+startTimeoutWarning();

@@ -1,0 +1,12 @@
+"""What every page shares: security headers, sessions, navigation and error pages."""
+
+from flask import Flask
+
+from webapp.web import errors, headers, navigation, sessions
+
+
+def init_app(app: Flask) -> None:
+    headers.init_app(app)
+    sessions.init_app(app)
+    navigation.init_app(app)
+    errors.init_app(app)

@@ -1,0 +1,49 @@
+"""Error pages that leak nothing: no stack traces, no internal names."""
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("Sorry, there is a problem with that request", "Go back and try again."),
+    403: ("You do not have permission to see this page",
+          "If you think you should, ask a super user in your organisation to give you the role."),
+    404: ("Page not found",
+          "If you typed the web address, check it is correct. If you pasted it, check you "
+          "copied the entire address."),
+    405: ("Sorry, there is a problem with that request", "Go back and try again."),
+    413: ("The file is too large", "Upload a smaller file."),
+    429: ("Too many attempts", "Wait a minute, then try again."),
+    500: ("Sorry, there is a problem with the service",
+          "Try again later. Nothing you entered has been saved."),
+}
+
+
+def render_error(status: int, detail: str | None = None):
+    title, advice = MESSAGES.get(status, MESSAGES[500])
+    template = "errors/_error.html" if _wants_fragment() else "errors/error.html"
+    return render_template(template, status=status, title=title,
+                           advice=detail or advice), status
+
+
+def _wants_fragment() -> bool:
+    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-Boosted")
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error):
+        return render_error(
+            400, "Your form had expired or was sent from another site, so nothing was saved. "
+                 "Go back, reload the page and try again.")
+
+    for status in (400, 403, 404, 405, 413, 429):
+        app.register_error_handler(status, lambda error, status=status: render_error(status))
+
+    @app.errorhandler(500)
+    def server_error(error):
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        return render_error(500)

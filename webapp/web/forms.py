@@ -1,0 +1,30 @@
+"""Helpers shared by every blueprint's forms."""
+
+from urllib.parse import urlsplit
+
+from flask_wtf import FlaskForm
+
+from webapp.services.errors import DomainError
+
+
+def show_error(form: FlaskForm, error: DomainError, fallback_field: str | None = None) -> None:
+    """Put a domain error beside the field it names, so the error summary links to it."""
+    name = error.field if error.field in form._fields else fallback_field
+    if name is None:
+        form.form_errors.append(error.message)
+        return
+    field = form._fields[name]
+    field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [
+        error.message]
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a path on this site may be a redirect target after sign-in."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
