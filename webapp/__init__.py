@@ -12,8 +12,9 @@ from webapp.extensions import csrf, db, htmx, limiter, login_manager, mail, migr
 MIGRATIONS_FOLDER = str(Path(__file__).resolve().parent.parent / "migrations")
 
 
-def create_app(config: type[Config] | None = None, overrides: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+def create_app(config: type[Config] | None = None, overrides: dict | None = None,
+               instance_path: str | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     app.config.from_object(config or Config)
     app.config.update(overrides or {})
     _complete_config(app)
