@@ -9,7 +9,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_mail import Message
 
 from webapp.extensions import mail
@@ -28,8 +28,8 @@ def portal_url(path: str) -> str:
 
 def send_email(to: str, subject: str, template: str, **context) -> None:
     """Render templates/email/<template>.txt and send it to one address."""
-    body = render_template(
-        f"email/{template}.txt",
+    # Rendered without the page context processors: mail is sent outside requests too.
+    body = current_app.jinja_env.get_template(f"email/{template}.txt").render(
         service_name=current_app.config["SERVICE_NAME"],
         service_desk_email=current_app.config["SERVICE_DESK_EMAIL"],
         **context,
