@@ -2,6 +2,7 @@
 and a freshly migrated database: SQLite by default, PostgreSQL when DATABASE_URL is set.
 The schema always comes from the Alembic migrations, so they are tested too."""
 
+import contextvars
 import email
 import email.policy
 import os
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from webapp import create_app
@@ -72,9 +74,19 @@ def app_overrides():
     return {}
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in a fresh context, as in production: its own app context, `g`
+    and database session, not the test's. Objects the test holds must be refreshed to
+    see what a request changed."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def app(database_url, tmp_path, app_overrides):
     application = _app_for(database_url, tmp_path / "instance", **app_overrides)
+    application.test_client_class = IsolatedClient
     with application.app_context():
         yield application
         db.session.remove()

@@ -74,4 +74,6 @@ def _complete_config(app: Flask) -> None:
         app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
     else:
         app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    if app.config.get("SESSION_COOKIE_SECURE") is None:
+        app.config["SESSION_COOKIE_SECURE"] = app.config["BASE_URL"].startswith("https://")
     app.config["MAIL_SUPPRESS_SEND"] = False

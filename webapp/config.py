@@ -73,7 +73,9 @@ class Config:
     SESSION_COOKIE_NAME = "lrs_session"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", BASE_URL.startswith("https://"))
+    # None: secure exactly when BASE_URL is https (decided in create_app).
+    SESSION_COOKIE_SECURE = (_env_bool("SESSION_COOKIE_SECURE", False)
+                             if "SESSION_COOKIE_SECURE" in os.environ else None)
     REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
 
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 20 * 1024 * 1024)
@@ -96,7 +98,6 @@ class TestConfig(Config):
     SERVER_NAME = None
     MAIL_SERVER = None
     RATELIMIT_ENABLED = False
-    SESSION_COOKIE_SECURE = False
     # Cheap hashing so the suite stays quick; one test checks Config keeps the strong ones.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST_KIB = 8

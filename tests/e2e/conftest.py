@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from webapp import create_app
 from webapp.config import TestConfig
@@ -166,6 +166,13 @@ class LiveServer:
                     "organisation": organisation.name, "full_name": user.full_name}
 
 
+class _QuietRequestHandler(WSGIRequestHandler):
+    """No line per request (a page loads a dozen assets); errors are still logged."""
+
+    def log_request(self, code="-", size="-"):
+        pass
+
+
 @pytest.fixture
 def live_server(database_url, tmp_path) -> Iterator[LiveServer]:
     """The app on http://127.0.0.1:<free port>, with BASE_URL naming that address so the
@@ -181,9 +188,10 @@ def live_server(database_url, tmp_path) -> Iterator[LiveServer]:
                                   "SESSION_COOKIE_SECURE": False},
                      instance_path=str(instance))
     server = make_server(HOST, listener.getsockname()[1], app, threaded=True,
-                         fd=listener.fileno())
+                         request_handler=_QuietRequestHandler, fd=listener.fileno())
     listener.close()  # the server holds its own duplicate of the socket
-    thread = threading.Thread(target=server.serve_forever, name="lrs-live-server", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              name="lrs-live-server", daemon=True)
     thread.start()
     try:
         yield LiveServer(url=url, app=app, outbox=Outbox(instance / "mail", url))

@@ -3,6 +3,7 @@
 from flask import Flask
 
 from webapp.web import errors, headers, navigation, sessions
+from webapp.web.forms import error_summary
 
 
 def init_app(app: Flask) -> None:
@@ -10,3 +11,4 @@ def init_app(app: Flask) -> None:
     sessions.init_app(app)
     navigation.init_app(app)
     errors.init_app(app)
+    app.add_template_global(error_summary)

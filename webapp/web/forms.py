@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
+from govuk_frontend_wtf.main import wtforms_errors
 
 from webapp.services.errors import DomainError
 
@@ -28,3 +29,12 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     return target
+
+
+def error_summary(form: FlaskForm) -> dict:
+    """Parameters for govukErrorSummary: form-level errors first, then each field's first
+    error linked to its input."""
+    field_errors = [item for item in wtforms_errors(form)["errorList"]
+                    if item.get("href") not in ("#", "#None")]
+    form_level = [{"text": message} for message in form.form_errors]
+    return {"titleText": "There is a problem", "errorList": form_level + field_errors}
