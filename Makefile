@@ -48,7 +48,7 @@ e2e: install assets
 	LRS_REQUIRE_BROWSER=1 $(BIN)/pytest -q tests/e2e
 
 test-postgres: install assets
-	DATABASE_URL=$${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/lrs_test} $(BIN)/pytest -q --ignore=tests/e2e
+	DATABASE_URL=$${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/lrs_test} $(BIN)/pytest -q -p no:cacheprovider --ignore=tests/e2e
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR)

@@ -1,6 +1,7 @@
 """The Learning Records Service web application."""
 
 import logging
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -14,6 +15,7 @@ MIGRATIONS_FOLDER = str(Path(__file__).resolve().parent.parent / "migrations")
 
 def create_app(config: type[Config] | None = None, overrides: dict | None = None,
                instance_path: str | None = None) -> Flask:
+    instance_path = instance_path or os.environ.get("LRS_INSTANCE_PATH") or None
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     app.config.from_object(config or Config)
     app.config.update(overrides or {})

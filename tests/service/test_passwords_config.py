@@ -31,7 +31,8 @@ def test_defaults_are_safe(tmp_path):
     config = app.config
     assert config["MAIL_DEFAULT_SENDER"] == "do-not-reply@education.gov.uk"
     assert config["BASE_URL"] == "http://127.0.0.1:5000"
-    assert config["MAX_CONTENT_LENGTH"] and config["PERMANENT_SESSION_LIFETIME"].total_seconds() == 12 * 3600
+    assert config["MAX_CONTENT_LENGTH"]
+    assert config["PERMANENT_SESSION_LIFETIME"].total_seconds() == 12 * 3600
     assert config["SESSION_COOKIE_HTTPONLY"] and config["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert config["REGISTRATION_LINK_HOURS"] == 72 and config["PASSWORD_RESET_LINK_MINUTES"] == 60
     assert config["SESSION_IDLE_MINUTES"] == 30

@@ -1,6 +1,5 @@
 """Security headers, error pages and the page layout."""
 
-import pytest
 
 from tests.conftest import page, sign_in
 from webapp.web.headers import CONTENT_SECURITY_POLICY

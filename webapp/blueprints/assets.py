@@ -4,6 +4,7 @@ from pathlib import Path
 
 from flask import Blueprint
 
-VENDOR_ASSETS = Path(__file__).resolve().parent.parent / "static" / "vendor" / "govuk-frontend" / "assets"
+STATIC = Path(__file__).resolve().parent.parent / "static"
+VENDOR_ASSETS = STATIC / "vendor" / "govuk-frontend" / "assets"
 
 bp = Blueprint("assets", __name__, static_folder=str(VENDOR_ASSETS), static_url_path="/assets")

@@ -44,7 +44,8 @@ MENU: tuple[MenuSection, ...] = (
         MenuItem("User activity", "users.activity", _roles(SUPER_USER)),
     )),
     MenuSection("Learner Verification", (
-        MenuItem("Verify Single Learner", "verification.verify_single", _roles(AB_USER, SUPER_USER)),
+        MenuItem("Verify Single Learner", "verification.verify_single",
+                 _roles(AB_USER, SUPER_USER)),
         MenuItem("Submit Batch Job", "batches.submit_verification", _roles(AB_BATCH_USER)),
         MenuItem("View Batch Job", "batches.view_verification", _roles(AB_BATCH_USER)),
     )),

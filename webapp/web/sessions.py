@@ -96,7 +96,8 @@ def init_app(app: Flask) -> None:
             )
         if request.endpoint not in PASSIVE_ENDPOINTS:
             session[LAST_SEEN] = int(time.time())
-        if current_user.terms_accepted_at is None and request.endpoint not in BEFORE_TERMS_ENDPOINTS:
+        terms_pending = current_user.terms_accepted_at is None
+        if terms_pending and request.endpoint not in BEFORE_TERMS_ENDPOINTS:
             return _redirect(url_for("account.accept_terms"))
         return None
 
