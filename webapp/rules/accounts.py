@@ -60,3 +60,27 @@ def ukprn_problem(ukprn: str) -> str | None:
     if not _UKPRN_SHAPE.match(ukprn or ""):
         return f"UKPRN ‘{ukprn}’ is not 8 digits: enter the 8-digit UK provider reference number"
     return None
+
+
+NAME_MAX = 35
+_PHONE_SHAPE = re.compile(r"^\+?[0-9 ()\-]{6,30}$")
+
+
+def name_problem(value: str, label: str) -> str | None:
+    """A person's name on an account: required, at most 35 characters, some letters."""
+    value = value.strip()
+    if not value:
+        return f"Enter a {label.lower()}"
+    if len(value) > NAME_MAX:
+        return f"{label} must be {NAME_MAX} characters or fewer"
+    if not any(ch.isalpha() for ch in value):
+        return f"{label} must contain letters"
+    return None
+
+
+def phone_problem(value: str, label: str) -> str | None:
+    """Optional; when given, digits with spaces, brackets, hyphens and a leading +."""
+    value = value.strip()
+    if value and not _PHONE_SHAPE.match(value):
+        return f"Enter a {label.lower()} like 01632 960 001 or +44 7700 900 982"
+    return None

@@ -68,15 +68,19 @@ def user_by_email(email: str) -> User | None:
     )
 
 
-def check_email_available(email: str, field: str = "email") -> str:
-    """The normalised address, or ValidationFailed/AlreadyExists naming the field."""
+def check_email_available(email: str, field: str = "email",
+                          visible_to_organisation: int | None = None) -> str:
+    """The normalised address, or ValidationFailed/AlreadyExists naming the field. The
+    existing account is named only to its own organisation."""
     if problem := account_rules.email_problem(email):
         raise ValidationFailed(problem, field)
     address = account_rules.normalise_email(email)
-    if user_by_email(address) is not None:
+    existing = user_by_email(address)
+    if existing is not None:
+        same_organisation = existing.organisation_id == visible_to_organisation
         raise AlreadyExists(
             "This email address is already used by another account: enter a different one",
-            field,
+            field, existing_id=existing.id if same_organisation else None,
         )
     return address
 
@@ -117,7 +121,7 @@ def create_user(organisation: Organisation, details: NewUser, *, actor: User | N
     if not_grantable:
         labels = ", ".join(ROLES[name].label if name in ROLES else name for name in not_grantable)
         raise ValidationFailed(f"This organisation cannot grant: {labels}", "roles")
-    email = check_email_available(details.email)
+    email = check_email_available(details.email, visible_to_organisation=organisation.id)
     if password is not None and (problem := password_rules.password_problem(
             password, is_super_user=SUPER_USER in details.roles, email=email)):
         raise ValidationFailed(problem, "password")

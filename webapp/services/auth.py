@@ -175,13 +175,21 @@ def request_email_change(user: User, email: str, confirm_email: str,
                      details={"reason": "wrong_password"})
         db.session.commit()
         raise ValidationFailed("Your current password is not right", "current_password")
-    address = check_email_available(email)
+    start_email_verification(user, email, confirm_email, actor=user)
+
+
+def start_email_verification(user: User, email: str, confirm_email: str, *,
+                             actor: User) -> None:
+    """Send a verification link to the new address (the user's own request, or a super
+    user's ‘Edit and verify email’); the old address is told, and nothing changes until
+    the link is followed."""
+    address = check_email_available(email, visible_to_organisation=actor.organisation_id)
     if address != confirm_email.strip().lower():
         raise ValidationFailed("Email addresses do not match: enter the same address twice",
                                "confirm_email")
     lifetime = timedelta(hours=current_app.config["EMAIL_VERIFICATION_LINK_HOURS"])
     raw = tokens.issue(user, TokenPurpose.EMAIL_VERIFICATION, lifetime, new_email=address)
-    audit.record("email_change.requested", actor=user, target=user,
+    audit.record("email_change.requested", actor=actor, target=user,
                  details={"new_email": address})
     db.session.commit()
     send_email(address, "Verify your email address for the Learning Records Service",

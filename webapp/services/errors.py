@@ -14,11 +14,22 @@ class ValidationFailed(DomainError):
 
 
 class AlreadyExists(DomainError):
-    pass
+    def __init__(self, message: str, field: str | None = None,
+                 existing_id: int | None = None):
+        super().__init__(message, field)
+        self.existing_id = existing_id  # set only when the caller may see that record
 
 
 class NotFound(DomainError):
-    pass
+    """Missing, or belonging to another organisation: the two look the same from outside."""
+
+
+class Forbidden(DomainError):
+    """The actor's roles do not allow this."""
+
+
+class Conflict(DomainError):
+    """The record changed since it was read, or the change would break a standing rule."""
 
 
 class SignInRefused(DomainError):

@@ -5,6 +5,8 @@ import logging
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 
+from webapp.services.errors import Forbidden, NotFound
+
 log = logging.getLogger(__name__)
 
 MESSAGES = {
@@ -39,6 +41,10 @@ def init_app(app: Flask) -> None:
         return render_error(
             400, "Your form had expired or was sent from another site, so nothing was saved. "
                  "Go back, reload the page and try again.")
+
+    # A service's refusal becomes the same page as a route's.
+    app.register_error_handler(Forbidden, lambda error: render_error(403))
+    app.register_error_handler(NotFound, lambda error: render_error(404))
 
     for status in (400, 403, 404, 405, 413, 429):
         app.register_error_handler(status, lambda error, status=status: render_error(status))
