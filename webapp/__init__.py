@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp.config import Config, instance_secret_key
 from webapp.extensions import csrf, db, htmx, limiter, login_manager, mail, migrate
@@ -32,6 +33,12 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     ])
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind N reverse proxies, take the client address and scheme from their headers,
+        # so rate limits and the audit trail see the real client.
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
 
     from webapp import models  # noqa: F401  (register the models with SQLAlchemy)
 

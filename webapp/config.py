@@ -78,6 +78,10 @@ class Config:
                              if "SESSION_COOKIE_SECURE" in os.environ else None)
     REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
 
+    # How many reverse proxies stand in front of the app (0: none; the default for one
+    # machine). Their X-Forwarded-For/-Proto headers are trusted only when this is set.
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
+
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 20 * 1024 * 1024)
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session, which is capped
 

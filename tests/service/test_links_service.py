@@ -228,3 +228,26 @@ def test_an_expired_email_link_is_refused(user, outbox):
     with pytest.raises(LinkNotValid) as error:
         auth.verify_email_change(raw)
     assert error.value.reason == "expired"
+
+
+def test_a_new_password_kills_a_pending_email_change(user, outbox):
+    """Whoever knew the old password cannot finish an email change after a reset."""
+    auth.request_email_change(user, "mallory@evil.example", "mallory@evil.example",
+                              STRONG_PASSWORD)
+    stolen_link = _token_from(outbox, "mallory@evil.example")
+    auth.request_password_reset(user.username)
+    auth.reset_password(_token_from(outbox, user.email), NEW_PASSWORD, NEW_PASSWORD)
+    with pytest.raises(LinkNotValid):
+        auth.verify_email_change(stolen_link)
+    assert user.email != "mallory@evil.example"
+
+
+def test_wrong_current_passwords_on_email_change_count_towards_the_lock(user, outbox):
+    for _ in range(4):
+        with pytest.raises(SignInRefused):
+            auth.authenticate(user.username, "wrong wrong wrong")
+    with pytest.raises(ValidationFailed):
+        auth.request_email_change(user, "new@exams.example", "new@exams.example", "guess")
+    db.session.refresh(user)
+    assert user.locked
+    assert any("locked" in m["Subject"] for m in outbox.to(user.email))

@@ -1,6 +1,7 @@
 """Mail through a real SMTP server on loopback (aiosmtpd), read back as it arrived."""
 
 import socket
+import time
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -44,6 +45,9 @@ def test_welcome_email_is_delivered_over_smtp(organisation, smtp_server, outbox)
     user = accounts.create_user(organisation, accounts.NewUser(
         given_name="Sam", family_name="Mailer", email="sam.mailer@exams.example",
         roles=["ab_user"]))
+    deadline = time.monotonic() + 10  # mail leaves on a background thread
+    while time.monotonic() < deadline and not inbox.received:
+        time.sleep(0.02)
     (message,) = [m for m in inbox.received if m["To"] == "sam.mailer@exams.example"]
     assert message["From"] == "do-not-reply@education.gov.uk"
     assert message["Subject"] == "Complete your Learning Records Service registration"

@@ -137,7 +137,11 @@ def test_edit_and_verify_email_journey(client, user, outbox):
                                              "current_password": STRONG_PASSWORD})
     assert _h1(sent) == "Check your email"
     link = outbox.last_link("jane.new@exams.example")
-    verified = client.get(link)
+    opened = client.get(link)
+    assert _h1(opened) == "Verify your email address"
+    db.session.refresh(user)
+    assert user.email != "jane.new@exams.example", "opening the link changes nothing"
+    verified = submit(client, link, {})
     assert verified.headers["Location"] == "/account/terms"
     terms = client.get("/account/terms")
     assert _h1(terms) == "Terms of the user agreement"
@@ -171,6 +175,7 @@ def test_expired_email_link_asks_to_sign_in_and_re_enter(client, user, outbox):
     db.session.commit()
     response = client.get(outbox.last_link("late@exams.example"))
     assert response.status_code == 410
+    assert "This link has expired" in page(response).get_text()
     assert "Sign in again" in page(response).get_text()
 
 

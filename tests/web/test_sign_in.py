@@ -105,16 +105,43 @@ def test_htmx_post_without_csrf_header_is_refused(client, user):
     assert accepted.status_code == 204
 
 
-def test_a_password_change_ends_every_other_session(app, client, user, outbox):
+def test_a_password_change_ends_every_session(app, client, user, outbox):
     other_browser = app.test_client()
     sign_in(client, user.username)
     sign_in(other_browser, user.username)
-    submit(other_browser, "/sign-out", {}, get_path="/learner-management")
-    submit(client, "/forgotten-password", {"username_or_email": user.username})
-    reset_path = outbox.last_link(user.email)
-    submit(app.test_client(), reset_path, {
+    assert other_browser.get("/account").status_code == 200
+    resetting_browser = app.test_client()
+    submit(resetting_browser, "/forgotten-password", {"username_or_email": user.username})
+    submit(resetting_browser, outbox.last_link(user.email), {
         "password": "the newest pass phrase", "confirm_password": "the newest pass phrase"})
-    assert client.get("/account").headers["Location"].startswith("/sign-in")
+    for browser in (client, other_browser):
+        assert browser.get("/account").headers["Location"].startswith("/sign-in")
+
+
+def test_a_copy_of_the_cookie_is_useless_after_sign_out(app, client, user):
+    sign_in(client, user.username)
+    stolen = client.get_cookie("lrs_session").value
+    submit(client, "/sign-out", {}, get_path="/learner-management")
+    thief = app.test_client()
+    thief.set_cookie("lrs_session", stolen)
+    assert thief.get("/account").headers["Location"].startswith("/sign-in")
+
+
+def test_keep_alive_after_the_session_ended_is_not_a_success(client, user):
+    sign_in(client, user.username)
+    token = csrf_from(client.get("/learner-management"))
+    _age_session(client, idle_seconds=31 * 60)
+    response = client.post("/session/keep-alive", headers={"X-CSRFToken": token})
+    assert response.status_code != 204
+
+
+def test_a_sign_in_does_not_collide_with_an_edit_of_the_same_account(app, client, user):
+    """Sign-in bookkeeping must not bump the version a super user's edit form carries."""
+    version_before = user.version
+    sign_in(client, user.username)
+    sign_in(app.test_client(), user.username, "a wrong password here")
+    db.session.refresh(user)
+    assert user.version == version_before
 
 
 def test_suspension_ends_the_session_on_the_next_request(client, user):

@@ -6,6 +6,7 @@ Messages never carry learner data: they link to the portal instead."""
 
 import logging
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,6 +16,20 @@ from flask_mail import Message
 from webapp.extensions import mail
 
 log = logging.getLogger(__name__)
+
+
+# Messages wait here for their SMTP round trip. Threads that are not daemons: at exit the
+# interpreter waits for queued mail to go. (The task queue takes this over when it arrives.)
+_smtp_senders = ThreadPoolExecutor(max_workers=2, thread_name_prefix="smtp")
+
+
+def _send_over_smtp(app, message: Message) -> None:
+    with app.app_context():
+        try:
+            mail.send(message)
+            log.info("Email ‘%s’ sent to %s", message.subject, ", ".join(message.recipients))
+        except Exception:
+            log.exception("Email ‘%s’ could not be sent", message.subject)
 
 
 def outbox_folder() -> Path:
@@ -36,8 +51,10 @@ def send_email(to: str, subject: str, template: str, **context) -> None:
     )
     message = Message(subject=subject, recipients=[to], body=body)
     if current_app.config.get("MAIL_SERVER"):
-        mail.send(message)
-        log.info("Email ‘%s’ sent to %s", subject, to)
+        # Sent off the request thread: an SMTP round trip must not make the answer for a
+        # real account slower than for an unknown one (‘I have forgotten my password’).
+        app = current_app._get_current_object()
+        _smtp_senders.submit(_send_over_smtp, app, message)
         return
     folder = outbox_folder()
     folder.mkdir(parents=True, exist_ok=True)

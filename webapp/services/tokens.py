@@ -24,12 +24,7 @@ def issue(user: User, purpose: TokenPurpose, lifetime: timedelta,
     """Create a token and return the raw value for the email. Earlier unused links of the
     same purpose stop working, so only the newest email's link is live."""
     now = utcnow()
-    db.session.execute(
-        update(OneTimeToken)
-        .where(OneTimeToken.user_id == user.id, OneTimeToken.purpose == purpose.value,
-               OneTimeToken.used_at.is_(None))
-        .values(used_at=now)
-    )
+    revoke_all(user, purpose)
     raw = secrets.token_urlsafe(32)
     db.session.add(OneTimeToken(
         token_hash=hash_token(raw), purpose=purpose.value, user_id=user.id,
@@ -53,18 +48,19 @@ def find_live(raw: str, purpose: TokenPurpose) -> OneTimeToken:
     return token
 
 
-def consume(raw: str, purpose: TokenPurpose) -> OneTimeToken:
-    """Mark the token used, in the caller's transaction. A conditional UPDATE makes the
-    link single use even when two requests race with it."""
-    token = find_live(raw, purpose)
+def consume(token: OneTimeToken) -> None:
+    """Mark a live token used, in the caller's transaction. The conditional UPDATE makes
+    the link single use even when two requests race with it."""
+    now = utcnow()
     claimed = db.session.execute(
         update(OneTimeToken)
-        .where(OneTimeToken.id == token.id, OneTimeToken.used_at.is_(None))
-        .values(used_at=utcnow())
+        .where(OneTimeToken.id == token.id, OneTimeToken.used_at.is_(None),
+               OneTimeToken.expires_at > now)
+        .values(used_at=now),
+        execution_options={"synchronize_session": False},
     ).rowcount
     if claimed != 1:
         raise LinkNotValid(_MESSAGES["used"], "used")
-    return token
 
 
 def revoke_all(user: User, purpose: TokenPurpose) -> None:

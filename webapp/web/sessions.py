@@ -87,7 +87,7 @@ def init_app(app: Flask) -> None:
         if reason := _session_expired():
             user = current_user._get_current_object()
             end_session()
-            auth.record_sign_out(user, reason=f"timeout_{reason}")
+            auth.sign_out(user, reason=f"timeout_{reason}")
             return sign_in_redirect(
                 "You were signed out because you had not done anything for "
                 f"{current_app.config['SESSION_IDLE_MINUTES']} minutes."

@@ -28,3 +28,7 @@ class AcceptTermsForm(FlaskForm):
         "I accept the terms of the LRS user agreement", widget=GovCheckboxInput(),
         validators=[InputRequired("Tick the box to accept the terms of the user agreement")])
     submit = SubmitField("Accept and continue", widget=GovSubmitInput())
+
+
+class VerifyEmailForm(FlaskForm):
+    submit = SubmitField("Verify email address", widget=GovSubmitInput())

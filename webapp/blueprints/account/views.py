@@ -2,7 +2,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from webapp.blueprints.account import bp
-from webapp.blueprints.account.forms import AcceptTermsForm, EditEmailForm
+from webapp.blueprints.account.forms import AcceptTermsForm, EditEmailForm, VerifyEmailForm
 from webapp.rules.roles import ROLES
 from webapp.services import auth
 from webapp.services.errors import DomainError, LinkNotValid
@@ -32,11 +32,16 @@ def edit_email():
     return render_template("account/edit_email.html", form=form), (422 if form.errors else 200)
 
 
-@bp.get("/verify-email/<token>")
+@bp.route("/verify-email/<token>", methods=["GET", "POST"])
 def verify_email(token: str):
-    """The link in the verification email. It works whether or not the user is signed in;
-    either way the next step is accepting the terms of the user agreement."""
+    """The link in the verification email. Opening it changes nothing (mail scanners open
+    links too): the ‘Verify email address’ button does. It works whether or not the user is
+    signed in; either way the next step is accepting the terms of the user agreement."""
+    form = VerifyEmailForm()
     try:
+        auth.email_change_user(token)
+        if not form.validate_on_submit():
+            return render_template("account/verify_email.html", form=form)
         auth.verify_email_change(token)
     except LinkNotValid as error:
         return render_template("account/verify_problem.html", error=error), 410

@@ -54,7 +54,7 @@ def sign_out():
     if current_user.is_authenticated:
         user = current_user._get_current_object()
         end_session()
-        auth.record_sign_out(user)
+        auth.sign_out(user)
     flash("You have signed out.", "success")
     return redirect(url_for("auth.sign_in"))
 

@@ -53,10 +53,12 @@ function startTimeoutWarning() {
 
   dialog.querySelector("[data-timeout-stay]").addEventListener("click", async () => {
     const headers = JSON.parse(body.getAttribute("hx-headers") || "{}");
+    // A session that has already ended answers with a redirect to the sign-in page:
+    // do not follow it, or the redirected page's 200 would look like success.
     const response = await fetch(body.dataset.keepAliveUrl, {
-      method: "POST", headers, credentials: "same-origin",
+      method: "POST", headers, credentials: "same-origin", redirect: "manual",
     });
-    if (!response.ok) {
+    if (response.status !== 204) {
       window.location.href = body.dataset.signedOutUrl;
       return;
     }
