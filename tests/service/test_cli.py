@@ -75,12 +75,12 @@ def test_demo_data_is_loaded_once(run, app):
     first = run("demo")
     assert first.exit_code == 0, first.output
     roles = ["LRS super user", "Awarding body batch user", "Awarding body user",
-             "QCF record set user", "QCF user", "EDC resolver"]
+             "QCF record set user", "QCF user", "EDC resolver", "Service desk"]
     assert all(role in first.output for role in roles)
     count = db.session.scalar(select(func.count(User.id)))
     second = run("demo")
     assert "already loaded" in second.output
-    assert db.session.scalar(select(func.count(User.id))) == count == 6
+    assert db.session.scalar(select(func.count(User.id))) == count == 7
     credentials = Path(app.instance_path) / "demo-accounts.txt"
     assert credentials.stat().st_mode & 0o077 == 0
 

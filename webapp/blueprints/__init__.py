@@ -8,7 +8,9 @@ def register_blueprints(app: Flask) -> None:
     from webapp.blueprints.assets import bp as assets_bp
     from webapp.blueprints.auth import bp as auth_bp
     from webapp.blueprints.home import bp as home_bp
+    from webapp.blueprints.service_desk import bp as service_desk_bp
     from webapp.blueprints.users import bp as users_bp
 
-    for blueprint in (assets_bp, auth_bp, account_bp, home_bp, users_bp):
+    blueprints = (assets_bp, auth_bp, account_bp, home_bp, users_bp, service_desk_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)

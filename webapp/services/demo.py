@@ -1,5 +1,5 @@
 """Demo data for `make run`: one awarding organisation, a super user and one user of
-each other role, with passwords printed once and kept in instance/demo-accounts.txt."""
+each other role, and a service desk user, with passwords printed once and kept in instance/demo-accounts.txt."""
 
 import os
 from dataclasses import dataclass, field
@@ -10,11 +10,13 @@ from sqlalchemy import select
 from webapp.extensions import db
 from webapp.models import Organisation
 from webapp.models.base import utcnow
-from webapp.rules.roles import AWARDING, ROLES, ROLES_BY_KIND
+from webapp.rules.roles import AWARDING, ROLES, ROLES_BY_KIND, SERVICE_DESK, SERVICE_DESK_ROLE
 from webapp.services import accounts
 
 DEMO_UKPRN = "10000001"
 DEMO_ORGANISATION = "Demo Awarding Body"
+DEMO_SERVICE_DESK = "Demo Service Desk"
+DEMO_SERVICE_DESK_UKPRN = "10000002"
 DEMO_PEOPLE = {
     "super_user": ("Sam", "Super"),
     "ab_batch_user": ("Bella", "Batch"),
@@ -60,6 +62,14 @@ def load_demo_data(instance_path: str) -> DemoResult:
             password=password,
         )
         result.accounts.append((role, user.username, password))
+    desk = accounts.create_organisation(DEMO_SERVICE_DESK, DEMO_SERVICE_DESK_UKPRN, SERVICE_DESK)
+    password = accounts.generate_password()
+    desk_user = accounts.create_user(
+        desk, accounts.NewUser(given_name="Desmond", family_name="Desk",
+                               email="desmond.desk@demo-service-desk.example",
+                               roles=[SERVICE_DESK_ROLE], verification_provided="Demo account"),
+        password=password)
+    result.accounts.append((SERVICE_DESK_ROLE, desk_user.username, password))
     _write_credentials(credentials, result)
     return result
 

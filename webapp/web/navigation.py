@@ -14,6 +14,7 @@ from webapp.rules.roles import (
     EDC_RESOLVER,
     QCF_RECORD_SET_USER,
     QCF_USER,
+    SERVICE_DESK_ROLE,
     SUPER_USER,
 )
 
@@ -60,6 +61,11 @@ MENU: tuple[MenuSection, ...] = (
     )),
     MenuSection("Event Data Challenges", (
         MenuItem("View data challenges", "challenges.list_challenges", _roles(EDC_RESOLVER)),
+    )),
+    MenuSection("Service desk", (
+        MenuItem("Organisations", "service_desk.organisations", _roles(SERVICE_DESK_ROLE)),
+        MenuItem("Create organisation", "service_desk.create_organisation",
+                 _roles(SERVICE_DESK_ROLE)),
     )),
     MenuSection("My account", (
         MenuItem("My account", "account.my_account"),

@@ -13,8 +13,6 @@ from webapp.blueprints.users.forms import (
     EmailForm,
     FindUserForm,
     SuspendForm,
-    UserForm,
-    role_choices,
 )
 from webapp.rules.audit_text import describe_changes, event_label
 from webapp.rules.csv_cells import safe_row
@@ -23,6 +21,7 @@ from webapp.services import users
 from webapp.services.errors import AlreadyExists, Conflict, DomainError, ValidationFailed
 from webapp.web.access import roles_required
 from webapp.web.forms import safe_next, show_error
+from webapp.web.user_forms import UserForm, role_choices
 
 RESULTS_TARGET = "user-results"
 STATUS_TARGET = "user-status"
@@ -94,15 +93,6 @@ def export_users():
 
 # --- Create user / View user / Edit user ------------------------------------------------------
 
-def _details_from(form: UserForm) -> users.UserDetails:
-    return users.UserDetails(
-        title=form.title.data or "", given_name=form.given_name.data or "",
-        family_name=form.family_name.data or "", landline=form.landline.data or "",
-        mobile=form.mobile.data or "", staff_reference=form.staff_reference.data or "",
-        verification_provided=form.verification_provided.data or "",
-        roles=list(form.roles.data or []))
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(SUPER_USER)
 def create_user():
@@ -111,7 +101,7 @@ def create_user():
     existing_id = None
     if form.validate_on_submit():
         try:
-            user = users.create_user(current_user, _details_from(form), form.email.data)
+            user = users.create_user(current_user, form.details(), form.email.data)
         except AlreadyExists as error:
             show_error(form, error, "email")
             existing_id = error.existing_id
@@ -149,7 +139,7 @@ def edit_user(user_id: int):
         form.version.data = user.version
     elif form.validate_on_submit():
         try:
-            users.update_user(current_user, user.id, _details_from(form),
+            users.update_user(current_user, user.id, form.details(),
                               form.version.data or 0)
         except Conflict as error:
             show_error(form, error, None)

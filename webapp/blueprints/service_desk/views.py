@@ -1,0 +1,92 @@
+"""The service desk: organisations and their super users (guide sections 5.1 and 5.5)."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from webapp.blueprints.service_desk import bp
+from webapp.blueprints.service_desk.forms import OrganisationForm
+from webapp.rules.roles import ROLES, SERVICE_DESK_ROLE, SUPER_USER
+from webapp.services import service_desk, users
+from webapp.services.errors import AlreadyExists, Conflict, DomainError
+from webapp.web.access import roles_required
+from webapp.web.forms import show_error
+from webapp.web.user_forms import UserForm, role_choices
+
+
+def _role_labels(user) -> str:
+    return ", ".join(ROLES[name].label for name in ROLES if name in user.roles)
+
+
+@bp.get("/organisations")
+@roles_required(SERVICE_DESK_ROLE)
+def organisations():
+    return render_template("service_desk/organisations.html",
+                           summaries=service_desk.list_organisations(current_user))
+
+
+@bp.route("/organisations/new", methods=["GET", "POST"])
+@roles_required(SERVICE_DESK_ROLE)
+def create_organisation():
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        try:
+            organisation = service_desk.create_organisation(
+                current_user, form.name.data, form.ukprn.data, form.kind.data, form.roles.data)
+        except DomainError as error:
+            show_error(form, error, "name")
+        else:
+            flash(f"{organisation.name} created. Now create its first super user.", "success")
+            return redirect(url_for("service_desk.organisation", organisation_id=organisation.id))
+    return render_template("service_desk/organisation_form.html", form=form), (
+        422 if form.errors else 200)
+
+
+@bp.get("/organisations/<int:organisation_id>")
+@roles_required(SERVICE_DESK_ROLE)
+def organisation(organisation_id: int):
+    """Every user of one organisation, whatever their status."""
+    organisation = service_desk.get_organisation(current_user, organisation_id)
+    page = users.find_users(current_user, users.UserSearch(status=""),
+                            request.args.get("page", 1, type=int), organisation_id=organisation.id)
+    return render_template(
+        "service_desk/organisation.html", organisation=organisation, page=page,
+        role_labels=_role_labels, query={},
+        super_user_count=users.active_super_user_count(organisation.id))
+
+
+@bp.route("/organisations/<int:organisation_id>/super-users/new", methods=["GET", "POST"])
+@roles_required(SERVICE_DESK_ROLE)
+def create_super_user(organisation_id: int):
+    organisation = service_desk.get_organisation(current_user, organisation_id)
+    form = UserForm()
+    form.roles.choices = role_choices(organisation.grantable_roles)
+    if request.method == "GET":
+        form.roles.data = [SUPER_USER]
+    if form.validate_on_submit():
+        try:
+            user = service_desk.create_super_user(current_user, organisation.id, form.details(),
+                                                  form.email.data)
+        except AlreadyExists as error:
+            show_error(form, error, "email")
+        except DomainError as error:
+            show_error(form, error, None)
+        else:
+            flash(f"Super user {user.username} created. We have emailed them a link to finish "
+                  "registering.", "success")
+            return redirect(url_for("service_desk.organisation", organisation_id=organisation.id))
+    return render_template("service_desk/super_user_form.html", form=form,
+                           organisation=organisation), (
+        422 if form.errors or form.form_errors else 200)
+
+
+@bp.post("/users/<int:user_id>/reinstate")
+@roles_required(SERVICE_DESK_ROLE)
+def reinstate_super_user(user_id: int):
+    user = users.visible_user(current_user, user_id)
+    try:
+        users.reinstate_user(current_user, user.id)
+    except Conflict as error:
+        flash(error.message, "error")
+    else:
+        flash(f"{user.username} is reinstated.", "success")
+    return redirect(url_for("service_desk.organisation", organisation_id=user.organisation_id))
