@@ -1,5 +1,6 @@
 """Demo data for `make run`: one awarding organisation, a super user and one user of
-each other role, and a service desk user, with passwords printed once and kept in instance/demo-accounts.txt."""
+each other role, and a service desk user; passwords are printed once and kept in
+instance/demo-accounts.txt."""
 
 import os
 from dataclasses import dataclass, field
