@@ -76,15 +76,38 @@ def console():
     return ConsoleLog()
 
 
-@pytest.fixture
-def page(browser, live_server, console):
-    context = browser.new_context(base_url=live_server.url)
+def _open_tab(browser, live_server, console, **context_options):
+    """A page in a fresh browser context (its own cookies), reporting to `console`."""
+    context = browser.new_context(base_url=live_server.url, **context_options)
     context.set_default_timeout(TIMEOUT_MS)
     tab = context.new_page()
     tab.on("console", lambda m: console.errors.append(m.text) if m.type == "error" else None)
     tab.on("pageerror", lambda error: console.errors.append(f"uncaught: {error}"))
+    return tab
+
+
+@pytest.fixture
+def page(browser, live_server, console):
+    tab = _open_tab(browser, live_server, console)
     yield tab
-    context.close()
+    tab.context.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server, console):
+    """Opens another page in its own browser context: a second person, or the same person
+    in another browser. Keyword arguments go to browser.new_context, for example
+    java_script_enabled=False. Closed when the test ends."""
+    opened = []
+
+    def open_page(**context_options):
+        tab = _open_tab(browser, live_server, console, **context_options)
+        opened.append(tab)
+        return tab
+
+    yield open_page
+    for tab in opened:
+        tab.context.close()
 
 
 # --- the live server ----------------------------------------------------------------------
