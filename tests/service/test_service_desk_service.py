@@ -1,7 +1,6 @@
 import pytest
 
 from webapp.extensions import db
-
 from webapp.models import UserStatus
 from webapp.services import accounts, service_desk, users
 from webapp.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
