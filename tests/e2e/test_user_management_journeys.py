@@ -1,0 +1,259 @@
+"""User Management journeys in a real browser, as a super user would do them: searching as
+they type, suspending and reinstating inline in the results table (HTMX, no page load),
+creating a user who then registers from the welcome email, and deleting a user with a
+confirmation both with and without JavaScript."""
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.test_sign_in_journeys import PASSWORD, click_and_wait, error_summary, sign_in
+from webapp.services.errors import SignInRefused
+
+OTHERS = {  # given, family; all Active awarding body users in the super user's organisation
+    "alice": ("Alice", "Archer"),
+    "alina": ("Alina", "Cole"),
+    "bob": ("Bob", "Baker"),
+}
+
+
+def organisation_with_users(live_server) -> dict[str, dict]:
+    """A super user (terms accepted) and a few other active users, by first name."""
+    live_server.make_organisation()
+    people = {"sam": live_server.make_user(
+        given="Sam", family="Super", email_address="sam.super@exams.example",
+        roles=("super_user",), password=PASSWORD, accept_terms=True)}
+    for key, (given, family) in OTHERS.items():
+        people[key] = live_server.make_user(
+            given=given, family=family, email_address=f"{given}.{family}@exams.example".lower(),
+            password=PASSWORD, accept_terms=True)
+    return people
+
+
+def signed_in(page: Page, user: dict) -> None:
+    page.goto("/sign-in")
+    sign_in(page, user["username"], PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Learner Management")
+
+
+def open_find_user(page: Page) -> None:
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Find user").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Find user")
+
+
+def result_rows(page: Page):
+    return page.locator("#user-results tbody tr")
+
+
+def result_row(page: Page, username: str):
+    return result_rows(page).filter(has_text=username)
+
+
+def status_tag(scope):
+    return scope.locator("[data-status] .govuk-tag").first
+
+
+@contextmanager
+def same_page(page: Page) -> Iterator[None]:
+    """Fails if the document is replaced (a full page load) while the block runs: a marker
+    on window survives HTMX swaps and history.pushState, but not a navigation."""
+    page.evaluate("window.__lrsSamePage = true")
+    yield
+    assert page.evaluate("window.__lrsSamePage === true"), "the page was loaded again"
+
+
+def assert_console_clean(console) -> None:
+    assert console.csp_violations() == [], console.errors
+    assert [e for e in console.errors if e.startswith("uncaught:")] == [], console.errors
+
+
+# --- 1. Find user: active search --------------------------------------------------------------
+
+def test_find_user_searches_as_you_type(page, live_server, console):
+    people = organisation_with_users(live_server)
+    signed_in(page, people["sam"])
+    open_find_user(page)
+    rows = result_rows(page)
+    expect(rows).to_have_count(4)
+
+    given_name = page.get_by_label("Given Name", exact=True)
+    with same_page(page):
+        given_name.press_sequentially("Ali")
+        expect(rows).to_have_count(2)
+        expect(page).to_have_url(re.compile(r"/users\?(.*&)?given_name=Ali(&|$)"))
+
+        given_name.press_sequentially("c")
+        expect(rows).to_have_count(1)
+        expect(rows).to_contain_text(people["alice"]["username"])
+        expect(page).to_have_url(re.compile(r"[?&]given_name=Alic(&|$)"))
+
+        given_name.fill("Zebedee")
+        results = page.locator("#user-results")
+        expect(results.get_by_text("No users match the selected criteria")).to_be_visible()
+        expect(results.get_by_role("link", name="Create user")).to_be_visible()
+        expect(rows).to_have_count(0)
+        expect(page).to_have_url(re.compile(r"[?&]given_name=Zebedee(&|$)"))
+
+    assert_console_clean(console)
+
+
+# --- 2. Suspend and reinstate in the results row ----------------------------------------------
+
+def test_suspend_and_reinstate_inline_signs_the_user_out(page, new_page, live_server, console):
+    people = organisation_with_users(live_server)
+    bob = people["bob"]
+    bobs_browser = new_page()
+    signed_in(bobs_browser, bob)  # before he is suspended
+
+    signed_in(page, people["sam"])
+    open_find_user(page)
+    row = result_row(page, bob["username"])
+    expect(status_tag(row)).to_have_text("Active")
+
+    with same_page(page):
+        # No reason: the row comes back with the error, and Bob is still active.
+        row.locator("summary").filter(has_text="Suspend").click()
+        row.get_by_role("button", name="Suspend user").click()
+        expect(row.locator(".govuk-error-message")).to_have_text(
+            "Enter the reason for suspending this user")
+        expect(status_tag(row)).to_have_text("Active")
+
+        row.locator("summary").filter(has_text="Suspend").click()
+        row.get_by_label(f"Reason for suspending {bob['username']}", exact=True).fill(
+            "Left the organisation")
+        row.get_by_role("button", name="Suspend user").click()
+        expect(status_tag(row)).to_have_text("Suspended")
+        expect(row.get_by_role("status")).to_have_text(f"{bob['username']} is suspended.")
+        expect(row.locator(".govuk-error-message")).to_have_count(0)
+        expect(row.locator("summary")).to_have_count(0)
+        reinstate = row.get_by_role("button", name=f"Reinstate {bob['username']}")
+        expect(reinstate).to_be_visible()
+
+    # Bob's own browser is signed out at its next page load, and he cannot sign in again.
+    bobs_browser.reload()
+    expect(bobs_browser.get_by_role("heading", level=1)).to_have_text(
+        "Sign in to the Learning Records Service")
+    sign_in(bobs_browser, bob["username"], PASSWORD)
+    expect(error_summary(bobs_browser).get_by_role("listitem")).to_have_text(
+        [SignInRefused.GENERIC])
+
+    with same_page(page):
+        reinstate.click()
+        expect(status_tag(row)).to_have_text("Active")
+        expect(row.get_by_role("status")).to_have_text(f"{bob['username']} is reinstated.")
+        expect(row.locator("summary").filter(has_text="Suspend")).to_be_visible()
+
+    sign_in(bobs_browser, bob["username"], PASSWORD)
+    expect(bobs_browser.get_by_role("heading", level=1)).to_have_text("Learner Management")
+    assert_console_clean(console)
+
+
+# --- 3. Create user, who then registers --------------------------------------------------------
+
+def test_created_user_registers_from_the_welcome_email(page, new_page, live_server, console):
+    people = organisation_with_users(live_server)
+    signed_in(page, people["sam"])
+    open_find_user(page)
+    page.get_by_label("Given Name", exact=True).fill("Dora")
+    results = page.locator("#user-results")
+    expect(results).to_contain_text("No users match the selected criteria")
+    results.get_by_role("link", name="Create user").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Create user")
+    expect(page.get_by_label("Given name", exact=True)).to_have_value("Dora")  # carried over
+    page.get_by_label("Family name", exact=True).fill("Explorer")
+    page.get_by_label("Email", exact=True).fill("dora.explorer@exams.example")
+    page.get_by_label("Verification Provided", exact=True).fill("Staff ID 4471")
+    page.get_by_label("Awarding body user", exact=True).check()
+    click_and_wait(page, "Create User")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dora Explorer")
+    expect(page.get_by_text(
+        "User dora.explorer created. We have emailed them a link to finish registering."
+    )).to_be_visible()
+    username = page.locator(".govuk-summary-list__row").filter(
+        has=page.get_by_text("Username", exact=True)).locator("dd")
+    expect(username).to_have_text("dora.explorer")
+    expect(status_tag(page.locator("#user-status"))).to_have_text("Inactive")
+
+    # Dora, in her own browser, from the welcome email to the Learner Management page.
+    dora = new_page()
+    dora.goto(live_server.outbox.newest_link("dora.explorer@exams.example"))
+    expect(dora.get_by_role("heading", level=1)).to_have_text("Change password")
+    dora.get_by_label("Username", exact=True).fill("dora.explorer")
+    dora.get_by_label("New password", exact=True).fill(PASSWORD)
+    dora.get_by_label("Confirm password", exact=True).fill(PASSWORD)
+    click_and_wait(dora, "Change password")
+    expect(dora.get_by_text("Your password has been created. Sign in to continue.")).to_be_visible()
+    sign_in(dora, "dora.explorer", PASSWORD)
+    expect(dora.get_by_role("heading", level=1)).to_have_text("Terms of the user agreement")
+    dora.get_by_label("I accept the terms of the LRS user agreement").check()
+    click_and_wait(dora, "Accept and continue")
+    expect(dora.get_by_role("heading", level=1)).to_have_text("Learner Management")
+
+    page.reload()
+    expect(status_tag(page.locator("#user-status"))).to_have_text("Active")
+    assert_console_clean(console)
+
+
+# --- 4. Delete, with confirmation -------------------------------------------------------------
+
+def open_view_user(page: Page, user: dict) -> None:
+    open_find_user(page)
+    result_row(page, user["username"]).get_by_role(
+        "link", name=f"View user {user['username']}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(user["full_name"])
+
+
+def test_delete_user_with_javascript_asks_in_a_dialog(page, live_server, console):
+    people = organisation_with_users(live_server)
+    alice = people["alice"]
+    signed_in(page, people["sam"])
+    open_view_user(page, alice)
+    delete = page.get_by_role("link", name="Delete User")
+
+    asked = []
+
+    def answer(accept: bool):
+        def handle(dialog):
+            asked.append((dialog.type, dialog.message))
+            dialog.accept() if accept else dialog.dismiss()
+        return handle
+
+    # Cancelled: nothing is sent, nothing changes.
+    page.once("dialog", answer(False))
+    with same_page(page):
+        delete.click()
+        expect.poll(lambda: len(asked)).to_equal(1) if hasattr(expect, "poll") else None
+    assert asked == [("confirm", f"Delete {alice['username']}? They will no longer be able to "
+                                 "sign in. This cannot be undone.")]
+    expect(status_tag(page.locator("#user-status"))).to_have_text("Active")
+
+    page.once("dialog", answer(True))
+    with page.expect_navigation():  # HX-Redirect back to View user, with the message
+        delete.click()
+    assert len(asked) == 2
+    expect(status_tag(page.locator("#user-status"))).to_have_text("Deleted")
+    expect(page.get_by_text(f"{alice['username']} has been deleted.")).to_be_visible()
+    expect(page.get_by_role("link", name="Delete User")).to_have_count(0)
+    assert_console_clean(console)
+
+
+def test_delete_user_without_javascript_has_a_confirmation_page(new_page, live_server,
+                                                                console):
+    people = organisation_with_users(live_server)
+    alice = people["alice"]
+    page = new_page(java_script_enabled=False)
+    signed_in(page, people["sam"])
+    open_view_user(page, alice)
+
+    page.get_by_role("link", name="Delete User").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Delete {alice['full_name']}?")
+    click_and_wait(page, "Confirm delete")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(alice["full_name"])
+    expect(status_tag(page.locator("#user-status"))).to_have_text("Deleted")
+    expect(page.get_by_text(f"{alice['username']} has been deleted.")).to_be_visible()
+    assert_console_clean(console)
