@@ -1,5 +1,7 @@
 import re
+
 from playwright.sync_api import expect
+
 from tests.e2e.test_user_management_journeys import *  # noqa
 
 
