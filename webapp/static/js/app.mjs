@@ -71,3 +71,17 @@ function startTimeoutWarning() {
 }
 
 startTimeoutWarning();
+
+// ‘Select all’ on Find user: ticks or unticks every role, and follows them. Without
+// JavaScript the server reads a ticked ‘Select all’ as every role.
+document.addEventListener("change", (event) => {
+  const scope = event.target.closest("[data-select-all-scope]");
+  if (!scope) return;
+  const selectAll = scope.querySelector("[data-select-all] input[type=checkbox]");
+  const roles = [...scope.querySelectorAll("input[type=checkbox]")].filter((box) => box !== selectAll);
+  if (event.target === selectAll) {
+    roles.forEach((box) => { box.checked = selectAll.checked; });
+  } else {
+    selectAll.checked = roles.every((box) => box.checked);
+  }
+});
