@@ -308,3 +308,21 @@ def test_user_activity_downloads_as_csv(signed_in, staff):
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0] == ["When (UTC)", "Event", "By", "User affected", "Changes", "Details"]
     assert rows[1][1] == "User suspended" and "reason: =cmd" in rows[1][5]
+
+
+def test_role_and_status_changes_take_effect_on_the_next_request(app, signed_in, boss,
+                                                                 make_user):
+    colleague = make_user(roles=["super_user"], password=BOSS_PASSWORD, given="Col",
+                          family="League")
+    their_browser = app.test_client()
+    sign_in(their_browser, colleague.username, BOSS_PASSWORD)
+    assert their_browser.get("/users").status_code == 200
+    form = signed_in.get(f"/users/{colleague.id}/edit")
+    signed_in.post(f"/users/{colleague.id}/edit", data={
+        "csrf_token": csrf_from(form), "given_name": "Col", "family_name": "League",
+        "verification_provided": "staff id", "roles": ["ab_user"],
+        "version": page(form).find("input", attrs={"name": "version"})["value"]})
+    assert their_browser.get("/users").status_code == 403
+    assert their_browser.get("/users", headers=HTMX).status_code == 403
+    submit(signed_in, f"/users/{colleague.id}/suspend", {"reason": "gone"}, get_path="/users")
+    assert their_browser.get("/account").headers["Location"].startswith("/sign-in")
