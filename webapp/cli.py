@@ -2,13 +2,14 @@
 
 import os
 import sys
+from datetime import date
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
 from webapp.rules.roles import ORGANISATION_KINDS, UnknownRole, parse_roles
-from webapp.services import accounts, demo, schema
+from webapp.services import accounts, demo, learners, schema, synthetic_learners
 from webapp.services.errors import DomainError
 
 lrs_group = AppGroup("lrs", help="Learning Records Service administration.")
@@ -69,6 +70,30 @@ def create_user_command(ukprn, given_name, family_name, email, roles, password):
     if password is None:
         click.echo(f"A welcome email with a registration link was sent to {user.email}.",
                    err=True)
+
+
+@lrs_group.command("import-learners")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
+def import_learners_command(csv_file):
+    """Insert or update learners from a CSV file (see README for the columns)."""
+    with open(csv_file, newline="", encoding="utf-8-sig") as source:
+        try:
+            report = learners.import_learners(source, date.today())
+        except learners.BadHeader as error:
+            _fail(str(error))
+    for line in report.lines():
+        click.echo(line)
+
+
+@lrs_group.command("generate-learners")
+@click.option("--count", type=click.IntRange(min=1), required=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True)
+def generate_learners_command(count, seed, out):
+    """Write realistic synthetic learners to a CSV file ready for import-learners."""
+    with open(out, "w", newline="", encoding="utf-8") as target:
+        written = synthetic_learners.write_csv(target, count, seed, date.today())
+    click.echo(f"Wrote {written} learners to {out}")
 
 
 @lrs_group.command("demo")

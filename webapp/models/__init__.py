@@ -1,12 +1,14 @@
 """SQLAlchemy models, one module per domain. Importing this package registers them all."""
 
 from webapp.models.audit import AuditEvent
+from webapp.models.learner import Learner
 from webapp.models.organisation import Organisation, OrganisationRole
 from webapp.models.token import OneTimeToken, TokenPurpose
 from webapp.models.user import User, UserRole, UserStatus
 
 __all__ = [
     "AuditEvent",
+    "Learner",
     "OneTimeToken",
     "Organisation",
     "OrganisationRole",

@@ -1,0 +1,54 @@
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from webapp.rules.uln import check_digit, is_valid_uln, uln_problem
+
+VALID = ["9276308686", "1000102504", "1000000043", "1964986809", "8383558804", "6936002314"]
+INVALID = ["1000000042", "1000102508", "1000000063", "0000000042", "9999999999"]
+
+
+@pytest.mark.parametrize("uln", VALID)
+def test_published_valid_ulns(uln):
+    assert is_valid_uln(uln)
+
+
+@pytest.mark.parametrize("uln", INVALID)
+def test_published_invalid_ulns(uln):
+    assert not is_valid_uln(uln)
+
+
+@pytest.mark.parametrize("text,message", [
+    ("", "Enter a ULN"), ("12345", "10 digits"), ("12345678a0", "10 digits"),
+    ("0123456789", "must not start with 0"), ("1000000042", "check digit"),
+])
+def test_problems_are_named(text, message):
+    assert message in uln_problem(text)
+
+
+nine_digits = st.text(alphabet="0123456789", min_size=9, max_size=9).filter(
+    lambda s: s[0] != "0")
+
+
+def _valid(first_nine: str) -> str:
+    digit = check_digit(first_nine)
+    assume(digit is not None and first_nine + str(digit) != "9999999999")
+    return first_nine + str(digit)
+
+
+@given(nine_digits)
+def test_every_constructed_uln_is_accepted(first_nine):
+    assert is_valid_uln(_valid(first_nine))
+
+
+@given(nine_digits, st.integers(min_value=0, max_value=9), st.integers(min_value=1, max_value=9))
+def test_every_single_digit_change_is_rejected(first_nine, position, shift):
+    uln = _valid(first_nine)
+    changed = uln[:position] + str((int(uln[position]) + shift) % 10) + uln[position + 1:]
+    assert not is_valid_uln(changed)
+
+
+@given(nine_digits)
+def test_weighted_sum_over_all_ten_digits_is_10_mod_11(first_nine):
+    uln = _valid(first_nine)
+    assert sum(int(d) * w for d, w in zip(uln, range(10, 0, -1), strict=True)) % 11 == 10

@@ -1,0 +1,295 @@
+"""Learner verification (guide appendix C): compare what an awarding organisation supplied
+with what the register holds, and say how each field matched or why it did not.
+
+Pure functions: the caller loads the held learner (the master's record for a linked ULN).
+
+How names are compared, strongest first (a name matches a held field at the first rule
+that holds):
+  exact        equal after trimming and ignoring case                       (exact codes)
+  folded       equal once accents, apostrophes, hyphens, full stops and
+               spacing are ignored: O’Brien ~ OBrien, Smith-Jones ~ Smith Jones, Zoë ~ Zoe
+  part         one part of a double name equals a part of the other: Sally Ann ~ Sally
+  synonym      given names only: a short form or nickname from the `nicknames` dataset,
+               Jim ~ James, Bill ~ William
+  spelling     Jaro-Winkler similarity ≥ SPELLING_THRESHOLD, or one letter different in a
+               name of four or more letters: Smyth ~ Smith, Khloe ~ Chloe
+Only ‘exact’ can give VRC001/VRC002; everything else, and any match against a previous
+family name, family name at 16, preferred or middle name or a swapped name, is at best a
+possible match (VRC003/VRC004).
+
+Failure flags: VRF1 and VRF5 when the supplied given/family name does not match the held
+given/family name; the cross-checks VRF2/VRF3 (given name against the held family and
+previous family name) and VRF4/VRF6 (family name against the held given and previous family
+name) are reported when the direct check failed and the cross-check failed too; VRF7/VRF8
+when a supplied date of birth or gender differs. Gender 0 (not known) and 9 (not
+specified) count as not supplied, on either side.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+
+SPELLING_THRESHOLD = 0.88
+KNOWN_GENDERS = {"1", "2"}
+
+EXACT, FOLDED, PART, SYNONYM, SPELLING = "exact", "folded", "part", "synonym", "spelling"
+POSSIBLE_KINDS = (FOLDED, PART, SYNONYM, SPELLING)
+
+CODES = {
+    "VRC001": "Exact match",
+    "VRC002": "Exact linked match",
+    "VRC003": "Possible match",
+    "VRC004": "Possible linked match",
+    "VRC005": "Learner does not match",
+    "VRC006": "ULN not found",
+}
+FLAGS = {
+    "VRF1": "Supplied given name fails to match the held given name",
+    "VRF2": "Supplied given name fails to match the held family name",
+    "VRF3": "Supplied given name fails to match the held previous family name",
+    "VRF4": "Supplied family name fails to match the held given name",
+    "VRF5": "Supplied family name fails to match the held family name",
+    "VRF6": "Supplied family name fails to match the held previous family name",
+    "VRF7": "Supplied date of birth differs from the held date of birth",
+    "VRF8": "Supplied gender differs from the held gender",
+}
+KIND_WORDS = {
+    EXACT: "exactly (ignoring capital letters)",
+    FOLDED: "once accents, apostrophes, hyphens and spaces are ignored",
+    PART: "as one part of a double name",
+    SYNONYM: "as a short form or nickname",
+    SPELLING: "as a spelling variant",
+}
+
+
+@dataclass(frozen=True)
+class Supplied:
+    uln: str
+    given_name: str
+    family_name: str
+    date_of_birth: date | None = None
+    gender: str | None = None
+
+
+@dataclass(frozen=True)
+class Held:
+    uln: str
+    given_name: str
+    family_name: str
+    date_of_birth: date | None
+    gender: str
+    preferred_given_name: str = ""
+    middle_other_names: str = ""
+    previous_family_name: str = ""
+    family_name_at_16: str = ""
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    kind: str
+    held_field: str
+    held_value: str
+    score: float | None = None
+
+    def describe(self) -> str:
+        words = KIND_WORDS[self.kind]
+        if self.kind == SPELLING:
+            words += f" (similarity {self.score:.2f})"
+        return f"matches the held {self.held_field} ‘{self.held_value}’ {words}"
+
+
+@dataclass(frozen=True)
+class FieldCheck:
+    field: str
+    supplied: str
+    matched: bool
+    explanation: str
+
+
+@dataclass
+class Verification:
+    code: str
+    flags: list[str] = field(default_factory=list)
+    checks: list[FieldCheck] = field(default_factory=list)
+    returned: Held | None = None  # the master's details, for VRC001–VRC004 only
+
+    @property
+    def meaning(self) -> str:
+        return CODES[self.code]
+
+
+# --- comparing one name with one held name --------------------------------------------------
+
+def normalise(name: str) -> str:
+    return " ".join((name or "").split()).casefold()
+
+
+def fold(name: str) -> str:
+    """Lower case, accents removed, punctuation dropped, hyphens as spaces."""
+    decomposed = unicodedata.normalize("NFKD", name or "")
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    plain = re.sub(r"[’'`.]", "", plain)
+    plain = re.sub(r"[-\s]+", " ", plain)
+    return plain.strip()
+
+
+@cache
+def _nicknamer():
+    from nicknames import NickNamer
+
+    return NickNamer()
+
+
+@cache
+def _name_family(name: str) -> frozenset[str]:
+    """A given name with its nicknames and the names it is a nickname of."""
+    namer = _nicknamer()
+    related = {name} | namer.nicknames_of(name) | namer.canonicals_of(name)
+    for canonical in namer.canonicals_of(name):
+        related |= namer.nicknames_of(canonical)
+    return frozenset(related)
+
+
+def are_synonyms(first: str, second: str) -> bool:
+    return first != second and second in _name_family(first)
+
+
+def spelling_score(first: str, second: str) -> float:
+    return JaroWinkler.normalized_similarity(first, second)
+
+
+def is_spelling_variant(first: str, second: str) -> tuple[bool, float]:
+    score = spelling_score(first, second)
+    one_letter = min(len(first), len(second)) >= 4 and Levenshtein.distance(first, second) <= 1
+    return score >= SPELLING_THRESHOLD or one_letter, score
+
+
+def compare_name(supplied: str, held: str, held_field: str,
+                 synonyms: bool = False) -> NameMatch | None:
+    """How a supplied name matches one held name, or None."""
+    if not (held or "").strip() or not (supplied or "").strip():
+        return None
+    if normalise(supplied) == normalise(held):
+        return NameMatch(EXACT, held_field, held)
+    folded_supplied, folded_held = fold(supplied), fold(held)
+    if folded_supplied.replace(" ", "") == folded_held.replace(" ", ""):
+        return NameMatch(FOLDED, held_field, held)
+    supplied_parts, held_parts = folded_supplied.split(), folded_held.split()
+    if set(supplied_parts) & set(held_parts):
+        return NameMatch(PART, held_field, held)
+    if synonyms and any(are_synonyms(s, h) for s in supplied_parts for h in held_parts):
+        return NameMatch(SYNONYM, held_field, held)
+    pairs = [(folded_supplied.replace(" ", ""), folded_held.replace(" ", ""))] + [
+        (s, h) for s in supplied_parts for h in held_parts]
+    best = max((is_spelling_variant(s, h) for s, h in pairs), key=lambda r: (r[0], r[1]))
+    if best[0]:
+        return NameMatch(SPELLING, held_field, held, best[1])
+    return None
+
+
+# --- the verification ----------------------------------------------------------------------
+
+def _first_match(supplied: str, candidates: list[tuple[str, str]],
+                 synonyms: bool) -> NameMatch | None:
+    for held_field, held_value in candidates:
+        if match := compare_name(supplied, held_value, held_field, synonyms):
+            return match
+    return None
+
+
+def _known_gender(gender: str | None) -> str | None:
+    gender = (gender or "").strip()
+    return gender if gender in KNOWN_GENDERS else None
+
+
+def verify(supplied: Supplied, held: Held | None, linked: bool = False) -> Verification:
+    """The return code, failure flags and explanation for one verification."""
+    if held is None:
+        return Verification(
+            code="VRC006",
+            flags=["VRF1", "VRF2", "VRF3", "VRF4", "VRF5", "VRF6"]
+            + (["VRF7"] if supplied.date_of_birth else [])
+            + (["VRF8"] if _known_gender(supplied.gender) else []),
+            checks=[FieldCheck("ULN", supplied.uln, False,
+                               "No learner on the register has this ULN")])
+
+    given_direct = compare_name(supplied.given_name, held.given_name, "given name", True)
+    given_alternative = given_direct or _first_match(supplied.given_name, [
+        ("preferred given name", held.preferred_given_name),
+        ("middle or other names", held.middle_other_names)], synonyms=True)
+    given_as_family = compare_name(supplied.given_name, held.family_name, "family name")
+    given_as_previous = compare_name(supplied.given_name, held.previous_family_name,
+                                     "previous family name")
+
+    family_direct = compare_name(supplied.family_name, held.family_name, "family name")
+    family_alternative = family_direct or _first_match(supplied.family_name, [
+        ("previous family name", held.previous_family_name),
+        ("family name at 16", held.family_name_at_16)], synonyms=False)
+    family_as_given = compare_name(supplied.family_name, held.given_name, "given name", True)
+
+    given_match = given_alternative or given_as_family or given_as_previous
+    family_match = family_alternative or family_as_given
+
+    flags = []
+    if not given_direct:
+        flags.append("VRF1")
+        if not given_as_family:
+            flags.append("VRF2")
+        if not given_as_previous:
+            flags.append("VRF3")
+    if not family_direct:
+        if not family_as_given:
+            flags.append("VRF4")
+        flags.append("VRF5")
+        if not compare_name(supplied.family_name, held.previous_family_name,
+                            "previous family name"):
+            flags.append("VRF6")
+    flags.sort()
+
+    checks = [
+        _name_check("Given name", supplied.given_name, given_match),
+        _name_check("Family name", supplied.family_name, family_match),
+    ]
+    date_ok = True
+    if supplied.date_of_birth is not None:
+        date_ok = supplied.date_of_birth == held.date_of_birth
+        if not date_ok:
+            flags.append("VRF7")
+        checks.append(FieldCheck("Date of birth", supplied.date_of_birth.isoformat(), date_ok,
+                                 "matches the held date of birth" if date_ok
+                                 else "differs from the held date of birth"))
+    gender_ok = True
+    supplied_gender, held_gender = _known_gender(supplied.gender), _known_gender(held.gender)
+    if supplied_gender and held_gender:
+        gender_ok = supplied_gender == held_gender
+        if not gender_ok:
+            flags.append("VRF8")
+        checks.append(FieldCheck("Gender", supplied_gender, gender_ok,
+                                 "matches the held gender" if gender_ok
+                                 else "differs from the held gender"))
+
+    exact = (given_direct is not None and given_direct.kind == EXACT
+             and family_direct is not None and family_direct.kind == EXACT)
+    if exact and date_ok and gender_ok:
+        code = "VRC002" if linked else "VRC001"
+    elif given_match and family_match and date_ok and gender_ok:
+        code = "VRC004" if linked else "VRC003"
+        if given_match is given_as_family and family_match is family_as_given:
+            checks.append(FieldCheck("Names", "", True,
+                                     "the given and family names appear to be swapped"))
+    else:
+        code = "VRC005"
+    returned = held if code != "VRC005" else None
+    return Verification(code=code, flags=flags, checks=checks, returned=returned)
+
+
+def _name_check(label: str, supplied: str, match: NameMatch | None) -> FieldCheck:
+    if match is None:
+        return FieldCheck(label, supplied, False,
+                          "matches none of the held names, even allowing for short forms, "
+                          "double names and spelling variants")
+    return FieldCheck(label, supplied, True, match.describe())

@@ -1,0 +1,35 @@
+"""The unique learner number: 10 digits, the first not 0, the last a check digit.
+
+Check digit: weights 10, 9, …, 2 over the first nine digits; remainder mod 11. Remainder 0
+means no valid ULN starts with those nine digits; otherwise the check digit is 10 − remainder.
+"""
+
+WEIGHTS = range(10, 1, -1)
+PLACEHOLDER = "9999999999"  # a 'temporary ULN' used elsewhere; never a real learner
+
+
+def check_digit(first_nine: str) -> int | None:
+    """The check digit for nine leading digits, or None when no valid ULN has them."""
+    remainder = sum(int(digit) * weight for digit, weight in zip(first_nine, WEIGHTS,
+                                                                 strict=True)) % 11
+    return None if remainder == 0 else 10 - remainder
+
+
+def uln_problem(uln: str) -> str | None:
+    """Why this is not a valid ULN, or None when it is."""
+    text = (uln or "").strip()
+    if not text:
+        return "Enter a ULN"
+    if len(text) != 10 or not text.isdigit():
+        return "ULN must be 10 digits"
+    if text[0] == "0":
+        return "ULN must not start with 0"
+    if text == PLACEHOLDER:
+        return "9999999999 is a placeholder, not a learner's ULN"
+    if check_digit(text[:9]) != int(text[9]):
+        return "ULN is not valid: check the 10 digits (the last digit is a check digit)"
+    return None
+
+
+def is_valid_uln(uln: str) -> bool:
+    return uln_problem(uln) is None
