@@ -219,7 +219,10 @@ def test_delete_user_with_javascript_asks_in_a_dialog(page, live_server, console
     def answer(accept: bool):
         def handle(dialog):
             asked.append((dialog.type, dialog.message))
-            dialog.accept() if accept else dialog.dismiss()
+            if accept:
+                dialog.accept()
+            else:
+                dialog.dismiss()
         return handle
 
     posted = []

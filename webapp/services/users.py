@@ -274,9 +274,12 @@ def change_email(actor: User, user_id: int, email: str, confirm_email: str) -> N
 def resend_welcome_email(actor: User, user_id: int) -> User:
     """‘Resend Welcome Email’: a new registration link; the old one stops working."""
     user = managed_user(actor, user_id)
-    if user.status != UserStatus.INACTIVE.value:
+    if user.status == UserStatus.ACTIVE.value:
         raise Conflict("This user has already completed registration. If they have forgotten "
                        "their password, they can use ‘I have forgotten my password’.")
+    if user.status != UserStatus.INACTIVE.value:
+        raise Conflict(f"This user is {user.status.lower()}: reinstate them before sending a "
+                       "welcome email.")
     lifetime = timedelta(hours=current_app.config["REGISTRATION_LINK_HOURS"])
     raw = tokens.issue(user, TokenPurpose.REGISTRATION, lifetime)
     audit.record("user.welcome_resent", actor=actor, target=user)
