@@ -87,6 +87,9 @@ class Config:
 
     MAX_FAILED_SIGN_INS = 5
 
+    # Single verifications one user may make in an hour: stops a rogue bulk trawl.
+    VERIFICATIONS_PER_HOUR = _env_int("VERIFICATIONS_PER_HOUR", 300)
+
     # argon2id at OWASP's minimum: 19 MiB, 2 passes, 1 lane (~18 ms a check here).
     ARGON2_TIME_COST = 2
     ARGON2_MEMORY_COST_KIB = 19 * 1024

@@ -10,7 +10,9 @@ def register_blueprints(app: Flask) -> None:
     from webapp.blueprints.home import bp as home_bp
     from webapp.blueprints.service_desk import bp as service_desk_bp
     from webapp.blueprints.users import bp as users_bp
+    from webapp.blueprints.verification import bp as verification_bp
 
-    blueprints = (assets_bp, auth_bp, account_bp, home_bp, users_bp, service_desk_bp)
+    blueprints = (assets_bp, auth_bp, account_bp, home_bp, users_bp, service_desk_bp,
+                  verification_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -293,3 +293,21 @@ def _name_check(label: str, supplied: str, match: NameMatch | None) -> FieldChec
                           "matches none of the held names, even allowing for short forms, "
                           "double names and spelling variants")
     return FieldCheck(label, supplied, True, match.describe())
+
+
+# What the guide tells the user to do next, for each code (appendix C).
+NEXT_STEPS = {
+    "VRC001": "You do not need to take any further action as the ULN has been verified.",
+    "VRC002": "The details returned are for the learner marked as the ‘master’ learner. You do "
+              "not need to take any further action as the ULN has been verified.",
+    "VRC003": "Check the differences between the supplied information and the information "
+              "returned. If you have any doubt about the result, get clarification from the "
+              "learning provider.",
+    "VRC004": "The details returned are for the master ULN. You do not need to take any further "
+              "action as the ULN has been verified.",
+    "VRC005": "Take a note of the failure flag descriptions and send a request to the learning "
+              "provider to update their submission to you, or to update the LRS if it is "
+              "incorrect.",
+    "VRC006": "Take a note of the failure flag descriptions and send a request to the learning "
+              "provider to provide an update.",
+}

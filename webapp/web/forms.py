@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.main import wtforms_errors
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 
 from webapp.services.errors import DomainError
 
@@ -36,5 +37,9 @@ def error_summary(form: FlaskForm) -> dict:
     error linked to its input."""
     field_errors = [item for item in wtforms_errors(form)["errorList"]
                     if item.get("href") not in ("#", "#None")]
+    for item in field_errors:  # a GOV.UK date input's first box is its day
+        field = form._fields.get(item["href"].lstrip("#"))
+        if field is not None and isinstance(field.widget, GovDateInput):
+            item["href"] += "-day"
     form_level = [{"text": message} for message in form.form_errors]
     return {"titleText": "There is a problem", "errorList": form_level + field_errors}

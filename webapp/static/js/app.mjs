@@ -9,6 +9,12 @@ if (window.htmx) {
   initAll();
 }
 
+// After htmx swaps in a result, move focus to it so screen readers announce it.
+document.body.addEventListener("htmx:afterSettle", (event) => {
+  const target = event.detail.elt.querySelector?.("[data-focus-on-swap]");
+  if (target) target.focus();
+});
+
 // Session timeout warning: opens SESSION_WARNING_SECONDS before the idle timeout.
 // ‘Stay signed in’ posts to the keep-alive endpoint (with the CSRF token) and restarts the
 // clock; when the time runs out the browser goes to the sign-in page, which the server
