@@ -67,7 +67,8 @@ def test_signed_in_layout_has_menu_for_the_roles(client, user):
     sign_in(client, user.username)
     html = page(client.get("/learner-management"))
     menu = html.find("nav", attrs={"aria-label": "Menu"})
-    assert [a.get_text(strip=True) for a in menu.find_all("a")] == ["My account"]
+    assert [a.get_text(strip=True) for a in menu.find_all("a")] == [
+        "Verify Single Learner", "My account"]
     assert html.find(class_="govuk-service-navigation__service-name").get_text(strip=True) == (
         "Learning Records Service")
 
