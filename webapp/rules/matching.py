@@ -146,12 +146,10 @@ def _nicknamer():
 
 @cache
 def _name_family(name: str) -> frozenset[str]:
-    """A given name with its nicknames and the names it is a nickname of."""
+    """A given name's nicknames and the names it is a nickname of: direct relations only,
+    since two nicknames of one name (Emma, Emily) are often different people."""
     namer = _nicknamer()
-    related = {name} | namer.nicknames_of(name) | namer.canonicals_of(name)
-    for canonical in namer.canonicals_of(name):
-        related |= namer.nicknames_of(canonical)
-    return frozenset(related)
+    return frozenset(namer.nicknames_of(name) | namer.canonicals_of(name))
 
 
 def are_synonyms(first: str, second: str) -> bool:

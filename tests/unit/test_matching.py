@@ -1,0 +1,138 @@
+"""The matching engine, table by table: every return code, every failure flag."""
+
+from datetime import date
+
+import pytest
+
+from webapp.rules.matching import (
+    CODES,
+    FLAGS,
+    NEXT_STEPS,
+    Held,
+    Supplied,
+    compare_name,
+    fold,
+    verify,
+)
+
+BORN = date(2008, 5, 1)
+HELD = Held(uln="1000000043", given_name="James", family_name="Smith-Jones",
+            date_of_birth=BORN, gender="1", preferred_given_name="Jamie",
+            middle_other_names="Robert", previous_family_name="O'Brien",
+            family_name_at_16="Carter")
+
+
+def run(given, family, dob=BORN, gender="1", held=HELD, linked=False):
+    return verify(Supplied(HELD.uln, given, family, dob, gender), held, linked)
+
+
+@pytest.mark.parametrize("given,family,dob,gender,code,flags", [
+    # exact: equal after case and surrounding spaces
+    ("James", "Smith-Jones", BORN, "1", "VRC001", []),
+    ("  JAMES ", "smith-jones", BORN, "1", "VRC001", []),
+    ("James", "Smith-Jones", None, None, "VRC001", []),
+    # possible: each name fuzzy-matches, date and gender equal where supplied
+    ("Jim", "Smith-Jones", BORN, "1", "VRC003", []),                     # synonym
+    ("James", "Smith Jones", BORN, "1", "VRC003", []),                   # hyphen as space
+    ("James", "Smith", BORN, "1", "VRC003", []),                         # part of double name
+    ("Jmaes", "Smith-Jones", BORN, "1", "VRC003", []),                   # spelling variant
+    ("Jámes", "Smith-Jones", BORN, "1", "VRC003", []),                   # accent
+    ("James", "OBrien", BORN, "1", "VRC003", ["VRF4", "VRF5"]),          # previous family
+    ("James", "O’Brien", BORN, "1", "VRC003", ["VRF4", "VRF5"]),
+    ("James", "Carter", BORN, "1", "VRC003", ["VRF4", "VRF5", "VRF6"]),  # family name at 16
+    ("Jamie", "Smith-Jones", BORN, "1", "VRC003", []),                   # preferred given
+    ("Robert", "Smith-Jones", BORN, "1", "VRC003", ["VRF1", "VRF2", "VRF3"]),  # middle name
+    ("Smith-Jones", "James", BORN, "1", "VRC003", ["VRF1", "VRF3", "VRF5", "VRF6"]),  # swapped
+    # no match: a name fails, or date of birth / gender differs
+    ("Peter", "Smith-Jones", BORN, "1", "VRC005", ["VRF1", "VRF2", "VRF3"]),
+    ("James", "Williams", BORN, "1", "VRC005", ["VRF4", "VRF5", "VRF6"]),
+    ("James", "Smith-Jones", date(2008, 5, 2), "1", "VRC005", ["VRF7"]),
+    ("James", "Smith-Jones", BORN, "2", "VRC005", ["VRF8"]),
+    ("Jim", "Smith-Jones", BORN, "2", "VRC005", ["VRF8"]),
+    ("Peter", "Williams", date(1990, 1, 1), "2", "VRC005",
+     ["VRF1", "VRF2", "VRF3", "VRF4", "VRF5", "VRF6", "VRF7", "VRF8"]),
+    # gender 0 (not known) and 9 (not specified) are not compared
+    ("James", "Smith-Jones", BORN, "9", "VRC001", []),
+    ("James", "Smith-Jones", BORN, "0", "VRC001", []),
+])
+def test_codes_and_flags(given, family, dob, gender, code, flags):
+    result = run(given, family, dob, gender)
+    assert (result.code, result.flags) == (code, flags)
+
+
+@pytest.mark.parametrize("given,family,code", [
+    ("James", "Smith-Jones", "VRC002"),
+    ("Jim", "Smith-Jones", "VRC004"),
+    ("Peter", "Smith-Jones", "VRC005"),
+])
+def test_linked_ulns_give_the_linked_codes(given, family, code):
+    assert run(given, family, linked=True).code == code
+
+
+def test_uln_not_found_flags_every_check_supplied():
+    result = verify(Supplied("1000000043", "James", "Smith", BORN, "1"), None)
+    assert result.code == "VRC006"
+    assert result.flags == ["VRF1", "VRF2", "VRF3", "VRF4", "VRF5", "VRF6", "VRF7", "VRF8"]
+    assert result.returned is None
+    without_optional = verify(Supplied("1000000043", "James", "Smith"), None)
+    assert "VRF7" not in without_optional.flags and "VRF8" not in without_optional.flags
+
+
+def test_held_details_are_returned_only_when_the_learner_is_recognised():
+    assert run("James", "Smith-Jones").returned == HELD
+    assert run("Jim", "Smith-Jones").returned == HELD
+    assert run("Peter", "Williams").returned is None
+
+
+def test_a_synonym_previous_name_or_spelling_match_is_never_exact():
+    for given, family in [("Jim", "Smith-Jones"), ("James", "O'Brien"),
+                          ("Jmaes", "Smith-Jones"), ("james", "smithjones")]:
+        assert run(given, family).code != "VRC001", (given, family)
+
+
+def test_the_explanation_says_how_each_field_matched():
+    checks = {check.field: check for check in run("Jim", "Smyth-Jones").checks}
+    assert "short form or nickname" in checks["Given name"].explanation
+    assert "one part of a double name" in checks["Family name"].explanation
+    spelling = {c.field: c for c in run("Jmaes", "Smith-Jones").checks}["Given name"]
+    assert "spelling variant (similarity 0.9" in spelling.explanation
+    swapped = run("Smith-Jones", "James").checks
+    assert any("swapped" in check.explanation for check in swapped)
+    failed = {c.field: c for c in run("Peter", "Smith-Jones").checks}["Given name"]
+    assert not failed.matched and "matches none of the held names" in failed.explanation
+    date_check = {c.field: c for c in run("James", "Smith-Jones", dob=date(2001, 1, 1))
+                  .checks}["Date of birth"]
+    assert not date_check.matched and "differs" in date_check.explanation
+
+
+@pytest.mark.parametrize("supplied,held,kind", [
+    ("O'Brien", "OBrien", "folded"), ("O’Brien", "O'Brien", "folded"),
+    ("Smith-Jones", "Smith Jones", "folded"), ("Zoë", "Zoe", "folded"),
+    ("Sally", "Sally Ann", "part"), ("Mary-Jane", "Mary", "part"),
+    ("Bill", "William", "synonym"), ("Liz", "Elizabeth", "synonym"),
+    ("Smyth", "Smith", "spelling"), ("Catherine", "Katherine", "spelling"),
+    ("Khloe", "Chloe", "spelling"), ("Thomson", "Thompson", "spelling"),
+])
+def test_name_comparison_kinds(supplied, held, kind):
+    assert compare_name(supplied, held, "given name", synonyms=True).kind == kind
+
+
+@pytest.mark.parametrize("supplied,held", [
+    ("Oliver", "Harry"), ("Jones", "James"), ("Hughes", "Hayes"), ("Lee", "Li"), ("Zoe", "Zara"),
+])
+def test_different_names_do_not_match(supplied, held):
+    assert compare_name(supplied, held, "given name", synonyms=True) is None
+
+
+def test_synonyms_apply_to_given_names_only():
+    assert compare_name("Bill", "William", "family name", synonyms=False) is None
+
+
+def test_fold():
+    assert fold(" O’Brien-Smith ") == "obrien smith"
+    assert fold("Zoë  D'Arcy") == "zoe darcy"
+
+
+def test_every_code_and_flag_has_words():
+    assert set(NEXT_STEPS) == set(CODES) == {f"VRC00{n}" for n in range(1, 7)}
+    assert set(FLAGS) == {f"VRF{n}" for n in range(1, 9)}
