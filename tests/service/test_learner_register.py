@@ -1,0 +1,186 @@
+"""The learner register: streamed import, synthetic learners, and verification."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from webapp.extensions import db
+from webapp.models import AuditEvent, Learner
+from webapp.rules.learner_data import LearnerRecord, learner_errors
+from webapp.services import learners, synthetic_learners, verification
+from webapp.services.errors import Forbidden, ValidationFailed
+
+TODAY = date(2026, 11, 29)
+HEADER = ",".join(learners.COLUMNS)
+
+
+def csv_text(*rows: str) -> io.StringIO:
+    return io.StringIO("\n".join([HEADER, *rows]) + "\n")
+
+
+GOOD = "1000000043,James,Smith,,,,,2008-05-01,1,SW1A 1AA,"
+LINKED = "9276308686,James,Smith,,,,,2008-05-01,1,SW1A 1AA,1000000043"
+
+
+def count_learners() -> int:
+    return db.session.scalar(select(func.count()).select_from(Learner))
+
+
+# --- import ----------------------------------------------------------------------------------
+
+def test_import_inserts_then_changes_nothing_when_run_again(app):
+    first = learners.import_learners(csv_text(GOOD, LINKED), TODAY)
+    assert (first.inserted, first.updated, first.unchanged, first.rejected_count) == (2, 0, 0, 0)
+    second = learners.import_learners(csv_text(GOOD, LINKED), TODAY)
+    assert (second.inserted, second.updated, second.unchanged) == (0, 0, 2)
+    assert count_learners() == 2
+
+
+def test_import_updates_by_uln(app):
+    learners.import_learners(csv_text(GOOD), TODAY)
+    report = learners.import_learners(
+        csv_text("1000000043,James,Smith-Brown,,,Smith,,2008-05-01,1,SW1A 1AA,"), TODAY)
+    assert report.updated == 1
+    learner = db.session.get(Learner, "1000000043")
+    assert learner.family_name == "Smith-Brown" and learner.previous_family_name == "Smith"
+
+
+def test_rejected_rows_are_reported_by_row_and_field_and_nothing_else_is_lost(app):
+    report = learners.import_learners(csv_text(
+        GOOD,
+        "1000000042,Ann,Lee,,,,,2008-01-01,2,,",        # bad check digit
+        "1000102504,J0hn,Lee,,,,,2008-02-30,2,,",        # bad name and impossible date
+        "1964986809,Unknown,Lee,,,,,2008-01-01,2,N7 8TT,",  # prohibited text, prison postcode
+    ), TODAY)
+    assert report.inserted == 1 and report.rejected_count == 3
+    lines = list(report.lines())
+    assert lines[0].startswith("Rows read: 4. Inserted 1")
+    assert any(line.startswith("Row 3: uln (value ‘1000000042’)") for line in lines)
+    assert any(line.startswith("Row 4: given_name") for line in lines)
+    assert any(line.startswith("Row 4: date_of_birth") for line in lines)
+    assert any("Row 5: postcode" in line and "prison" in line for line in lines)
+    assert not any("Lee,2008" in line for line in lines), "never the whole record"
+    assert count_learners() == 1
+
+
+def test_a_bad_header_is_refused_before_anything_is_read(app):
+    with pytest.raises(learners.BadHeader, match="Missing: master_uln"):
+        learners.import_learners(io.StringIO(HEADER.replace(",master_uln", "") + "\n"), TODAY)
+    with pytest.raises(learners.BadHeader, match="Not expected: shoe_size"):
+        learners.import_learners(io.StringIO(HEADER + ",shoe_size\n"), TODAY)
+
+
+def test_links_to_missing_masters_are_counted(app):
+    report = learners.import_learners(csv_text(LINKED), TODAY)
+    assert report.missing_masters == 1
+    assert any("master ULN that is not on the register" in line for line in report.lines())
+
+
+def test_import_commits_in_chunks(app):
+    rows = [row for row in synthetic_learners.generate(25, 5, TODAY)]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=learners.COLUMNS)
+    writer.writeheader()
+    writer.writerows(rows)
+    buffer.seek(0)
+    report = learners.import_learners(buffer, TODAY, chunk_rows=10)
+    assert report.inserted == 25 and count_learners() == 25
+
+
+def test_the_import_is_audited(app):
+    learners.import_learners(csv_text(GOOD), TODAY)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.event == "learners.imported"))
+    assert event.details == {"inserted": 1, "updated": 0, "unchanged": 0, "rejected": 0}
+
+
+# --- synthetic learners ----------------------------------------------------------------------
+
+def test_generated_learners_are_deterministic_valid_and_varied(app):
+    first = list(synthetic_learners.generate(3000, 11, TODAY))
+    assert first == list(synthetic_learners.generate(3000, 11, TODAY))
+    assert first != list(synthetic_learners.generate(3000, 12, TODAY))
+    for row in first:
+        record = LearnerRecord(**{**row, "date_of_birth": date.fromisoformat(
+            row["date_of_birth"])})
+        assert learner_errors(record, TODAY) == [], row
+    assert any("-" in row["family_name"] for row in first)
+    assert any(row["family_name"][:2] in ("O'", "O’") for row in first)
+    assert any(" " in row["given_name"] for row in first)
+    assert any(row["previous_family_name"] for row in first)
+    ulns = {row["uln"] for row in first}
+    assert len(ulns) == len(first)
+    linked = [row for row in first if row["master_uln"]]
+    assert linked and all(row["master_uln"] in ulns for row in linked)
+
+
+def test_generated_file_imports_cleanly(app, tmp_path):
+    path = tmp_path / "learners.csv"
+    with path.open("w", newline="") as out:
+        synthetic_learners.write_csv(out, 500, 3, TODAY)
+    with path.open(newline="") as source:
+        report = learners.import_learners(source, TODAY)
+    assert report.inserted == 500 and report.rejected_count == 0 and report.missing_masters == 0
+
+
+# --- verification ----------------------------------------------------------------------------
+
+@pytest.fixture
+def register(app):
+    learners.import_learners(csv_text(GOOD, LINKED), TODAY)
+
+
+def ask(uln="1000000043", given="James", family="Smith", dob=date(2008, 5, 1), gender="1"):
+    return verification.VerificationRequest(uln, given, family, dob, gender)
+
+
+def test_verification_is_audited_without_demographics(register, make_user):
+    verifier = make_user(roles=["ab_user"])
+    result = verification.verify_learner(verifier, ask(given="Jim"))
+    assert result.code == "VRC003"
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.event == "learner.verified"))
+    assert event.target_id == "1000000043" and event.details["code"] == "VRC003"
+    assert event.actor_user_id == verifier.id
+    blob = repr((event.details, event.before, event.after))
+    assert "Jim" not in blob and "Smith" not in blob and "2008" not in blob
+
+
+def test_a_linked_uln_is_checked_against_and_returns_the_master(register, make_user):
+    result = verification.verify_learner(make_user(roles=["ab_user"]), ask(uln="9276308686"))
+    assert result.code == "VRC002" and result.returned.uln == "1000000043"
+
+
+def test_unknown_uln(register, make_user):
+    result = verification.verify_learner(make_user(roles=["ab_user"]), ask(uln="1964986809"))
+    assert result.code == "VRC006"
+
+
+@pytest.mark.parametrize("request_changes,field", [
+    ({"uln": "1000000042"}, "uln"), ({"uln": "12"}, "uln"), ({"given": " "}, "given_name"),
+    ({"family": "x" * 36}, "family_name"), ({"gender": "M"}, "gender"),
+    ({"dob": date(2099, 1, 1)}, "date_of_birth"),
+])
+def test_bad_input_is_an_error_not_a_verification(register, make_user, request_changes, field):
+    with pytest.raises(ValidationFailed) as error:
+        verification.verify_learner(make_user(roles=["ab_user"]), ask(**request_changes))
+    assert error.value.field == field
+    assert db.session.scalar(select(AuditEvent).where(
+        AuditEvent.event == "learner.verified")) is None
+
+
+@pytest.mark.parametrize("role", ["qcf_user", "edc_resolver", "qcf_record_set_user"])
+def test_only_verifier_roles_verify(register, make_user, role):
+    with pytest.raises(Forbidden):
+        verification.verify_learner(make_user(roles=[role]), ask())
+
+
+def test_models_and_migrations_agree(app):
+    """A model change without a migration fails here, not in production."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with db.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+    assert differences == []
