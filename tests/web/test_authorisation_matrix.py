@@ -1,4 +1,4 @@
-"""Every User Management and service-desk route × every role × same/other organisation.
+"""Every User Management, service-desk and verification route × every role × same/other organisation.
 
 The routes come from the app's URL map, so a new route in these blueprints is checked
 without anyone remembering to add it here."""
@@ -9,7 +9,7 @@ from tests.conftest import csrf_from, sign_in
 from webapp.services import accounts
 
 PASSWORD = "a matrix test pass phrase"
-GUARDED_BLUEPRINTS = ("users", "service_desk")
+GUARDED_BLUEPRINTS = ("users", "service_desk", "verification")
 AWARDING_ROLES = ["super_user", "ab_batch_user", "ab_user", "qcf_record_set_user", "qcf_user",
                   "edc_resolver"]
 KNOWN_PARAMETERS = {"user_id", "organisation_id"}
@@ -66,6 +66,8 @@ def expected(rule, method, role, which) -> str:
         return "not-found" if which == "other" and "user_id" in rule.arguments else "allowed"
     if blueprint == "service_desk":
         return "allowed" if role == "service_desk" else "forbidden"
+    if blueprint == "verification":
+        return "allowed" if role in ("ab_user", "super_user") else "forbidden"
     raise AssertionError(rule)
 
 

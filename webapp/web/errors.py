@@ -46,8 +46,13 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Forbidden, lambda error: render_error(403))
     app.register_error_handler(NotFound, lambda error: render_error(404))
 
-    for status in (400, 403, 404, 405, 413, 429):
+    for status in (400, 403, 404, 405, 413):
         app.register_error_handler(status, lambda error, status=status: render_error(status))
+
+    @app.errorhandler(429)
+    def too_many(error):
+        limit = getattr(error, "description", "") or "the limit"
+        return render_error(429, f"You have reached {limit}. Wait a while, then try again.")
 
     @app.errorhandler(500)
     def server_error(error):

@@ -31,7 +31,8 @@ def _reset_limit() -> str:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"],
+               error_message="the limit of sign-in attempts from your network")
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("home.learner_management"))
@@ -67,7 +68,8 @@ def keep_alive():
 
 
 @bp.route("/forgotten-password", methods=["GET", "POST"])
-@limiter.limit(_reset_limit, methods=["POST"])
+@limiter.limit(_reset_limit, methods=["POST"],
+               error_message="the limit of password requests from your network")
 def forgotten_password():
     form = ForgottenPasswordForm()
     if form.validate_on_submit():
@@ -84,7 +86,8 @@ def _link_problem(error: LinkNotValid, what: str):
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
-@limiter.limit(_reset_limit, methods=["POST"])
+@limiter.limit(_reset_limit, methods=["POST"],
+               error_message="the limit of password requests from your network")
 def reset_password(token: str):
     try:
         user = auth.reset_user(token)
@@ -109,7 +112,8 @@ def reset_password(token: str):
 
 
 @bp.route("/register/<token>", methods=["GET", "POST"])
-@limiter.limit(_reset_limit, methods=["POST"])
+@limiter.limit(_reset_limit, methods=["POST"],
+               error_message="the limit of password requests from your network")
 def register(token: str):
     """First sign-in: the ‘Change password’ screen reached from the welcome email."""
     try:

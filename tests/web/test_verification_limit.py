@@ -1,0 +1,28 @@
+"""A per-user hourly limit on single verifications stops a bulk trawl through the portal."""
+
+import pytest
+
+from tests.conftest import csrf_from, page, sign_in
+
+
+@pytest.fixture
+def app_overrides():
+    return {"RATELIMIT_ENABLED": True, "VERIFICATIONS_PER_HOUR": 3}
+
+
+def test_the_limit_is_per_user_and_per_hour(app, client, make_user):
+    first = make_user(roles=["ab_user"])
+    second = make_user(roles=["ab_user"], given="Other", family="Verifier")
+    sign_in(client, first.username)
+    token = csrf_from(client.get("/learner-verification/verify"))
+    data = {"csrf_token": token, "uln": "1000000043", "given_name": "A", "family_name": "B"}
+    statuses = [client.post("/learner-verification/verify", data=data).status_code
+                for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    refused = client.post("/learner-verification/verify", data=data)
+    assert "hourly limit of single verifications" in page(refused).get_text()
+    other_browser = app.test_client()
+    sign_in(other_browser, second.username)
+    token = csrf_from(other_browser.get("/learner-verification/verify"))
+    assert other_browser.post("/learner-verification/verify",
+                              data={**data, "csrf_token": token}).status_code == 200
