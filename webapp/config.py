@@ -89,6 +89,8 @@ class Config:
 
     # Single verifications one user may make in an hour: stops a rogue bulk trawl.
     VERIFICATIONS_PER_HOUR = _env_int("VERIFICATIONS_PER_HOUR", 300)
+    # A user with this many single verifications in a day is marked ‘High’ on User activity.
+    UNUSUAL_VERIFICATIONS_PER_DAY = _env_int("UNUSUAL_VERIFICATIONS_PER_DAY", 200)
 
     # argon2id at OWASP's minimum: 19 MiB, 2 passes, 1 lane (~18 ms a check here).
     ARGON2_TIME_COST = 2

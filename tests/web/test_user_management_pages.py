@@ -326,3 +326,18 @@ def test_role_and_status_changes_take_effect_on_the_next_request(app, signed_in,
     assert their_browser.get("/users", headers=HTMX).status_code == 403
     submit(signed_in, f"/users/{colleague.id}/suspend", {"reason": "gone"}, get_path="/users")
     assert their_browser.get("/account").headers["Location"].startswith("/sign-in")
+
+
+def test_user_activity_shows_verification_volumes_and_marks_high_ones(app, signed_in, boss,
+                                                                     make_user):
+    from webapp.services import verification
+    busy = make_user(roles=["ab_user"], given="Busy", family="Bee")
+    quiet = make_user(roles=["ab_user"], given="Quiet", family="Mouse")
+    app.config["UNUSUAL_VERIFICATIONS_PER_DAY"] = 3
+    request = verification.VerificationRequest("1000000043", "Any", "Body")
+    for user, times in ((busy, 3), (quiet, 1)):
+        for _ in range(times):
+            verification.verify_learner(user, request)
+    rows = page(signed_in.get("/users/activity")).select("#verification-volumes tbody tr")
+    cells = [[td.get_text(" ", strip=True) for td in row.find_all("td")] for row in rows]
+    assert cells == [["busy.bee", "3 High"], ["quiet.mouse", "1"]]

@@ -440,3 +440,18 @@ def activity_event_names(actor: User) -> list[str]:
     require_super_user(actor)
     return sorted(db.session.scalars(select(AuditEvent.event).distinct().where(
         AuditEvent.organisation_id == actor.organisation_id)))
+
+
+def verification_volumes(actor: User, hours: int = 24) -> list[tuple[str, int]]:
+    """Single verifications per user of the organisation in the last `hours`, busiest first:
+    an unusual volume stands out on the User activity page."""
+    require_super_user(actor)
+    since = datetime.now(UTC) - timedelta(hours=hours)
+    rows = db.session.execute(
+        select(User.username, func.count(AuditEvent.id))
+        .join(User, User.id == AuditEvent.actor_user_id)
+        .where(AuditEvent.organisation_id == actor.organisation_id,
+               AuditEvent.event == "learner.verified", AuditEvent.occurred_at >= since)
+        .group_by(User.username)
+        .order_by(func.count(AuditEvent.id).desc(), User.username))
+    return [(username, count) for username, count in rows]

@@ -3,7 +3,7 @@
 import csv
 import io
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from webapp.blueprints.users import bp
@@ -284,7 +284,9 @@ def activity():
         page = users.Page(items=[], number=1, per_page=users.PER_PAGE, total=0)
     query = {k: v for k, v in request.args.items(multi=True) if k != "page"}
     return render_template("users/activity.html", form=form, page=page, query=query,
-                           event_label=event_label, describe_changes=describe_changes)
+                           event_label=event_label, describe_changes=describe_changes,
+                           volumes=users.verification_volumes(current_user),
+                           unusual=current_app.config["UNUSUAL_VERIFICATIONS_PER_DAY"])
 
 
 @bp.get("/activity.csv")
