@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from webapp import create_app
 from webapp.config import TestConfig
 from webapp.extensions import db
+from webapp.models import Learner
 from webapp.models.base import utcnow
 from webapp.services import accounts
 
@@ -187,6 +189,17 @@ class LiveServer:
             db.session.commit()
             return {"username": user.username, "email": user.email,
                     "organisation": organisation.name, "full_name": user.full_name}
+
+    def make_learner(self, uln: str, given: str = "James", family: str = "Wilson",
+                     date_of_birth: date = date(2008, 3, 27), gender: str = "1",
+                     **details) -> str:
+        """Put a learner on the register; `details` are other Learner columns, for example
+        master_uln for a linked ULN. Returns the ULN."""
+        with self.data():
+            db.session.add(Learner(uln=uln, given_name=given, family_name=family,
+                                   date_of_birth=date_of_birth, gender=gender, **details))
+            db.session.commit()
+        return uln
 
 
 class _QuietRequestHandler(WSGIRequestHandler):

@@ -1,4 +1,5 @@
-"""Every User Management, service-desk and verification route × every role × same/other organisation.
+"""Every User Management, service-desk and verification route × every role × same/other
+organisation.
 
 The routes come from the app's URL map, so a new route in these blueprints is checked
 without anyone remembering to add it here."""
