@@ -108,3 +108,32 @@ def test_the_lrs_console_script_runs_on_a_fresh_instance(tmp_path):
         assert done.returncode == 0, done.stderr
     assert (tmp_path / "lrs.sqlite").exists() and (tmp_path / "secret_key").exists()
     assert "already loaded" not in done.stdout
+
+
+def test_demo_loads_synthetic_learners_and_suggests_some(run, app):
+    from webapp.models import Learner
+
+    result = run("demo")
+    assert db.session.scalar(select(func.count()).select_from(Learner)) == 2000
+    assert "Try these in Verify Single Learner" in result.output
+    assert "(a linked ULN)" in result.output
+
+
+def test_generate_then_import_learners(run, tmp_path):
+    from webapp.models import Learner
+
+    out = tmp_path / "learners.csv"
+    generated = run("generate-learners", "--count", "300", "--seed", "9", "--out", str(out))
+    assert generated.exit_code == 0 and "Wrote 300 learners" in generated.output
+    first = run("import-learners", str(out))
+    assert "Inserted 300, updated 0, unchanged 0, rejected 0" in first.output
+    again = run("import-learners", str(out))
+    assert "Inserted 0, updated 0, unchanged 300, rejected 0" in again.output
+    assert db.session.scalar(select(func.count()).select_from(Learner)) == 300
+
+
+def test_import_learners_refuses_a_bad_header_plainly(run, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("uln,name\n1000000043,James\n")
+    result = run("import-learners", str(bad))
+    assert result.exit_code == 1 and "The header must be: uln,given_name" in result.output

@@ -2,8 +2,11 @@
 each other role, and a service desk user; passwords are printed once and kept in
 instance/demo-accounts.txt."""
 
+import csv
+import io
 import os
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
@@ -12,12 +15,13 @@ from webapp.extensions import db
 from webapp.models import Organisation
 from webapp.models.base import utcnow
 from webapp.rules.roles import AWARDING, ROLES, ROLES_BY_KIND, SERVICE_DESK, SERVICE_DESK_ROLE
-from webapp.services import accounts
+from webapp.services import accounts, learners, synthetic_learners
 
 DEMO_UKPRN = "10000001"
 DEMO_ORGANISATION = "Demo Awarding Body"
 DEMO_SERVICE_DESK = "Demo Service Desk"
 DEMO_SERVICE_DESK_UKPRN = "10000002"
+DEMO_LEARNERS = 2000
 DEMO_PEOPLE = {
     "super_user": ("Sam", "Super"),
     "ab_batch_user": ("Bella", "Batch"),
@@ -33,6 +37,7 @@ class DemoResult:
     created: bool
     credentials_file: Path
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # role, username, pw
+    learners: list[dict] = field(default_factory=list)
 
     def report(self) -> str:
         if not self.created:
@@ -43,6 +48,14 @@ class DemoResult:
         lines += [f"  {ROLES[role].label:<26} {username:<22} {password}"
                   for role, username, password in self.accounts]
         lines.append(f"(also written to {self.credentials_file})")
+        lines.append(f"{DEMO_LEARNERS} synthetic learners are on the register. Try these in "
+                     "Verify Single Learner:")
+        lines += [f"  ULN {row['uln']}  {row['given_name']} {row['family_name']}  born "
+                  f"{row['date_of_birth']}  gender {row['gender']}"
+                  + (f"  (previously {row['previous_family_name']})"
+                     if row["previous_family_name"] else "")
+                  + ("  (a linked ULN)" if row["master_uln"] else "")
+                  for row in self.learners]
         return "\n".join(lines)
 
 
@@ -71,8 +84,22 @@ def load_demo_data(instance_path: str) -> DemoResult:
                                roles=[SERVICE_DESK_ROLE], verification_provided="Demo account"),
         password=password)
     result.accounts.append((SERVICE_DESK_ROLE, desk_user.username, password))
+    result.learners = _load_demo_learners()
     _write_credentials(credentials, result)
     return result
+
+
+def _load_demo_learners() -> list[dict]:
+    """Synthetic learners for the register, and a few to try in Verify Single Learner."""
+    buffer = io.StringIO()
+    synthetic_learners.write_csv(buffer, DEMO_LEARNERS, seed=2026, today=date.today())
+    buffer.seek(0)
+    learners.import_learners(buffer, date.today())
+    buffer.seek(0)
+    rows = list(csv.DictReader(buffer))
+    linked = next(row for row in rows if row["master_uln"])
+    changed = next(row for row in rows if row["previous_family_name"] and not row["master_uln"])
+    return [rows[0], changed, linked]
 
 
 def _write_credentials(path: Path, result: DemoResult) -> None:
