@@ -210,18 +210,18 @@ class _QuietRequestHandler(WSGIRequestHandler):
 
 
 @pytest.fixture
-def live_server(database_url, tmp_path) -> Iterator[LiveServer]:
+def live_server(database_url, tmp_path, app_overrides) -> Iterator[LiveServer]:
     """The app on http://127.0.0.1:<free port>, with BASE_URL naming that address so the
     links in its emails open in the browser. The socket is bound before the app is made
     (port 0: the system picks a free one) and handed to the server, so no other process
-    can take the port in between."""
+    can take the port in between. A test module changes settings with `app_overrides`."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind((HOST, 0))
     listener.listen(128)
     url = f"http://{HOST}:{listener.getsockname()[1]}"
     instance = tmp_path / "instance"
     app = create_app(TestConfig, {"DATABASE_URL": database_url, "BASE_URL": url,
-                                  "SESSION_COOKIE_SECURE": False},
+                                  "SESSION_COOKIE_SECURE": False, **app_overrides},
                      instance_path=str(instance))
     server = make_server(HOST, listener.getsockname()[1], app, threaded=True,
                          request_handler=_QuietRequestHandler, fd=listener.fileno())

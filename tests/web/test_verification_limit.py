@@ -26,3 +26,18 @@ def test_the_limit_is_per_user_and_per_hour(app, client, make_user):
     token = csrf_from(other_browser.get("/learner-verification/verify"))
     assert other_browser.post("/learner-verification/verify",
                               data={**data, "csrf_token": token}).status_code == 200
+
+
+def test_a_refused_htmx_request_shows_its_message_in_the_error_region(client, make_user):
+    user = make_user(roles=["ab_user"])
+    sign_in(client, user.username)
+    token = csrf_from(client.get("/learner-verification/verify"))
+    data = {"csrf_token": token, "uln": "1000000043", "given_name": "A", "family_name": "B"}
+    headers = {"HX-Request": "true", "HX-Target": "verify-panel"}
+    for _ in range(3):
+        client.post("/learner-verification/verify", data=data, headers=headers)
+    refused = client.post("/learner-verification/verify", data=data, headers=headers)
+    assert refused.status_code == 429
+    assert refused.headers["HX-Retarget"] == "#request-error"
+    assert "hourly limit" in page(refused).get_text()
+    assert page(client.get("/learner-verification/verify")).find(id="request-error") is not None

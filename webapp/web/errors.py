@@ -26,8 +26,12 @@ MESSAGES = {
 
 def render_error(status: int, detail: str | None = None):
     title, advice = MESSAGES.get(status, MESSAGES[500])
-    template = "errors/_error.html" if _wants_fragment() else "errors/error.html"
-    return render_template(template, status=status, title=title,
+    if _wants_fragment():
+        # Shown in the page's error region, leaving the form and what was typed in place.
+        body = render_template("errors/_error.html", status=status, title=title,
+                               advice=detail or advice)
+        return body, status, {"HX-Retarget": "#request-error", "HX-Reswap": "innerHTML"}
+    return render_template("errors/error.html", status=status, title=title,
                            advice=detail or advice), status
 
 

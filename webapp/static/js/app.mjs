@@ -9,6 +9,15 @@ if (window.htmx) {
   initAll();
 }
 
+// A new request clears the message of an earlier refused one.
+// A result marked data-stale-on-request goes too, so an old answer never sits under
+// new input.
+document.body.addEventListener("htmx:beforeRequest", () => {
+  const region = document.getElementById("request-error");
+  if (region) region.replaceChildren();
+  document.querySelectorAll("[data-stale-on-request]").forEach((element) => element.remove());
+});
+
 // After htmx swaps in a result, move focus to it so screen readers announce it.
 document.body.addEventListener("htmx:afterSettle", (event) => {
   const target = event.detail.elt.querySelector?.("[data-focus-on-swap]");
