@@ -184,3 +184,10 @@ def test_models_and_migrations_agree(app):
     with db.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
     assert differences == []
+
+
+def test_generated_changes_of_name_really_change(app):
+    rows = list(synthetic_learners.generate(3000, 4, TODAY))
+    assert all(row["previous_family_name"] != row["family_name"] for row in rows)
+    doubles = [row["given_name"].split() for row in rows if " " in row["given_name"]]
+    assert doubles and all(len(set(parts)) == len(parts) for parts in doubles)

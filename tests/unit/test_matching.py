@@ -110,7 +110,9 @@ def test_the_explanation_says_how_each_field_matched():
     ("Smith-Jones", "Smith Jones", "folded"), ("Zoë", "Zoe", "folded"),
     ("Sally", "Sally Ann", "part"), ("Mary-Jane", "Mary", "part"),
     ("Bill", "William", "synonym"), ("Liz", "Elizabeth", "synonym"),
-    ("Smyth", "Smith", "spelling"), ("Catherine", "Katherine", "spelling"),
+    ("Smyth", "Smith", "spelling"), ("Catherine", "Katherine", "synonym"),
+    ("Muhammad", "Mohammed", "synonym"), ("Alfie", "Alfred", "synonym"),
+    ("Jonathon", "Jonathan", "synonym"),
     ("Khloe", "Chloe", "spelling"), ("Thomson", "Thompson", "spelling"),
 ])
 def test_name_comparison_kinds(supplied, held, kind):
@@ -136,3 +138,33 @@ def test_fold():
 def test_every_code_and_flag_has_words():
     assert set(NEXT_STEPS) == set(CODES) == {f"VRC00{n}" for n in range(1, 7)}
     assert set(FLAGS) == {f"VRF{n}" for n in range(1, 9)}
+
+
+@pytest.mark.parametrize("supplied,held,matches", [
+    ("Cxo", "Cox", True),          # one swap in a short family name
+    ("Smithson", "Smith", False),  # similar start, but a different, longer name
+    ("Smyth", "Smith", True),
+])
+def test_family_name_spelling(supplied, held, matches):
+    assert (compare_name(supplied, held, "family name") is not None) is matches
+
+
+@pytest.mark.parametrize("supplied,held", [("Tim", "Tom"), ("Eva", "Ava"), ("Ben", "Bea")])
+def test_short_given_names_get_no_single_letter_allowance(supplied, held):
+    assert compare_name(supplied, held, "given name", synonyms=True) is None
+
+
+def test_two_letters_swapped_is_a_slip_at_any_length():
+    assert compare_name("Tmo", "Tom", "given name", synonyms=True).one_edit
+
+
+def test_a_single_edit_is_explained_as_one_letter_different():
+    match = compare_name("Cxo", "Cox", "family name")
+    assert match.describe().endswith("as a spelling variant (one letter different)")
+
+
+def test_a_given_name_like_the_family_name_is_no_match_unless_both_are_swapped():
+    held = Held(uln="1000000043", given_name="Stephanie", family_name="Clarke",
+                date_of_birth=BORN, gender="2")
+    assert run("Claire", "Clarke", gender="2", held=held).code == "VRC005"
+    assert run("Clarke", "Stephanie", gender="2", held=held).code == "VRC003"

@@ -9,13 +9,22 @@ that holds):
   folded       equal once accents, apostrophes, hyphens, full stops and
                spacing are ignored: O’Brien ~ OBrien, Smith-Jones ~ Smith Jones, Zoë ~ Zoe
   part         one part of a double name equals a part of the other: Sally Ann ~ Sally
-  synonym      given names only: a short form or nickname from the `nicknames` dataset,
-               Jim ~ James, Bill ~ William
-  spelling     Jaro-Winkler similarity ≥ SPELLING_THRESHOLD, or one letter different in a
-               name of four or more letters: Smyth ~ Smith, Khloe ~ Chloe
+  synonym      given names only: a direct short form or nickname in the `nicknames`
+               dataset (Jim ~ James, Bill ~ William) or a group in
+               data/given_name_synonyms.txt (Mohammed ~ Muhammad, Alfie ~ Alfred)
+  spelling     Jaro-Winkler similarity ≥ SPELLING_THRESHOLD with lengths within two letters
+               (Catherine ~ Katherine, but not Smith ~ Smithson), or one edit (a letter
+               added, dropped, changed or two swapped) in a name of four or more letters,
+               or of three or more in a family name, or two letters swapped at any
+               length: Smyth ~ Smith, Cox ~ Cxo, Tom ~ Tmo, but not Tom ~ Tim
 Only ‘exact’ can give VRC001/VRC002; everything else, and any match against a previous
 family name, family name at 16, preferred or middle name or a swapped name, is at best a
 possible match (VRC003/VRC004).
+
+A name matches a held name of the other kind (given for family, family for given) only
+when both names are swapped: ‘Claire Clarke’ is not ‘Stephanie Clarke’.
+
+Measured against a labelled set in bench/match_quality.py (figures in docs/benchmarks.md).
 
 Failure flags: VRF1 and VRF5 when the supplied given/family name does not match the held
 given/family name; the cross-checks VRF2/VRF3 (given name against the held family and
@@ -30,8 +39,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
+from importlib import resources
 
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 SPELLING_THRESHOLD = 0.88
 KNOWN_GENDERS = {"1", "2"}
@@ -94,11 +104,13 @@ class NameMatch:
     held_field: str
     held_value: str
     score: float | None = None
+    one_edit: bool = False
 
     def describe(self) -> str:
         words = KIND_WORDS[self.kind]
         if self.kind == SPELLING:
-            words += f" (similarity {self.score:.2f})"
+            words += " (one letter different)" if self.one_edit else (
+                f" (similarity {self.score:.2f})")
         return f"matches the held {self.held_field} ‘{self.held_value}’ {words}"
 
 
@@ -145,11 +157,25 @@ def _nicknamer():
 
 
 @cache
+def _synonym_groups() -> dict[str, frozenset[str]]:
+    text = resources.files("webapp.rules.data").joinpath("given_name_synonyms.txt").read_text(
+        encoding="utf-8")
+    groups: dict[str, frozenset[str]] = {}
+    for line in text.splitlines():
+        names = frozenset(n.strip() for n in line.split("#", 1)[0].split(",") if n.strip())
+        for name in names:
+            groups[name] = groups.get(name, frozenset()) | names
+    return groups
+
+
+@cache
 def _name_family(name: str) -> frozenset[str]:
-    """A given name's nicknames and the names it is a nickname of: direct relations only,
-    since two nicknames of one name (Emma, Emily) are often different people."""
+    """A given name's nicknames and the names it is a nickname of (direct relations only:
+    two nicknames of a third name, such as Bill and Billy of William, are not linked
+    through it), plus its group in data/given_name_synonyms.txt."""
     namer = _nicknamer()
-    return frozenset(namer.nicknames_of(name) | namer.canonicals_of(name))
+    return frozenset(namer.nicknames_of(name) | namer.canonicals_of(name)
+                     | _synonym_groups().get(name, frozenset()))
 
 
 def are_synonyms(first: str, second: str) -> bool:
@@ -160,15 +186,24 @@ def spelling_score(first: str, second: str) -> float:
     return JaroWinkler.normalized_similarity(first, second)
 
 
-def is_spelling_variant(first: str, second: str) -> tuple[bool, float]:
+def is_spelling_variant(first: str, second: str,
+                        family_name: bool) -> tuple[bool, float, bool]:
+    """(matches, Jaro-Winkler score, matched by a single edit). Short given names get no
+    single-edit allowance: Tom and Tim, Eva and Ava are different people."""
     score = spelling_score(first, second)
-    one_letter = min(len(first), len(second)) >= 4 and Levenshtein.distance(first, second) <= 1
-    return score >= SPELLING_THRESHOLD or one_letter, score
+    shortest = 3 if family_name else 4
+    single = OSA.distance(first, second) == 1
+    # Two letters typed the wrong way round is a slip at any length (Tmo for Tom).
+    transposed = single and Levenshtein.distance(first, second) == 2
+    one_edit = single and (transposed or min(len(first), len(second)) >= shortest)
+    similar = score >= SPELLING_THRESHOLD and abs(len(first) - len(second)) <= 2
+    return similar or one_edit, score, one_edit and not similar
 
 
 def compare_name(supplied: str, held: str, held_field: str,
                  synonyms: bool = False) -> NameMatch | None:
-    """How a supplied name matches one held name, or None."""
+    """How a supplied name matches one held name, or None. `synonyms` marks a comparison
+    with a held given name: short forms count, single edits in short names do not."""
     if not (held or "").strip() or not (supplied or "").strip():
         return None
     if normalise(supplied) == normalise(held):
@@ -183,9 +218,10 @@ def compare_name(supplied: str, held: str, held_field: str,
         return NameMatch(SYNONYM, held_field, held)
     pairs = [(folded_supplied.replace(" ", ""), folded_held.replace(" ", ""))] + [
         (s, h) for s in supplied_parts for h in held_parts]
-    best = max((is_spelling_variant(s, h) for s, h in pairs), key=lambda r: (r[0], r[1]))
-    if best[0]:
-        return NameMatch(SPELLING, held_field, held, best[1])
+    results = [is_spelling_variant(s, h, family_name=not synonyms) for s, h in pairs]
+    matched, score, one_edit = max(results, key=lambda result: (result[0], result[1]))
+    if matched:
+        return NameMatch(SPELLING, held_field, held, score, one_edit)
     return None
 
 
@@ -229,8 +265,9 @@ def verify(supplied: Supplied, held: Held | None, linked: bool = False) -> Verif
         ("family name at 16", held.family_name_at_16)], synonyms=False)
     family_as_given = compare_name(supplied.family_name, held.given_name, "given name", True)
 
-    given_match = given_alternative or given_as_family or given_as_previous
-    family_match = family_alternative or family_as_given
+    swapped = (given_as_family or given_as_previous) and family_as_given
+    given_match = given_alternative or (swapped and (given_as_family or given_as_previous))
+    family_match = family_alternative or (swapped and family_as_given)
 
     flags = []
     if not given_direct:
@@ -276,7 +313,7 @@ def verify(supplied: Supplied, held: Held | None, linked: bool = False) -> Verif
         code = "VRC002" if linked else "VRC001"
     elif given_match and family_match and date_ok and gender_ok:
         code = "VRC004" if linked else "VRC003"
-        if given_match is given_as_family and family_match is family_as_given:
+        if swapped and not given_alternative and not family_alternative:
             checks.append(FieldCheck("Names", "", True,
                                      "the given and family names appear to be swapped"))
     else:

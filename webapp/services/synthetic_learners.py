@@ -46,8 +46,11 @@ def generate(count: int, seed: int, today: date) -> Iterator[dict]:
         gender = rng.choice("12")
         given = _clean(fake.first_name_male() if gender == "1" else fake.first_name_female())
         if rng.random() < 0.08:
-            second = fake.first_name_female() if gender == "2" else fake.first_name_male()
-            given = _clean(f"{given} {second}")
+            second = given
+            while second == given:
+                second = _clean(fake.first_name_female() if gender == "2"
+                                else fake.first_name_male())
+            given = f"{given} {second}"[:35]
         family = _clean(fake.last_name())
         roll = rng.random()
         if roll < 0.05:
@@ -56,7 +59,9 @@ def generate(count: int, seed: int, today: date) -> Iterator[dict]:
             family = _clean(rng.choice(APOSTROPHE_PREFIXES) + family)
         previous = ""
         if rng.random() < 0.10:
-            previous, family = family, _clean(fake.last_name())
+            previous = family
+            while family == previous:
+                family = _clean(fake.last_name())
         born = today - timedelta(days=rng.randint(12 * 366, 60 * 365))
         row = {
             "uln": _uln(rng, taken), "given_name": given, "family_name": family,
