@@ -1,0 +1,45 @@
+"""Property tests for name normalisation and comparison."""
+
+import string
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from webapp.rules.matching import EXACT, compare_name, fold, normalise
+
+# Names as appendix B allows them: letters, space, hyphen, apostrophes, backtick, full stop.
+allowed = st.text(alphabet=string.ascii_letters + " -'’`.", min_size=1, max_size=35).filter(
+    lambda s: any(ch.isalpha() for ch in s))
+any_text = st.text(max_size=40)
+
+
+@given(any_text)
+def test_normalise_and_fold_are_idempotent(text):
+    assert normalise(normalise(text)) == normalise(text)
+    assert fold(fold(text)) == fold(text)
+
+
+@given(allowed)
+def test_case_and_surrounding_spaces_never_matter(name):
+    assert normalise(f"  {name.swapcase()} ") == normalise(name)
+    assert compare_name(f" {name.upper()} ", name, "given name").kind == EXACT
+
+
+@given(allowed)
+def test_folding_drops_punctuation_and_keeps_letters(name):
+    folded = fold(name)
+    assert not set(folded) & set("'’`.-")
+    assert [ch for ch in folded if ch.isalpha()] == [ch.lower() for ch in name if ch.isalpha()]
+
+
+@given(allowed, allowed)
+def test_comparison_never_crashes_and_exact_means_equal_after_normalising(first, second):
+    match = compare_name(first, second, "family name")
+    if match is not None and match.kind == EXACT:
+        assert normalise(first) == normalise(second)
+
+
+@given(allowed)
+def test_a_name_always_matches_itself_with_punctuation_removed(name):
+    match = compare_name(name, fold(name).title(), "family name")
+    assert match is not None
