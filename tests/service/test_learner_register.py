@@ -191,3 +191,68 @@ def test_generated_changes_of_name_really_change(app):
     assert all(row["previous_family_name"] != row["family_name"] for row in rows)
     doubles = [row["given_name"].split() for row in rows if " " in row["given_name"]]
     assert doubles and all(len(set(parts)) == len(parts) for parts in doubles)
+
+
+def test_header_with_spaces_and_a_byte_order_mark_is_read(app):
+    header = "\ufeff" + ", ".join(learners.COLUMNS)
+    report = learners.import_learners(io.StringIO(f"{header}\n{GOOD}\n"), TODAY)
+    assert report.inserted == 1 and report.rejected_count == 0
+
+
+def test_rejected_rows_are_numbered_by_file_line_even_after_blank_lines(app):
+    report = learners.import_learners(
+        io.StringIO(f"{HEADER}\n{GOOD}\n\n\n1000000042,Ann,Lee,,,,,2008-01-01,2,,\n"), TODAY)
+    assert [rejected.row for rejected in report.rejected] == [5]
+
+
+@pytest.mark.parametrize("text", ["20080501", "2008-W01-1", "01/05/2008", "2008-5-1"])
+def test_dates_must_be_yyyy_mm_dd(app, text):
+    report = learners.import_learners(
+        csv_text(f"1000000043,James,Smith,,,,,{text},1,,"), TODAY)
+    assert report.rejected_count == 1
+    assert report.rejected[0].errors[0].code == "BAD_DATE"
+
+
+def test_a_chain_of_links_is_reported_and_followed_to_the_master(app, make_user):
+    report = learners.import_learners(csv_text(
+        GOOD, LINKED, "1000102504,James,Smith,,,,,2008-05-01,1,,9276308686"), TODAY)
+    assert report.chained_links == 1
+    assert any("itself linked" in line for line in report.lines())
+    learner, linked = learners.learner_for_verification("1000102504")
+    assert learner.uln == "1000000043" and linked
+
+
+def test_a_loop_of_links_does_not_hang(app):
+    learners.import_learners(csv_text(
+        "1000000043,James,Smith,,,,,2008-05-01,1,,9276308686",
+        "9276308686,James,Smith,,,,,2008-05-01,1,,1000000043"), TODAY)
+    learner, linked = learners.learner_for_verification("1000000043")
+    assert learner.uln == "9276308686" and linked
+
+
+def test_import_leaves_the_callers_objects_attached(app, make_user):
+    user = make_user(roles=["ab_user"])
+    learners.import_learners(csv_text(GOOD), TODAY)
+    assert user.username  # would raise DetachedInstanceError if expunged
+
+
+def test_only_awarding_organisations_verify(app, make_user):
+    from webapp.services import accounts
+    provider = accounts.create_organisation("A College", "10000088", "provider")
+    college_super_user = make_user(roles=["super_user"], password="a long enough password",
+                                   org=provider, given="Col", family="Lege")
+    learners.import_learners(csv_text(GOOD), TODAY)
+    with pytest.raises(Forbidden):
+        verification.verify_learner(college_super_user, ask())
+
+
+def test_a_non_match_reveals_nothing_held_even_in_the_explanation(register, make_user):
+    db.session.execute(
+        Learner.__table__.update().where(Learner.uln == "1000000043")
+        .values(previous_family_name="Hargreaves"))
+    db.session.commit()
+    result = verification.verify_learner(
+        make_user(roles=["ab_user"]), ask(family="Hargreaves", dob=date(2001, 1, 1)))
+    assert result.code == "VRC005"
+    text = " ".join(check.explanation for check in result.checks)
+    assert "Hargreaves" not in text and "James" not in text and "2008" not in text

@@ -91,3 +91,14 @@ def test_a_super_user_cannot_search_another_organisation(make_user, other_organi
     boss = make_user(roles=["super_user"], password=DESK_PASSWORD, given="B", family="Boss")
     with pytest.raises(NotFound):
         users.find_users(boss, users.UserSearch(), organisation_id=other_organisation.id)
+
+
+def test_the_desk_cannot_make_a_super_user_of_its_own_organisation(desk_user):
+    with pytest.raises(Forbidden):
+        service_desk.create_super_user(desk_user, desk_user.organisation_id, super_details(),
+                                       "sneaky@desk.example")
+
+
+def test_a_service_desk_organisation_grants_only_the_service_desk_role(app):
+    desk = accounts.create_organisation("Another Desk", "10000003", "service-desk")
+    assert desk.grantable_roles == {"service_desk"}

@@ -311,3 +311,53 @@ def test_activity_filters_by_user_event_and_date(boss, staff, make_user):
         event="user.suspended", date_to=today - timedelta(days=1))).total == 0
     with pytest.raises(ValidationFailed):
         users.activity(boss, users.ActivityFilter(date_from=today, date_to=today - timedelta(1)))
+
+
+def test_two_super_users_suspending_each_other_at_once_leave_one_active(app, make_user,
+                                                                        monkeypatch):
+    """Both read the count of active super users; without a lock both would see two and
+    both succeed, leaving nobody to manage the organisation."""
+    import threading
+    import time
+
+    from webapp.models import User
+
+    first = make_user(roles=["super_user"], password=BOSS_PASSWORD, given="Ann", family="A")
+    second = make_user(roles=["super_user"], password=BOSS_PASSWORD, given="Bob", family="B")
+    organisation_id, pairs = first.organisation_id, [(first.id, second.id),
+                                                     (second.id, first.id)]
+    db.session.remove()
+    real_count = users.active_super_user_count
+
+    def slow_count(org_id):
+        count = real_count(org_id)
+        time.sleep(0.3)  # both requests are inside the check at the same time
+        return count
+
+    monkeypatch.setattr(users, "active_super_user_count", slow_count)
+    outcomes = []
+
+    def suspend(actor_id, target_id):
+        with app.app_context():
+            try:
+                users.suspend_user(db.session.get(User, actor_id), target_id, "left")
+                outcomes.append("suspended")
+            except Conflict:
+                outcomes.append("refused")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=suspend, args=pair) for pair in pairs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    monkeypatch.setattr(users, "active_super_user_count", real_count)
+    assert sorted(outcomes) == ["refused", "suspended"]
+    assert users.active_super_user_count(organisation_id) == 1
+
+
+def test_name_search_folds_accented_capitals_on_every_database(boss, make_user):
+    make_user(given="Zoë", family="Émile")
+    for criteria in (users.UserSearch(given_name="ZOË"), users.UserSearch(family_name="émile")):
+        assert [u.username for u in users.find_users(boss, criteria).items] == ["zoe.emile"]

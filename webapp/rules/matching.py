@@ -106,12 +106,14 @@ class NameMatch:
     score: float | None = None
     one_edit: bool = False
 
-    def describe(self) -> str:
+    def describe(self, reveal: bool = True) -> str:
+        """How it matched; the held value only when the learner was recognised."""
         words = KIND_WORDS[self.kind]
         if self.kind == SPELLING:
             words += " (one letter different)" if self.one_edit else (
                 f" (similarity {self.score:.2f})")
-        return f"matches the held {self.held_field} ‘{self.held_value}’ {words}"
+        held = f" ‘{self.held_value}’" if reveal else ""
+        return f"matches the held {self.held_field}{held} {words}"
 
 
 @dataclass(frozen=True)
@@ -171,8 +173,8 @@ def _synonym_groups() -> dict[str, frozenset[str]]:
 @cache
 def _name_family(name: str) -> frozenset[str]:
     """A given name's nicknames and the names it is a nickname of (direct relations only:
-    two nicknames of a third name, such as Bill and Billy of William, are not linked
-    through it), plus its group in data/given_name_synonyms.txt."""
+    two nicknames of a third name are not linked through it), plus its group in
+    data/given_name_synonyms.txt."""
     namer = _nicknamer()
     return frozenset(namer.nicknames_of(name) | namer.canonicals_of(name)
                      | _synonym_groups().get(name, frozenset()))
@@ -189,7 +191,9 @@ def spelling_score(first: str, second: str) -> float:
 def is_spelling_variant(first: str, second: str,
                         family_name: bool) -> tuple[bool, float, bool]:
     """(matches, Jaro-Winkler score, matched by a single edit). Short given names get no
-    single-edit allowance: Tom and Tim, Eva and Ava are different people."""
+    single-letter substitution (Tom and Tim, Eva and Ava are different people); a letter
+    added or dropped can still score as similar (Jak ~ Jack, and so Eva ~ Evan): the date
+    of birth and gender, when supplied, tell such people apart."""
     score = spelling_score(first, second)
     shortest = 3 if family_name else 4
     single = OSA.distance(first, second) == 1
@@ -285,10 +289,7 @@ def verify(supplied: Supplied, held: Held | None, linked: bool = False) -> Verif
             flags.append("VRF6")
     flags.sort()
 
-    checks = [
-        _name_check("Given name", supplied.given_name, given_match),
-        _name_check("Family name", supplied.family_name, family_match),
-    ]
+    checks = []
     date_ok = True
     if supplied.date_of_birth is not None:
         date_ok = supplied.date_of_birth == held.date_of_birth
@@ -318,16 +319,21 @@ def verify(supplied: Supplied, held: Held | None, linked: bool = False) -> Verif
                                      "the given and family names appear to be swapped"))
     else:
         code = "VRC005"
-    returned = held if code != "VRC005" else None
-    return Verification(code=code, flags=flags, checks=checks, returned=returned)
+    # A learner who does not match is not shown anything held, not even in the explanation.
+    recognised = code != "VRC005"
+    checks[:0] = [_name_check("Given name", supplied.given_name, given_match, recognised),
+                  _name_check("Family name", supplied.family_name, family_match, recognised)]
+    return Verification(code=code, flags=flags, checks=checks,
+                        returned=held if recognised else None)
 
 
-def _name_check(label: str, supplied: str, match: NameMatch | None) -> FieldCheck:
+def _name_check(label: str, supplied: str, match: NameMatch | None,
+                reveal: bool) -> FieldCheck:
     if match is None:
         return FieldCheck(label, supplied, False,
                           "matches none of the held names, even allowing for short forms, "
                           "double names and spelling variants")
-    return FieldCheck(label, supplied, True, match.describe())
+    return FieldCheck(label, supplied, True, match.describe(reveal))
 
 
 # What the guide tells the user to do next, for each code (appendix C).

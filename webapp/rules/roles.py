@@ -49,8 +49,17 @@ ROLES: dict[str, Role] = {
 ROLES_BY_KIND: dict[str, tuple[str, ...]] = {
     AWARDING: (SUPER_USER, AB_BATCH_USER, AB_USER, QCF_RECORD_SET_USER, QCF_USER, EDC_RESOLVER),
     PROVIDER: (SUPER_USER, PROVIDER_USER),
-    SERVICE_DESK: (SUPER_USER, SERVICE_DESK_ROLE),
+    # No super user: service desk accounts are created with the `lrs` command, so nobody
+    # at the desk can grant themselves roles that reach learner data.
+    SERVICE_DESK: (SERVICE_DESK_ROLE,),
 }
+
+# Who may verify learners: one place for every channel. Single verification in the portal
+# (appendix A: awarding body users; super users too); batch files add the batch user.
+SINGLE_VERIFICATION_ROLES = (AB_USER, SUPER_USER)
+VERIFICATION_ROLES = (*SINGLE_VERIFICATION_ROLES, AB_BATCH_USER)
+# Learner data is for awarding organisations' users only.
+LEARNER_DATA_KINDS = (AWARDING,)
 
 
 class UnknownRole(ValueError):

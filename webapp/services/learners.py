@@ -2,6 +2,7 @@
 look-ups for verification."""
 
 import csv
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -38,6 +39,7 @@ class ImportReport:
     rejected_count: int = 0
     rejected: list[RejectedRow] = field(default_factory=list)
     missing_masters: int = 0
+    chained_links: int = 0
 
     @property
     def read(self) -> int:
@@ -49,6 +51,9 @@ class ImportReport:
         if self.missing_masters:
             yield (f"{self.missing_masters} learner(s) link to a master ULN that is not on the "
                    "register: import the master learners too.")
+        if self.chained_links:
+            yield (f"{self.chained_links} learner(s) link to a ULN that is itself linked: "
+                   "point every linked ULN at the master. Verification follows the chain.")
         for rejected in self.rejected:
             for error in rejected.errors:
                 value = f" (value ‘{error.value}’)" if error.value else ""
@@ -61,9 +66,16 @@ class BadHeader(ValueError):
     pass
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def _parse_date(text: str) -> date | None:
+    """YYYY-MM-DD only (Python would also take 20080501 and week dates)."""
+    text = text.strip()
+    if not _ISO_DATE.match(text):
+        return None
     try:
-        return date.fromisoformat(text.strip())
+        return date.fromisoformat(text)
     except ValueError:
         return None
 
@@ -116,7 +128,8 @@ def _save_chunk(chunk: list[dict], report: ImportReport) -> None:
         db.session.execute(insert(Learner), new_rows)
     if changed_rows:
         db.session.execute(update(Learner), changed_rows)
-    db.session.expunge_all()
+    for learner in existing.values():  # keep memory flat; leave the caller's objects alone
+        db.session.expunge(learner)
     db.session.commit()
     report.inserted += len(new_rows)
     report.updated += len(changed_rows)
@@ -126,7 +139,8 @@ def import_learners(source: TextIO, today: date, chunk_rows: int = CHUNK_ROWS) -
     """Read learners from CSV, row by row; valid rows are inserted or updated by ULN in
     chunks (each its own transaction), invalid rows reported with row, field and reason."""
     reader = csv.DictReader(source)
-    header = tuple(name.strip() for name in (reader.fieldnames or ()))
+    reader.fieldnames = [name.strip().lstrip("\ufeff") for name in (reader.fieldnames or ())]
+    header = tuple(reader.fieldnames)
     missing = [column for column in COLUMNS if column not in header]
     unknown = [column for column in header if column not in COLUMNS]
     if missing or unknown:
@@ -136,7 +150,8 @@ def import_learners(source: TextIO, today: date, chunk_rows: int = CHUNK_ROWS) -
     report = ImportReport()
 
     def valid_rows():
-        for row_number, row in enumerate(reader, start=2):
+        for row in reader:
+            row_number = reader.line_num  # the file's line, blank lines included
             record, errors = _record(row)
             errors += [e for e in learner_errors(record, today)
                        if not (e.field == "date_of_birth" and errors)]
@@ -150,6 +165,7 @@ def import_learners(source: TextIO, today: date, chunk_rows: int = CHUNK_ROWS) -
     for chunk in _chunks(valid_rows(), chunk_rows):
         _save_chunk(chunk, report)
     report.missing_masters = count_missing_masters()
+    report.chained_links = count_chained_links()
     audit.record("learners.imported", details={
         "inserted": report.inserted, "updated": report.updated, "unchanged": report.unchanged,
         "rejected": report.rejected_count})
@@ -165,11 +181,31 @@ def count_missing_masters() -> int:
         .where(Learner.master_uln.is_not(None), master.uln.is_(None)))
 
 
+def count_chained_links() -> int:
+    master = aliased(Learner)
+    return db.session.scalar(
+        select(func.count()).select_from(Learner)
+        .join(master, master.uln == Learner.master_uln)
+        .where(master.master_uln.is_not(None)))
+
+
+MAX_LINK_HOPS = 5
+
+
 def learner_for_verification(uln: str) -> tuple[Learner | None, bool]:
     """The learner whose details a verification of this ULN is checked against: the master
-    for a linked ULN (and True, linked), otherwise the learner itself."""
+    for a linked ULN (and True, linked), otherwise the learner itself. A chain of links is
+    followed to its end; a loop or a missing master stops at the last learner found."""
     learner = db.session.get(Learner, uln)
-    if learner is None or not learner.master_uln:
-        return learner, False
-    master = db.session.get(Learner, learner.master_uln)
-    return (master or learner), master is not None
+    if learner is None:
+        return None, False
+    current, seen = learner, {learner.uln}
+    for _hop in range(MAX_LINK_HOPS):
+        if not current.master_uln or current.master_uln in seen:
+            break
+        master = db.session.get(Learner, current.master_uln)
+        if master is None:
+            break
+        current = master
+        seen.add(master.uln)
+    return current, current is not learner

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from webapp.extensions import db
 from webapp.models import Organisation, User
-from webapp.rules.roles import SERVICE_DESK_ROLE, SUPER_USER
+from webapp.rules.roles import AWARDING, PROVIDER, SERVICE_DESK_ROLE, SUPER_USER
 from webapp.services import accounts
 from webapp.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from webapp.services.users import UserDetails, active_super_user_count, create_in_organisation
@@ -59,6 +59,9 @@ def create_super_user(actor: User, organisation_id: int, details: UserDetails,
     """The first super user of an organisation, or a new one when all have left. While the
     organisation has an active super user, they create accounts, not the service desk."""
     organisation = get_organisation(actor, organisation_id)
+    if organisation.kind not in (AWARDING, PROVIDER):
+        raise Forbidden("The service desk creates super users for awarding organisations and "
+                        "learning providers only")
     if SUPER_USER not in organisation.grantable_roles:
         raise Conflict("This organisation may not grant the super user role")
     if active_super_user_count(organisation.id) > 0:

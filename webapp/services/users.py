@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from math import ceil
 
 from flask import current_app
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from webapp.extensions import db
@@ -217,9 +218,19 @@ def create_in_organisation(organisation: Organisation, actor: User, details: Use
 
 
 def _refuse_losing_last_super_user(user: User, message: str, field_name: str | None = None):
-    """Called before a change that would take this user out of the active super users."""
-    if (user.has_role(SUPER_USER) and user.status == UserStatus.ACTIVE.value
-            and active_super_user_count(user.organisation_id) <= 1):
+    """Called before a change that would take this user out of the active super users.
+    The organisation row is locked first, so two super users removing each other at the
+    same moment are counted one after the other, not both against the old count."""
+    if not (user.has_role(SUPER_USER) and user.status == UserStatus.ACTIVE.value):
+        return
+    try:
+        db.session.execute(update(Organisation).where(Organisation.id == user.organisation_id)
+                           .values(id=Organisation.id))
+    except OperationalError:  # SQLite gave up waiting for the other change
+        db.session.rollback()
+        raise Conflict("Another change to your organisation's super users is being saved. "
+                       "Try again.") from None
+    if active_super_user_count(user.organisation_id) <= 1:
         raise Conflict(message, field_name)
 
 
@@ -227,7 +238,7 @@ def _commit_guarded() -> None:
     """Commit; if another request changed the same user first, say so plainly."""
     try:
         db.session.commit()
-    except StaleDataError:
+    except (StaleDataError, OperationalError):  # OperationalError: SQLite's lock timed out
         db.session.rollback()
         raise Conflict("Someone else changed this user while you were working. Nothing was "
                        "saved: check the details and try again.") from None

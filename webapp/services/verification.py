@@ -9,13 +9,11 @@ from webapp.extensions import db
 from webapp.models import Learner, User
 from webapp.rules import matching
 from webapp.rules.learner_data import GENDERS, NAME_MAX
-from webapp.rules.roles import AB_BATCH_USER, AB_USER, SUPER_USER
+from webapp.rules.roles import LEARNER_DATA_KINDS, VERIFICATION_ROLES
 from webapp.rules.uln import uln_problem
 from webapp.services import audit
 from webapp.services.errors import Forbidden, ValidationFailed
 from webapp.services.learners import learner_for_verification
-
-VERIFIER_ROLES = (AB_USER, AB_BATCH_USER, SUPER_USER)
 
 
 @dataclass(frozen=True)
@@ -56,8 +54,10 @@ def _held(learner: Learner) -> matching.Held:
 
 def verify_learner(actor: User, request: VerificationRequest,
                    channel: str = "portal") -> matching.Verification:
-    if not actor.has_role(*VERIFIER_ROLES):
+    if not actor.has_role(*VERIFICATION_ROLES):
         raise Forbidden("Your roles do not include learner verification")
+    if actor.organisation.kind not in LEARNER_DATA_KINDS:
+        raise Forbidden("Only awarding organisations verify learners")
     check_request(request)
     uln = request.uln.strip()
     learner, linked = learner_for_verification(uln)

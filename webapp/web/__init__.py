@@ -3,6 +3,7 @@
 from flask import Flask
 
 from webapp.web import errors, headers, navigation, sessions
+from webapp.web.display import role_labels
 from webapp.web.forms import error_summary
 
 
@@ -12,3 +13,4 @@ def init_app(app: Flask) -> None:
     navigation.init_app(app)
     errors.init_app(app)
     app.add_template_global(error_summary)
+    app.add_template_global(role_labels)

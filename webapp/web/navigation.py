@@ -10,11 +10,11 @@ from flask_login import current_user
 
 from webapp.rules.roles import (
     AB_BATCH_USER,
-    AB_USER,
     EDC_RESOLVER,
     QCF_RECORD_SET_USER,
     QCF_USER,
     SERVICE_DESK_ROLE,
+    SINGLE_VERIFICATION_ROLES,
     SUPER_USER,
 )
 
@@ -46,7 +46,7 @@ MENU: tuple[MenuSection, ...] = (
     )),
     MenuSection("Learner Verification", (
         MenuItem("Verify Single Learner", "verification.verify_single",
-                 _roles(AB_USER, SUPER_USER)),
+                 _roles(*SINGLE_VERIFICATION_ROLES)),
         MenuItem("Submit Batch Job", "batches.submit_verification", _roles(AB_BATCH_USER)),
         MenuItem("View Batch Job", "batches.view_verification", _roles(AB_BATCH_USER)),
     )),

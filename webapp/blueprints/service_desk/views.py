@@ -5,16 +5,12 @@ from flask_login import current_user
 
 from webapp.blueprints.service_desk import bp
 from webapp.blueprints.service_desk.forms import OrganisationForm
-from webapp.rules.roles import ROLES, SERVICE_DESK_ROLE, SUPER_USER
+from webapp.rules.roles import SERVICE_DESK_ROLE, SUPER_USER
 from webapp.services import service_desk, users
 from webapp.services.errors import AlreadyExists, Conflict, DomainError
 from webapp.web.access import roles_required
 from webapp.web.forms import show_error
 from webapp.web.user_forms import UserForm, role_choices
-
-
-def _role_labels(user) -> str:
-    return ", ".join(ROLES[name].label for name in ROLES if name in user.roles)
 
 
 @bp.get("/organisations")
@@ -50,7 +46,7 @@ def organisation(organisation_id: int):
                             request.args.get("page", 1, type=int), organisation_id=organisation.id)
     return render_template(
         "service_desk/organisation.html", organisation=organisation, page=page,
-        role_labels=_role_labels, query={},
+        query={},
         super_user_count=users.active_super_user_count(organisation.id))
 
 

@@ -54,12 +54,6 @@ class EmailForm(FlaskForm):
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 
 
-class SuspendForm(FlaskForm):
-    reason = StringField("Reason for suspending", widget=GovTextInput(),
-                         validators=[Length(max=200)])
-    next = HiddenField()
-
-
 class ActionForm(FlaskForm):
     """A button that changes something: only the CSRF token and where to go back to."""
 

@@ -12,14 +12,14 @@ from webapp.blueprints.users.forms import (
     ActivityForm,
     EmailForm,
     FindUserForm,
-    SuspendForm,
 )
 from webapp.rules.audit_text import describe_changes, event_label
 from webapp.rules.csv_cells import safe_row
-from webapp.rules.roles import ROLES, SUPER_USER
+from webapp.rules.roles import SUPER_USER
 from webapp.services import users
 from webapp.services.errors import AlreadyExists, Conflict, DomainError, ValidationFailed
 from webapp.web.access import roles_required
+from webapp.web.display import role_labels
 from webapp.web.forms import safe_next, show_error
 from webapp.web.user_forms import UserForm, role_choices
 
@@ -29,10 +29,6 @@ STATUS_TARGET = "user-status"
 
 def _hx_target() -> str:
     return request.headers.get("HX-Target", "") if request.headers.get("HX-Request") else ""
-
-
-def _role_labels(user) -> str:
-    return ", ".join(ROLES[name].label for name in ROLES if name in user.roles)
 
 
 # --- Find user --------------------------------------------------------------------------------
@@ -60,7 +56,7 @@ def find_user():
     form.validate()
     page = users.find_users(current_user, _search_from(form),
                             request.args.get("page", 1, type=int))
-    context = {"form": form, "page": page, "role_labels": _role_labels,
+    context = {"form": form, "page": page,
                "query": {k: v for k, v in request.args.items(multi=True) if k != "page"}}
     if _hx_target() == RESULTS_TARGET:
         return render_template("users/_results.html", **context)
@@ -84,7 +80,7 @@ def export_users():
     for user in found:
         writer.writerow(safe_row([
             user.username, user.title, user.given_name, user.family_name, user.email,
-            _role_labels(user), user.status, "Yes" if user.locked else "No",
+            role_labels(user), user.status, "Yes" if user.locked else "No",
             user.last_sign_in_at.strftime("%Y-%m-%d %H:%M") if user.last_sign_in_at else "",
             user.verification_provided, user.staff_reference]))
     return Response(buffer.getvalue(), mimetype="text/csv", headers={
@@ -122,8 +118,7 @@ def create_user():
 @roles_required(SUPER_USER)
 def view_user(user_id: int):
     user = users.managed_user(current_user, user_id)
-    return render_template("users/view_user.html", user=user, role_labels=_role_labels,
-                           action_form=ActionForm(), suspend_form=SuspendForm())
+    return render_template("users/view_user.html", user=user)
 
 
 @bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
@@ -179,23 +174,20 @@ def _after_action(user, message: str, error: str | None = None):
     target = _hx_target()
     status = 422 if error else 200
     if target == f"user-row-{user.id}":
-        return render_template("users/_user_row.html", user=user, role_labels=_role_labels,
-                               row_message=error or message, row_error=bool(error),
-                               suspend_form=SuspendForm(), action_form=ActionForm()), status
+        return render_template("users/_user_row.html", user=user,
+                               row_message=error or message, row_error=bool(error)), status
     if target == STATUS_TARGET:
         return render_template("users/_status_panel.html", user=user,
-                               panel_message=error or message, panel_error=bool(error),
-                               suspend_form=SuspendForm(), action_form=ActionForm()), status
+                               panel_message=error or message,
+                               panel_error=bool(error)), status
     flash(error or message, "error" if error else "success")
     back = safe_next(request.form.get("next")) or url_for("users.view_user", user_id=user.id)
     return redirect(back)
 
 
 def _status_action(user_id: int, action, message: str, *args):
+    """CSRFProtect has already checked the token of this POST."""
     user = users.managed_user(current_user, user_id)
-    form = ActionForm()
-    if not form.validate_on_submit():
-        return _after_action(user, "", "The form had expired. Try again.")
     try:
         action(current_user, user.id, *args)
     except (Conflict, ValidationFailed) as error:

@@ -8,7 +8,7 @@ from webapp.blueprints.verification.forms import VerifySingleLearnerForm
 from webapp.extensions import limiter
 from webapp.rules.learner_data import GENDERS
 from webapp.rules.matching import FLAGS, NEXT_STEPS
-from webapp.rules.roles import AB_USER, SUPER_USER
+from webapp.rules.roles import SINGLE_VERIFICATION_ROLES
 from webapp.services import verification
 from webapp.services.errors import ValidationFailed
 from webapp.web.access import roles_required
@@ -26,7 +26,7 @@ def _per_user() -> str:
 
 
 @bp.route("/verify", methods=["GET", "POST"])
-@roles_required(AB_USER, SUPER_USER)
+@roles_required(*SINGLE_VERIFICATION_ROLES)
 @limiter.limit(_verifications_per_hour, key_func=_per_user, methods=["POST"],
                error_message="the hourly limit of single verifications")
 def verify_single():
