@@ -264,3 +264,21 @@ def test_delete_user_without_javascript_has_a_confirmation_page(new_page, live_s
     expect(status_tag(page.locator("#user-status"))).to_have_text("Deleted")
     expect(page.get_by_text(f"{alice['username']} has been deleted.")).to_be_visible()
     assert_console_clean(console)
+
+
+def test_select_all_ticks_and_follows_the_role_boxes(page, live_server, console):
+    people = organisation_with_users(live_server)
+    signed_in(page, people["sam"])
+    open_find_user(page)
+    select_all = page.get_by_label("Select all", exact=True)
+    roles = page.get_by_role("group", name="Select role(s)").get_by_role("checkbox")
+    expect(select_all).to_be_checked()
+    with same_page(page):
+        page.get_by_label("LRS super user", exact=True).uncheck()
+        expect(select_all).not_to_be_checked()
+        expect(result_rows(page)).to_have_count(len(OTHERS))  # the super user is filtered out
+        select_all.check()
+        for index in range(roles.count()):
+            expect(roles.nth(index)).to_be_checked()
+        expect(result_rows(page)).to_have_count(len(OTHERS) + 1)
+    assert_console_clean(console)

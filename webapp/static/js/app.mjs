@@ -88,7 +88,8 @@ function startTimeoutWarning() {
 startTimeoutWarning();
 
 // ‘Select all’ on Find user: ticks or unticks every role, and follows them. Without
-// JavaScript the server reads a ticked ‘Select all’ as every role.
+// JavaScript the server reads a ticked ‘Select all’ as every role. Listened for in the
+// capture phase, so the boxes agree before the active search sends the form.
 document.addEventListener("change", (event) => {
   const scope = event.target.closest("[data-select-all-scope]");
   if (!scope) return;
@@ -99,4 +100,4 @@ document.addEventListener("change", (event) => {
   } else {
     selectAll.checked = roles.every((box) => box.checked);
   }
-});
+}, true);
