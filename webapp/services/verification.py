@@ -2,7 +2,7 @@
 services. It validates the request, loads the held learner (the master for a linked ULN),
 applies the matching rules and audits the verification (ULN and code, no demographics)."""
 
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date
 
 from webapp.extensions import db
@@ -15,14 +15,8 @@ from webapp.services import audit
 from webapp.services.errors import Forbidden, ValidationFailed
 from webapp.services.learners import learner_for_verification
 
-
-@dataclass(frozen=True)
-class VerificationRequest:
-    uln: str
-    given_name: str
-    family_name: str
-    date_of_birth: date | None = None
-    gender: str | None = None
+# What a channel asks: ULN, given and family name, optional date of birth and gender.
+VerificationRequest = matching.Supplied
 
 
 def check_request(request: VerificationRequest) -> None:
@@ -59,13 +53,10 @@ def verify_learner(actor: User, request: VerificationRequest,
     if actor.organisation.kind not in LEARNER_DATA_KINDS:
         raise Forbidden("Only awarding organisations verify learners")
     check_request(request)
-    uln = request.uln.strip()
+    request = replace(request, uln=request.uln.strip())
+    uln = request.uln
     learner, linked = learner_for_verification(uln)
-    result = matching.verify(
-        matching.Supplied(uln=uln, given_name=request.given_name,
-                          family_name=request.family_name,
-                          date_of_birth=request.date_of_birth, gender=request.gender),
-        _held(learner) if learner else None, linked=linked)
+    result = matching.verify(request, _held(learner) if learner else None, linked=linked)
     audit.record("learner.verified", actor=actor, target_type="learner", target_id=uln,
                  details={"code": result.code, "flags": result.flags, "channel": channel})
     db.session.commit()
