@@ -6,17 +6,15 @@ and through the portal, beside raw argon2 checks measured in the same run.
 Prints p50/p95 in milliseconds and the ratio to the raw baseline."""
 
 import argparse
-import statistics
 import tempfile
 import time
 
 from argon2 import PasswordHasher, Type
+from common import make_bench_user, percentiles
 
 from webapp import create_app
 from webapp.config import Config
-from webapp.extensions import db
-from webapp.models.base import utcnow
-from webapp.services import accounts, auth, schema
+from webapp.services import auth, schema
 
 PASSWORD = "a reasonably long pass phrase"
 
@@ -28,11 +26,6 @@ def timed(function, rounds: int) -> list[float]:
         function()
         samples.append((time.perf_counter() - start) * 1000)
     return samples
-
-
-def summary(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    return statistics.median(ordered), ordered[int(len(ordered) * 0.95) - 1]
 
 
 def main() -> None:
@@ -53,13 +46,7 @@ def main() -> None:
                          instance_path=folder)
         with app.app_context():
             schema.upgrade()
-            organisation = accounts.create_organisation("Bench Board", "10000001", "awarding")
-            user = accounts.create_user(organisation, accounts.NewUser(
-                given_name="Bench", family_name="User", email="bench@bench.example",
-                roles=["ab_user"]), password=PASSWORD)
-            user.terms_accepted_at = utcnow()
-            db.session.commit()
-            username = user.username
+            username = make_bench_user(PASSWORD)
 
             rows = {
                 "raw argon2id verify, production parameters (baseline)":
@@ -79,14 +66,14 @@ def main() -> None:
 
         rows["POST /sign-in (portal, test client)"] = timed(portal_sign_in, rounds)
 
-    baseline = summary(next(iter(rows.values())))[0]
+    baseline = percentiles(next(iter(rows.values())))[0]
     print(f"{'measurement':<58} {'p50 ms':>8} {'p95 ms':>8} {'x baseline':>11}")
     for name, samples in rows.items():
-        p50, p95 = summary(samples)
+        p50, p95 = percentiles(samples)
         print(f"{name:<58} {p50:8.1f} {p95:8.1f} {p50 / baseline:11.2f}")
+    default_p50 = percentiles(rows["raw argon2id verify, argon2-cffi default parameters"])[0]
     print(f"\n{rounds} rounds each. Sign-ins one core can check per second at production "
-          f"parameters: {1000 / baseline:.0f}; at the library default: "
-          f"{1000 / summary(rows['raw argon2id verify, argon2-cffi default parameters'])[0]:.0f}")
+          f"parameters: {1000 / baseline:.0f}; at the library default: {1000 / default_p50:.0f}")
 
 
 if __name__ == "__main__":

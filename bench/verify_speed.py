@@ -12,24 +12,21 @@ import multiprocessing
 import random
 import resource
 import sqlite3
-import statistics
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
+from common import make_bench_user, percentiles
+from sqlalchemy import select
+
 from webapp import create_app
 from webapp.config import Config
 from webapp.extensions import db
-from webapp.models.base import utcnow
-from webapp.services import accounts, learners, schema, synthetic_learners, verification
+from webapp.models import User
+from webapp.services import learners, schema, synthetic_learners, verification
 
 PASSWORD = "a reasonably long pass phrase"
-
-
-def percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    return statistics.median(ordered), ordered[max(0, int(len(ordered) * 0.95) - 1)]
 
 
 def make_app(work: Path):
@@ -126,13 +123,8 @@ def main() -> None:
     raw.close()
 
     with app.app_context():
-        organisation = accounts.create_organisation("Bench Board", "10000001", "awarding")
-        user = accounts.create_user(organisation, accounts.NewUser(
-            given_name="Bench", family_name="User", email="bench@bench.example",
-            roles=["ab_user"]), password=PASSWORD)
-        user.terms_accepted_at = utcnow()
-        db.session.commit()
-        username = user.username
+        username = make_bench_user(PASSWORD)
+        user = db.session.scalar(select(User).where(User.username == username))
         service_times = []
         for uln, given, family, born, gender in sample:
             request = verification.VerificationRequest(

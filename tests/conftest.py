@@ -138,6 +138,21 @@ def user(make_user):
     return make_user()
 
 
+BOSS_PASSWORD = "the boss has a long password"  # super users need 15 characters or more
+
+
+@pytest.fixture
+def boss(make_user):
+    """A super user of the test organisation."""
+    return make_user(roles=["super_user"], password=BOSS_PASSWORD, given="Bea", family="Boss")
+
+
+@pytest.fixture
+def staff(make_user):
+    """An awarding body user of the test organisation."""
+    return make_user(given="Sam", family="Staff")
+
+
 # --- mail ---------------------------------------------------------------------------------
 
 class Outbox:

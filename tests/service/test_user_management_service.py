@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import STRONG_PASSWORD
+from tests.conftest import BOSS_PASSWORD, STRONG_PASSWORD
 from webapp.extensions import db
 from webapp.models import AuditEvent, UserStatus
 from webapp.services import auth, users
@@ -15,18 +15,6 @@ from webapp.services.errors import (
     SignInRefused,
     ValidationFailed,
 )
-
-BOSS_PASSWORD = "the boss has a long password"
-
-
-@pytest.fixture
-def boss(make_user):
-    return make_user(roles=["super_user"], password=BOSS_PASSWORD, given="Bea", family="Boss")
-
-
-@pytest.fixture
-def staff(make_user):
-    return make_user(given="Sam", family="Staff")
 
 
 @pytest.fixture

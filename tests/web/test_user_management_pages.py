@@ -5,22 +5,11 @@ import io
 
 import pytest
 
-from tests.conftest import csrf_from, error_summary, page, sign_in, submit
+from tests.conftest import BOSS_PASSWORD, csrf_from, error_summary, page, sign_in, submit
 from webapp.extensions import db
 from webapp.models import UserStatus
 
-BOSS_PASSWORD = "the boss has a long password"
 HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def boss(make_user):
-    return make_user(roles=["super_user"], password=BOSS_PASSWORD, given="Bea", family="Boss")
-
-
-@pytest.fixture
-def staff(make_user):
-    return make_user(given="Sam", family="Staff")
 
 
 @pytest.fixture

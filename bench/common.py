@@ -1,0 +1,24 @@
+"""Helpers shared by the benchmark scripts (run as `python bench/NAME.py`)."""
+
+import statistics
+
+from webapp.extensions import db
+from webapp.models.base import utcnow
+from webapp.services import accounts
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    """(p50, p95) of a list of timings."""
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[max(0, int(len(ordered) * 0.95) - 1)]
+
+
+def make_bench_user(password: str) -> str:
+    """An organisation and an awarding body user who has accepted the terms; the username."""
+    organisation = accounts.create_organisation("Bench Board", "10000001", "awarding")
+    user = accounts.create_user(organisation, accounts.NewUser(
+        given_name="Bench", family_name="User", email="bench@bench.example",
+        roles=["ab_user"]), password=password)
+    user.terms_accepted_at = utcnow()
+    db.session.commit()
+    return user.username
