@@ -4,7 +4,7 @@ import statistics
 
 from webapp.extensions import db
 from webapp.models.base import utcnow
-from webapp.services import accounts
+from webapp.services import organisations, user_accounts
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -15,8 +15,8 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
 
 def make_bench_user(password: str) -> str:
     """An organisation and an awarding body user who has accepted the terms; the username."""
-    organisation = accounts.create_organisation("Bench Board", "10000001", "awarding")
-    user = accounts.create_user(organisation, accounts.NewUser(
+    organisation = organisations.create_organisation("Bench Board", "10000001", "awarding")
+    user = user_accounts.create_user(organisation, user_accounts.NewUser(
         given_name="Bench", family_name="User", email="bench@bench.example",
         roles=["ab_user"]), password=password)
     user.terms_accepted_at = utcnow()

@@ -14,7 +14,7 @@ from common import make_bench_user, percentiles
 
 from webapp import create_app
 from webapp.config import Config
-from webapp.services import auth, schema
+from webapp.services import schema, sign_in
 
 PASSWORD = "a reasonably long pass phrase"
 
@@ -53,8 +53,8 @@ def main() -> None:
                     timed(lambda: production.verify(production_hash, PASSWORD), rounds),
                 "raw argon2id verify, argon2-cffi default parameters":
                     timed(lambda: library_default.verify(default_hash, PASSWORD), rounds),
-                "auth.authenticate (service, SQLite, audit row)":
-                    timed(lambda: auth.authenticate(username, PASSWORD), rounds),
+                "sign_in.authenticate (service, SQLite, audit row)":
+                    timed(lambda: sign_in.authenticate(username, PASSWORD), rounds),
             }
 
         # Outside the app context, so each request gets its own context as in production.

@@ -3,26 +3,23 @@ and a freshly migrated database: SQLite by default, PostgreSQL when DATABASE_URL
 The schema always comes from the Alembic migrations, so they are tested too."""
 
 import contextvars
-import email
-import email.policy
 import os
-import re
 import shutil
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
+from tests.helpers import BOSS_PASSWORD, STRONG_PASSWORD, Outbox, check_structure, committed
 from webapp import create_app
 from webapp.config import TestConfig
 from webapp.extensions import db
 from webapp.models.base import utcnow
-from webapp.services import accounts, schema
+from webapp.services import organisations, schema, user_accounts
+from webapp.services.unit_of_work import unit_of_work
 
 POSTGRES_URL = os.environ.get("DATABASE_URL")
-STRONG_PASSWORD = "correct horse battery staple"  # 28 characters, not a common password
 
 
 def _app_for(database_url: str, instance_path: Path, **overrides):
@@ -77,10 +74,14 @@ def app_overrides():
 class IsolatedClient(FlaskClient):
     """Each request runs in a fresh context, as in production: its own app context, `g`
     and database session, not the test's. Objects the test holds must be refreshed to
-    see what a request changed."""
+    see what a request changed. Every HTML answer is checked for structure
+    (tests/helpers.check_structure)."""
 
     def open(self, *args, **kwargs):
-        return contextvars.Context().run(super().open, *args, **kwargs)
+        kwargs.setdefault("buffered", True)  # a streamed download is read in its context
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        check_structure(response, response.request.headers)
+        return response
 
 
 @pytest.fixture
@@ -102,12 +103,26 @@ def client(app):
 
 @pytest.fixture
 def organisation(app):
-    return accounts.create_organisation("Northern Exams Board", "10012345", "awarding")
+    return committed(organisations.create_organisation, "Northern Exams Board", "10012345",
+                     "awarding")
 
 
 @pytest.fixture
 def other_organisation(app):
-    return accounts.create_organisation("Southern Awards", "10067890", "awarding")
+    return committed(organisations.create_organisation, "Southern Awards", "10067890",
+                     "awarding")
+
+
+@pytest.fixture
+def provider_organisation(app):
+    return committed(organisations.create_organisation, "Riverside College", "10034567",
+                     "provider")
+
+
+@pytest.fixture
+def desk_organisation(app):
+    return committed(organisations.create_organisation, "LRS Service Desk", "10000000",
+                     "service-desk")
 
 
 @pytest.fixture
@@ -118,16 +133,16 @@ def make_user(app, organisation):
     def make(roles=("ab_user",), password=STRONG_PASSWORD, given="Jane", family="Smith",
              email_address=None, org=None, accept_terms=True):
         n = next(counter)
-        user = accounts.create_user(
-            org or organisation,
-            accounts.NewUser(given_name=given, family_name=family,
-                             email=email_address or f"person{n}@exams.example",
-                             roles=list(roles), verification_provided="staff id"),
-            password=password,
-        )
-        if accept_terms and password is not None:
-            user.terms_accepted_at = utcnow()
-            db.session.commit()
+        with unit_of_work():
+            user = user_accounts.create_user(
+                org or organisation,
+                user_accounts.NewUser(given_name=given, family_name=family,
+                                      email=email_address or f"person{n}@exams.example",
+                                      roles=list(roles), verification_provided="staff id"),
+                password=password,
+            )
+            if accept_terms and password is not None:
+                user.terms_accepted_at = utcnow()
         return user
 
     return make
@@ -136,9 +151,6 @@ def make_user(app, organisation):
 @pytest.fixture
 def user(make_user):
     return make_user()
-
-
-BOSS_PASSWORD = "the boss has a long password"  # super users need 15 characters or more
 
 
 @pytest.fixture
@@ -155,61 +167,8 @@ def staff(make_user):
 
 # --- mail ---------------------------------------------------------------------------------
 
-class Outbox:
-    """The .eml files the app wrote to its instance folder, oldest first."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-
-    @property
-    def messages(self):
-        if not self.folder.exists():
-            return []
-        return [email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-                for path in sorted(self.folder.glob("*.eml"))]
-
-    def to(self, address: str):
-        return [m for m in self.messages if address in m["To"]]
-
-    @staticmethod
-    def body(message) -> str:
-        return message.get_body(preferencelist=("plain",)).get_content()
-
-    def last_link(self, address: str) -> str:
-        """The path of the last portal link sent to this address."""
-        body = self.body(self.to(address)[-1])
-        url = re.search(r"http://lrs\.test(/\S+)", body)
-        assert url, f"no link in: {body}"
-        return url.group(1)
-
-
 @pytest.fixture
 def outbox(app):
     return Outbox(Path(app.instance_path) / "mail")
 
 
-# --- web helpers --------------------------------------------------------------------------
-
-def page(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
-
-
-def csrf_from(response) -> str:
-    field = page(response).find("input", attrs={"name": "csrf_token"})
-    assert field is not None, "page has no CSRF token"
-    return field["value"]
-
-
-def submit(client, path, data, *, get_path=None, **kwargs):
-    """GET the form (for its CSRF token), then POST it, as a browser would."""
-    form_page = client.get(get_path or path)
-    return client.post(path, data={"csrf_token": csrf_from(form_page), **data}, **kwargs)
-
-
-def sign_in(client, username, password=STRONG_PASSWORD):
-    return submit(client, "/sign-in", {"username": username, "password": password})
-
-
-def error_summary(response) -> list[str]:
-    summary = page(response).select(".govuk-error-summary__list li")
-    return [item.get_text(" ", strip=True) for item in summary]

@@ -1,4 +1,7 @@
-"""The `lrs` command group: `lrs …` from the console script, or `flask --app wsgi lrs …`."""
+"""The `lrs` command group: `lrs …` from the console script, or `flask --app wsgi lrs …`.
+
+Each command is one unit of work (the import, one per chunk): it commits when it
+succeeds and leaves nothing behind when it fails."""
 
 import os
 import sys
@@ -8,15 +11,26 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from webapp.rules.roles import ORGANISATION_KINDS, UnknownRole, parse_roles
-from webapp.services import accounts, demo, learners, schema, synthetic_learners
+from webapp import jobs
+from webapp.rules.problems import RuleBroken
+from webapp.rules.roles import ORGANISATION_KINDS, parse_roles
+from webapp.services import demo, organisations, schema, synthetic_learners, user_accounts
 from webapp.services.errors import DomainError
+from webapp.services.unit_of_work import unit_of_work
 
 lrs_group = AppGroup("lrs", help="Learning Records Service administration.")
 
 
-def _fail(message: str) -> None:
-    click.secho(f"Error: {message}", fg="red", err=True)
+def _fail(error: DomainError | RuleBroken | str) -> None:
+    problems = getattr(error, "problems", None)
+    if problems:
+        for problem in problems:
+            value = f" (‘{problem.value}’)" if problem.value else ""
+            fix = f" {problem.fix}" if problem.fix != problem.message else ""
+            click.secho(f"Error: {problem.field or 'input'}{value}: {problem.message}.{fix}",
+                        fg="red", err=True)
+    else:
+        click.secho(f"Error: {error}", fg="red", err=True)
     sys.exit(1)
 
 
@@ -36,9 +50,11 @@ def init_command():
 def create_organisation_command(name, ukprn, kind, roles):
     """Create an organisation."""
     try:
-        organisation = accounts.create_organisation(name, ukprn, kind, parse_roles(roles))
-    except (DomainError, UnknownRole) as error:
-        _fail(getattr(error, "message", str(error)))
+        with unit_of_work():
+            organisation = organisations.create_organisation(name, ukprn, kind,
+                                                             parse_roles(roles))
+    except (DomainError, RuleBroken) as error:
+        _fail(error)
     click.echo(f"Created {organisation.kind} organisation {organisation.name} "
                f"(UKPRN {organisation.ukprn}) granting: "
                f"{', '.join(sorted(organisation.grantable_roles))}")
@@ -57,15 +73,16 @@ def create_user_command(ukprn, given_name, family_name, email, roles, password):
     """Create a user and print the generated username."""
     password = password or os.environ.get("LRS_NEW_PASSWORD") or None
     try:
-        organisation = accounts.organisation_by_ukprn(ukprn)
-        user = accounts.create_user(
-            organisation,
-            accounts.NewUser(given_name=given_name, family_name=family_name, email=email,
-                             roles=parse_roles(roles)),
-            password=password,
-        )
-    except (DomainError, UnknownRole) as error:
-        _fail(getattr(error, "message", str(error)))
+        with unit_of_work():
+            organisation = organisations.organisation_by_ukprn(ukprn)
+            user = user_accounts.create_user(
+                organisation,
+                user_accounts.NewUser(given_name=given_name, family_name=family_name,
+                                      email=email, roles=parse_roles(roles)),
+                password=password,
+            )
+    except (DomainError, RuleBroken) as error:
+        _fail(error)
     click.echo(user.username)
     if password is None:
         click.echo(f"A welcome email with a registration link was sent to {user.email}.",
@@ -78,9 +95,9 @@ def import_learners_command(csv_file):
     """Insert or update learners from a CSV file (see README for the columns)."""
     with open(csv_file, newline="", encoding="utf-8-sig") as source:
         try:
-            report = learners.import_learners(source, date.today())
-        except learners.BadHeader as error:
-            _fail(str(error))
+            report = jobs.import_learners(source, date.today())
+        except RuleBroken as error:
+            _fail(error)
     for line in report.lines():
         click.echo(line)
 
@@ -99,7 +116,8 @@ def generate_learners_command(count, seed, out):
 @lrs_group.command("demo")
 def demo_command():
     """Load the demo organisation and users (does nothing if they exist)."""
-    result = demo.load_demo_data(current_app.instance_path)
+    with unit_of_work():
+        result = demo.load_demo_data(current_app.instance_path)
     click.echo(result.report())
 
 

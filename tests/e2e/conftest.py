@@ -25,7 +25,7 @@ from webapp.config import TestConfig
 from webapp.extensions import db
 from webapp.models import Learner
 from webapp.models.base import utcnow
-from webapp.services import accounts
+from webapp.services import organisations, user_accounts
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -166,7 +166,7 @@ class LiveServer:
 
     def make_organisation(self, name="Northern Exams Board", ukprn="10012345"):
         with self.data():
-            return accounts.create_organisation(name, ukprn, "awarding").ukprn
+            return organisations.create_organisation(name, ukprn, "awarding").ukprn
 
     def make_user(self, *, ukprn="10012345", password=None, accept_terms=False, locked=False,
                   given="Jane", family="Smith", email_address="jane.smith@exams.example",
@@ -174,10 +174,10 @@ class LiveServer:
         """Create a user; returns plain values (username, email, organisation), never the
         ORM object, which would be detached once the set-up session is removed."""
         with self.data():
-            organisation = accounts.organisation_by_ukprn(ukprn)
-            user = accounts.create_user(
+            organisation = organisations.organisation_by_ukprn(ukprn)
+            user = user_accounts.create_user(
                 organisation,
-                accounts.NewUser(given_name=given, family_name=family, email=email_address,
+                user_accounts.NewUser(given_name=given, family_name=family, email=email_address,
                                  roles=list(roles), verification_provided="staff id"),
                 password=password,
             )

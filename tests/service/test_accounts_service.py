@@ -2,9 +2,14 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
+from tests.helpers import AsChannel
 from webapp.extensions import db
 from webapp.models import AuditEvent
-from webapp.services import accounts, audit
+from webapp.services import audit, organisations, user_accounts
+
+# Each call in its own unit of work, committed or rolled back, as a channel makes it.
+organisations = AsChannel(organisations)
+user_accounts = AsChannel(user_accounts)
 from webapp.services.errors import AlreadyExists, ValidationFailed
 
 
@@ -12,48 +17,48 @@ def _new(**fields):
     values = {"given_name": "Jane", "family_name": "Smith", "email": "jane@exams.example",
               "roles": ["ab_user"]}
     values.update(fields)
-    return accounts.NewUser(**values)
+    return user_accounts.NewUser(**values)
 
 
 def test_usernames_are_generated_and_never_reused(organisation):
-    first = accounts.create_user(organisation, _new(email="a@exams.example"))
-    second = accounts.create_user(organisation, _new(email="b@exams.example"))
-    third = accounts.create_user(organisation, _new(given_name="Jane Ann", email="c@exams.example"))
+    first = user_accounts.create_user(organisation, _new(email="a@exams.example"))
+    second = user_accounts.create_user(organisation, _new(email="b@exams.example"))
+    third = user_accounts.create_user(organisation, _new(given_name="Jane Ann", email="c@exams.example"))
     assert [first.username, second.username, third.username] == [
         "jane.smith", "jane.smith2", "jane.smith3"]
 
 
 def test_email_must_be_unique_whatever_the_case(organisation):
-    accounts.create_user(organisation, _new(email="jane@exams.example"))
+    user_accounts.create_user(organisation, _new(email="jane@exams.example"))
     with pytest.raises(AlreadyExists) as error:
-        accounts.create_user(organisation, _new(email="JANE@exams.example"))
+        user_accounts.create_user(organisation, _new(email="JANE@exams.example"))
     assert error.value.field == "email"
 
 
 def test_generic_email_is_refused(organisation):
     with pytest.raises(ValidationFailed, match="shared address"):
-        accounts.create_user(organisation, _new(email="enquiries@exams.example"))
+        user_accounts.create_user(organisation, _new(email="enquiries@exams.example"))
 
 
 def test_only_roles_the_organisation_may_grant(app):
-    limited = accounts.create_organisation("Small Board", "10000099", "awarding", ["ab_user"])
+    limited = organisations.create_organisation("Small Board", "10000099", "awarding", ["ab_user"])
     with pytest.raises(ValidationFailed, match="cannot grant"):
-        accounts.create_user(limited, _new(roles=["super_user"]))
+        user_accounts.create_user(limited, _new(roles=["super_user"]))
 
 
 def test_a_failed_creation_writes_nothing(organisation):
     with pytest.raises(ValidationFailed):
-        accounts.create_user(organisation, _new(email="info@exams.example"))
+        user_accounts.create_user(organisation, _new(email="info@exams.example"))
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.event == "user.created")) is None
 
 
 def test_duplicate_ukprn_is_refused(organisation):
     with pytest.raises(AlreadyExists):
-        accounts.create_organisation("Copy", organisation.ukprn, "awarding")
+        organisations.create_organisation("Copy", organisation.ukprn, "awarding")
 
 
 def test_creation_is_audited_with_after_values_and_no_secrets(organisation):
-    user = accounts.create_user(organisation, _new(), password="a fine long password")
+    user = user_accounts.create_user(organisation, _new(), password="a fine long password")
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.event == "user.created"))
     assert event.target_id == str(user.id) and event.organisation_id == organisation.id
     assert event.after["email"] == "jane@exams.example" and event.after["roles"] == ["ab_user"]

@@ -41,7 +41,7 @@ def test_create_organisation_with_narrowed_roles_and_bad_input(run):
     assert bad_ukprn.exit_code == 1 and "not 8 digits" in bad_ukprn.output
     bad_role = run("create-organisation", "--name", "X", "--ukprn", "10000125", "--kind",
                    "provider", "--roles", "qcf_user")
-    assert bad_role.exit_code == 1 and "cannot grant qcf_user" in bad_role.output
+    assert bad_role.exit_code == 1 and "cannot grant QCF user" in bad_role.output
 
 
 def test_create_user_with_password_is_active_at_once(run, organisation):
@@ -86,13 +86,13 @@ def test_demo_data_is_loaded_once(run, app):
 
 
 def test_demo_passwords_work(run, app):
-    from webapp.services import auth
+    from webapp.services import sign_in
 
     run("demo")
     credentials = (Path(app.instance_path) / "demo-accounts.txt").read_text().splitlines()[1:]
     for line in credentials:
         role, username, password = line.split("\t")
-        assert auth.authenticate(username, password).username == username
+        assert sign_in.authenticate(username, password).user.username == username
 
 
 def test_the_lrs_console_script_runs_on_a_fresh_instance(tmp_path):
@@ -136,4 +136,4 @@ def test_import_learners_refuses_a_bad_header_plainly(run, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("uln,name\n1000000043,James\n")
     result = run("import-learners", str(bad))
-    assert result.exit_code == 1 and "The header must be: uln,given_name" in result.output
+    assert result.exit_code == 1 and "The header row must be: uln,given_name" in result.output

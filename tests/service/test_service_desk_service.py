@@ -1,8 +1,16 @@
 import pytest
 
+from tests.helpers import AsChannel
 from webapp.extensions import db
 from webapp.models import UserStatus
-from webapp.services import accounts, service_desk, users
+from webapp.services import organisations, service_desk, user_accounts, user_management, user_search
+
+# Each call in its own unit of work, committed or rolled back, as a channel makes it.
+organisations = AsChannel(organisations)
+user_accounts = AsChannel(user_accounts)
+service_desk = AsChannel(service_desk)
+user_management = AsChannel(user_management)
+user_search = AsChannel(user_search)
 from webapp.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 DESK_PASSWORD = "the service desk password"
@@ -10,7 +18,7 @@ DESK_PASSWORD = "the service desk password"
 
 @pytest.fixture
 def desk_user(app, make_user):
-    desk = accounts.create_organisation("LRS Service Desk", "10000000", "service-desk")
+    desk = organisations.create_organisation("LRS Service Desk", "10000000", "service-desk")
     return make_user(roles=["service_desk"], password=DESK_PASSWORD, org=desk, given="Desi",
                      family="Desk")
 
@@ -20,7 +28,7 @@ def super_details(**changes):
                   staff_reference="", verification_provided="phoned the head of centre",
                   roles=["super_user"])
     values.update(changes)
-    return users.UserDetails(**values)
+    return user_management.UserDetails(**values)
 
 
 def test_only_the_service_desk_creates_organisations(desk_user, make_user):
@@ -52,35 +60,35 @@ def test_no_super_user_from_the_desk_while_one_is_active(desk_user, organisation
     with pytest.raises(Conflict, match="active super user"):
         service_desk.create_super_user(desk_user, organisation.id, super_details(),
                                        "another@exams.example")
-    assert users.active_super_user_count(organisation.id) == 1
+    assert organisations.active_super_user_count(organisation.id) == 1
 
 
 def test_the_desk_reinstates_a_super_user_only_when_none_is_active(desk_user, make_user):
     boss = make_user(roles=["super_user"], password=DESK_PASSWORD, given="B", family="Boss")
     second = make_user(roles=["super_user"], password=DESK_PASSWORD, given="S", family="Two")
-    users.suspend_user(boss, second.id, "away")
+    user_management.suspend_user(boss, second.id, "away")
     with pytest.raises(Conflict, match="active super user"):
-        users.reinstate_user(desk_user, second.id)
+        user_management.reinstate_user(desk_user, second.id)
     # The last active super user leaves and nobody is left to manage accounts (set up
     # directly: the service refuses to let a super user suspend the last one).
     boss.status = UserStatus.SUSPENDED.value
     db.session.commit()
-    users.reinstate_user(desk_user, second.id)
+    user_management.reinstate_user(desk_user, second.id)
     assert second.status == UserStatus.ACTIVE.value
 
 
 def test_the_desk_reinstates_super_users_only(desk_user, make_user):
     boss = make_user(roles=["super_user"], password=DESK_PASSWORD, given="B", family="Boss")
     staff = make_user(given="S", family="Staff")
-    users.suspend_user(boss, staff.id, "x")
+    user_management.suspend_user(boss, staff.id, "x")
     with pytest.raises(Forbidden):
-        users.reinstate_user(desk_user, staff.id)
+        user_management.reinstate_user(desk_user, staff.id)
 
 
 def test_the_desk_sees_every_organisations_users(desk_user, make_user, other_organisation):
     make_user(given="Here", family="One")
     make_user(given="There", family="Two", org=other_organisation)
-    found = users.find_users(desk_user, users.UserSearch(status=""),
+    found = user_search.find_users(desk_user, user_search.UserSearch(status=""),
                              organisation_id=other_organisation.id)
     assert [u.username for u in found.items] == ["there.two"]
     summaries = {s.organisation.ukprn: s for s in service_desk.list_organisations(desk_user)}
@@ -90,7 +98,7 @@ def test_the_desk_sees_every_organisations_users(desk_user, make_user, other_org
 def test_a_super_user_cannot_search_another_organisation(make_user, other_organisation):
     boss = make_user(roles=["super_user"], password=DESK_PASSWORD, given="B", family="Boss")
     with pytest.raises(NotFound):
-        users.find_users(boss, users.UserSearch(), organisation_id=other_organisation.id)
+        user_search.find_users(boss, user_search.UserSearch(), organisation_id=other_organisation.id)
 
 
 def test_the_desk_cannot_make_a_super_user_of_its_own_organisation(desk_user):
@@ -100,5 +108,5 @@ def test_the_desk_cannot_make_a_super_user_of_its_own_organisation(desk_user):
 
 
 def test_a_service_desk_organisation_grants_only_the_service_desk_role(app):
-    desk = accounts.create_organisation("Another Desk", "10000003", "service-desk")
+    desk = organisations.create_organisation("Another Desk", "10000003", "service-desk")
     assert desk.grantable_roles == {"service_desk"}

@@ -7,7 +7,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message as MessageHandler
 
-from webapp.services import accounts
+from tests.helpers import AsChannel
+from webapp.services import organisations, user_accounts
+
+# Each call in its own unit of work, committed or rolled back, as a channel makes it.
+organisations = AsChannel(organisations)
+user_accounts = AsChannel(user_accounts)
 
 
 class Inbox(MessageHandler):
@@ -42,7 +47,7 @@ def app_overrides(smtp_server):
 
 def test_welcome_email_is_delivered_over_smtp(organisation, smtp_server, outbox):
     _, inbox = smtp_server
-    user = accounts.create_user(organisation, accounts.NewUser(
+    user = user_accounts.create_user(organisation, user_accounts.NewUser(
         given_name="Sam", family_name="Mailer", email="sam.mailer@exams.example",
         roles=["ab_user"]))
     deadline = time.monotonic() + 10  # mail leaves on a background thread

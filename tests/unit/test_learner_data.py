@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from webapp.rules.learner_data import (
-    LearnerRecord,
+    LearnerDetails,
     date_of_birth_errors,
     gender_errors,
     learner_errors,
@@ -97,7 +97,7 @@ def _record(**changes):
     values = dict(uln="1000000043", given_name="Ann", family_name="Lee",
                   date_of_birth=date(2008, 1, 1), gender="2", postcode="SW1A 1AA")
     values.update(changes)
-    return LearnerRecord(**values)
+    return LearnerDetails(**values)
 
 
 def test_a_good_record_has_no_errors():

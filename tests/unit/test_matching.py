@@ -4,11 +4,11 @@ from datetime import date
 
 import pytest
 
+from webapp.rules.learner_data import LearnerDetails
 from webapp.rules.matching import (
     CODES,
     FLAGS,
     NEXT_STEPS,
-    Held,
     Supplied,
     compare_name,
     fold,
@@ -16,7 +16,7 @@ from webapp.rules.matching import (
 )
 
 BORN = date(2008, 5, 1)
-HELD = Held(uln="1000000043", given_name="James", family_name="Smith-Jones",
+HELD = LearnerDetails(uln="1000000043", given_name="James", family_name="Smith-Jones",
             date_of_birth=BORN, gender="1", preferred_given_name="Jamie",
             middle_other_names="Robert", previous_family_name="O'Brien",
             family_name_at_16="Carter")
@@ -164,7 +164,7 @@ def test_a_single_edit_is_explained_as_one_letter_different():
 
 
 def test_a_given_name_like_the_family_name_is_no_match_unless_both_are_swapped():
-    held = Held(uln="1000000043", given_name="Stephanie", family_name="Clarke",
+    held = LearnerDetails(uln="1000000043", given_name="Stephanie", family_name="Clarke",
                 date_of_birth=BORN, gender="2")
     assert run("Claire", "Clarke", gender="2", held=held).code == "VRC005"
     assert run("Clarke", "Stephanie", gender="2", held=held).code == "VRC003"

@@ -6,14 +6,14 @@ from webapp.rules import passwords
 
 def test_length_boundaries_for_ordinary_users():
     assert passwords.password_problem("a" * 11 + "z", is_super_user=False) is None
-    assert "12 characters" in passwords.password_problem("qz" * 5 + "x", is_super_user=False)
+    assert "12 characters" in passwords.password_problem("qz" * 5 + "x", is_super_user=False).message
 
 
 def test_super_users_need_fifteen_characters():
     fourteen = "tangerine-kite"
     assert len(fourteen) == 14
     assert passwords.password_problem(fourteen, is_super_user=False) is None
-    assert "15 characters" in passwords.password_problem(fourteen, is_super_user=True)
+    assert "15 characters" in passwords.password_problem(fourteen, is_super_user=True).message
     assert passwords.password_problem(fourteen + "s", is_super_user=True) is None
 
 
@@ -25,7 +25,7 @@ def test_at_least_64_characters_are_accepted_and_a_cap_exists():
 def test_common_passwords_are_rejected_whatever_the_case():
     assert passwords.is_common("Password1234")
     problem = passwords.password_problem("1qaz2wsx3edc", is_super_user=False)
-    assert problem and "too common" in problem
+    assert problem and "too common" in problem.message
 
 
 def test_the_common_list_is_large():
@@ -35,7 +35,7 @@ def test_the_common_list_is_large():
 def test_username_and_email_are_not_passwords():
     problem = passwords.password_problem("jane.smithson", is_super_user=False,
                                          username="jane.smithson")
-    assert problem and "username" in problem
+    assert problem and "username" in problem.message
 
 
 def test_no_composition_rules_spaces_and_unicode_allowed():

@@ -19,11 +19,11 @@ def test_published_invalid_ulns(uln):
 
 
 @pytest.mark.parametrize("text,message", [
-    ("", "Enter a ULN"), ("12345", "10 digits"), ("12345678a0", "10 digits"),
+    ("", "Enter the ULN"), ("12345", "10 digits"), ("12345678a0", "10 digits"),
     ("0123456789", "must not start with 0"), ("1000000042", "check digit"),
 ])
 def test_problems_are_named(text, message):
-    assert message in uln_problem(text)
+    assert message in uln_problem(text).message
 
 
 nine_digits = st.text(alphabet="0123456789", min_size=9, max_size=9).filter(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import sign_in
+from tests.helpers import sign_in
 
 
 @pytest.fixture

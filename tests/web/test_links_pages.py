@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from tests.conftest import STRONG_PASSWORD, error_summary, page, sign_in, submit
+from tests.helpers import STRONG_PASSWORD, error_summary, page, sign_in, submit
 from webapp.extensions import db
 from webapp.models import OneTimeToken, UserStatus
 from webapp.models.base import utcnow
@@ -109,7 +109,7 @@ def test_the_reset_email_carries_no_personal_data(client, user, outbox):
 
 def test_links_use_base_url_not_the_host_header(client, user, outbox):
     form = client.get("/forgotten-password", headers={"Host": "attacker.example"})
-    from tests.conftest import csrf_from
+    from tests.helpers import csrf_from
     client.post("/forgotten-password", headers={"Host": "attacker.example"},
                 data={"csrf_token": csrf_from(form), "username_or_email": user.username})
     body = outbox.body(outbox.to(user.email)[-1])

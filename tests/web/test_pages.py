@@ -1,7 +1,7 @@
 """Security headers, error pages and the page layout."""
 
 
-from tests.conftest import page, sign_in
+from tests.helpers import page, sign_in
 from webapp.web.headers import CONTENT_SECURITY_POLICY
 
 

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import STRONG_PASSWORD, csrf_from
+from tests.helpers import STRONG_PASSWORD, csrf_from
 from webapp.extensions import db
 from webapp.models import AuditEvent
 

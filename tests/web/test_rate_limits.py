@@ -1,6 +1,6 @@
 import pytest
 
-from tests.conftest import csrf_from
+from tests.helpers import csrf_from
 
 
 @pytest.fixture

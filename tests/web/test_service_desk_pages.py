@@ -1,14 +1,16 @@
 import pytest
 
-from tests.conftest import error_summary, page, sign_in, submit
-from webapp.services import accounts
+from tests.helpers import AsChannel, error_summary, page, sign_in, submit
+from webapp.services import organisations
+
+organisations = AsChannel(organisations)
 
 DESK_PASSWORD = "the service desk password"
 
 
 @pytest.fixture
 def desk(client, app, make_user):
-    desk_org = accounts.create_organisation("LRS Service Desk", "10000000", "service-desk")
+    desk_org = organisations.create_organisation("LRS Service Desk", "10000000", "service-desk")
     user = make_user(roles=["service_desk"], password=DESK_PASSWORD, org=desk_org,
                      given="Desi", family="Desk")
     sign_in(client, user.username, DESK_PASSWORD)

@@ -2,7 +2,7 @@ import time
 
 import pytest
 
-from tests.conftest import STRONG_PASSWORD, csrf_from, error_summary, page, sign_in, submit
+from tests.helpers import STRONG_PASSWORD, csrf_from, error_summary, page, sign_in, submit
 from webapp.extensions import db
 from webapp.models import UserStatus
 

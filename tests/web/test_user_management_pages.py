@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from tests.conftest import BOSS_PASSWORD, csrf_from, error_summary, page, sign_in, submit
+from tests.helpers import BOSS_PASSWORD, committed, csrf_from, error_summary, page, sign_in, submit
 from webapp.extensions import db
 from webapp.models import UserStatus
 
@@ -326,7 +326,7 @@ def test_user_activity_shows_verification_volumes_and_marks_high_ones(app, signe
     request = verification.VerificationRequest("1000000043", "Any", "Body")
     for user, times in ((busy, 3), (quiet, 1)):
         for _ in range(times):
-            verification.verify_learner(user, request)
+            committed(verification.verify_learner, user, request)
     rows = page(signed_in.get("/users/activity")).select("#verification-volumes tbody tr")
     cells = [[td.get_text(" ", strip=True) for td in row.find_all("td")] for row in rows]
     assert cells == [["busy.bee", "3 High"], ["quiet.mouse", "1"]]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import csrf_from, page, sign_in
+from tests.helpers import csrf_from, page, sign_in
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import csrf_from, error_summary, page, sign_in, submit
+from tests.helpers import csrf_from, error_summary, page, sign_in, submit
 from webapp.extensions import db
 from webapp.models import Learner
 

@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+from webapp.rules.problems import Problem
+
 # Generic (shared) mailbox names: an account's email must belong to one person.
 GENERIC_MAILBOXES = frozenset({
     "admin", "administrator", "admissions", "contact", "contactus", "enquiries", "enquiry",
@@ -19,19 +21,19 @@ def normalise_email(address: str) -> str:
     return address.strip().lower()
 
 
-def email_problem(address: str) -> str | None:
+def email_problem(address: str, field: str = "email") -> Problem | None:
     """Why this address cannot be an account's email, or None when it can."""
     address = normalise_email(address)
     if not address:
-        return "Enter an email address"
+        return Problem("EMAIL_REQUIRED", "Enter an email address", field)
     if len(address) > 254 or not _EMAIL_SHAPE.match(address):
-        return "Enter an email address in the correct format, like name@example.org"
+        return Problem("BAD_EMAIL", "Enter an email address in the correct format, like "
+                                    "name@example.org", field, address)
     mailbox = address.split("@")[0]
     if mailbox in GENERIC_MAILBOXES:
-        return (
-            f"‘{mailbox}@’ is a shared address: enter an email address that only this "
-            "person can read"
-        )
+        return Problem("SHARED_MAILBOX", f"‘{mailbox}@’ is a shared address: enter an email "
+                                         "address that only this person can read",
+                       field, address)
     return None
 
 
@@ -56,9 +58,10 @@ def username_candidates(base: str):
         number += 1
 
 
-def ukprn_problem(ukprn: str) -> str | None:
+def ukprn_problem(ukprn: str, field: str = "ukprn") -> Problem | None:
     if not _UKPRN_SHAPE.match(ukprn or ""):
-        return f"UKPRN ‘{ukprn}’ is not 8 digits: enter the 8-digit UK provider reference number"
+        return Problem("BAD_UKPRN", f"UKPRN ‘{ukprn}’ is not 8 digits", field, ukprn or "",
+                       "Enter the 8-digit UK provider reference number, like 10012345")
     return None
 
 
@@ -66,21 +69,23 @@ NAME_MAX = 35
 _PHONE_SHAPE = re.compile(r"^\+?[0-9 ()\-]{6,30}$")
 
 
-def name_problem(value: str, label: str) -> str | None:
+def name_problem(value: str, label: str, field: str) -> Problem | None:
     """A person's name on an account: required, at most 35 characters, some letters."""
     value = value.strip()
     if not value:
-        return f"Enter a {label.lower()}"
+        return Problem("NAME_REQUIRED", f"Enter a {label.lower()}", field)
     if len(value) > NAME_MAX:
-        return f"{label} must be {NAME_MAX} characters or fewer"
+        return Problem("NAME_TOO_LONG", f"{label} must be {NAME_MAX} characters or fewer",
+                       field, value)
     if not any(ch.isalpha() for ch in value):
-        return f"{label} must contain letters"
+        return Problem("NAME_NO_LETTER", f"{label} must contain letters", field, value)
     return None
 
 
-def phone_problem(value: str, label: str) -> str | None:
+def phone_problem(value: str, label: str, field: str) -> Problem | None:
     """Optional; when given, digits with spaces, brackets, hyphens and a leading +."""
     value = value.strip()
     if value and not _PHONE_SHAPE.match(value):
-        return f"Enter a {label.lower()} like 01632 960 001 or +44 7700 900 982"
+        return Problem("BAD_PHONE", f"Enter a {label.lower()} like 01632 960 001 or "
+                                    "+44 7700 900 982", field, value)
     return None

@@ -1,7 +1,8 @@
 """Learner verification (guide appendix C): compare what an awarding organisation supplied
 with what the register holds, and say how each field matched or why it did not.
 
-Pure functions: the caller loads the held learner (the master's record for a linked ULN).
+Pure functions: the caller loads the held learner (the master's record for a linked ULN)
+as LearnerDetails, or anything with the same attributes (a models.Learner).
 
 How names are compared, strongest first (a name matches a held field at the first rule
 that holds):
@@ -42,6 +43,8 @@ from functools import cache
 from importlib import resources
 
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
+
+from webapp.rules.learner_data import LearnerDetails
 
 SPELLING_THRESHOLD = 0.88
 KNOWN_GENDERS = {"1", "2"}
@@ -86,19 +89,6 @@ class Supplied:
 
 
 @dataclass(frozen=True)
-class Held:
-    uln: str
-    given_name: str
-    family_name: str
-    date_of_birth: date | None
-    gender: str
-    preferred_given_name: str = ""
-    middle_other_names: str = ""
-    previous_family_name: str = ""
-    family_name_at_16: str = ""
-
-
-@dataclass(frozen=True)
 class NameMatch:
     kind: str
     held_field: str
@@ -129,7 +119,7 @@ class Verification:
     code: str
     flags: list[str] = field(default_factory=list)
     checks: list[FieldCheck] = field(default_factory=list)
-    returned: Held | None = None  # the master's details, for VRC001–VRC004 only
+    returned: LearnerDetails | None = None  # the master's details, for VRC001–VRC004 only
 
     @property
     def meaning(self) -> str:
@@ -244,7 +234,8 @@ def _known_gender(gender: str | None) -> str | None:
     return gender if gender in KNOWN_GENDERS else None
 
 
-def verify(supplied: Supplied, held: Held | None, linked: bool = False) -> Verification:
+def verify(supplied: Supplied, held: LearnerDetails | None,
+           linked: bool = False) -> Verification:
     """The return code, failure flags and explanation for one verification."""
     if held is None:
         return Verification(

@@ -5,6 +5,8 @@ from functools import cache
 
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
+from webapp.rules.problems import Problem
+
 MIN_LENGTH = 12
 MIN_LENGTH_SUPER_USER = 15
 MAX_LENGTH = 128
@@ -35,18 +37,25 @@ def is_common(password: str) -> bool:
 
 
 def password_problem(
-    password: str, *, is_super_user: bool, username: str = "", email: str = ""
-) -> str | None:
-    """The first reason this password is not acceptable, or None when it is."""
+    password: str, *, is_super_user: bool, username: str = "", email: str = "",
+    field: str = "password",
+) -> Problem | None:
+    """The first reason this password is not acceptable, or None when it is. The rejected
+    value is never kept in the problem."""
+
+    def problem(code: str, message: str) -> Problem:
+        return Problem(code, message, field)
+
     shortest = minimum_length(is_super_user)
     if len(password) < shortest:
-        return f"Password must be {shortest} characters or more"
+        return problem("PASSWORD_TOO_SHORT", f"Password must be {shortest} characters or more")
     if len(password) > MAX_LENGTH:
-        return f"Password must be {MAX_LENGTH} characters or fewer"
+        return problem("PASSWORD_TOO_LONG", f"Password must be {MAX_LENGTH} characters or fewer")
     lowered = password.strip().lower()
     if is_common(password):
-        return "Password is too common: choose a password that is hard to guess"
+        return problem("PASSWORD_COMMON",
+                       "Password is too common: choose a password that is hard to guess")
     personal = {username.lower(), email.lower(), email.lower().split("@")[0]} - {""}
     if lowered in personal:
-        return "Password must not be your username or email address"
+        return problem("PASSWORD_PERSONAL", "Password must not be your username or email address")
     return None

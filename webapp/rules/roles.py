@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from webapp.rules.problems import Problem, RuleBroken
+
 AWARDING = "awarding"
 PROVIDER = "provider"
 SERVICE_DESK = "service-desk"
@@ -54,16 +56,15 @@ ROLES_BY_KIND: dict[str, tuple[str, ...]] = {
     SERVICE_DESK: (SERVICE_DESK_ROLE,),
 }
 
-# Who may verify learners: one place for every channel. Single verification in the portal
-# (appendix A: awarding body users; super users too); batch files add the batch user.
-SINGLE_VERIFICATION_ROLES = (AB_USER, SUPER_USER)
-VERIFICATION_ROLES = (*SINGLE_VERIFICATION_ROLES, AB_BATCH_USER)
-# Learner data is for awarding organisations' users only.
-LEARNER_DATA_KINDS = (AWARDING,)
+# Who may use which part of the service: rules/permissions.py.
 
 
-class UnknownRole(ValueError):
-    pass
+KIND_LABELS = {AWARDING: "awarding organisation", PROVIDER: "learning provider",
+               SERVICE_DESK: "service desk"}
+
+
+def role_label(name: str) -> str:
+    return ROLES[name].label if name in ROLES else name
 
 
 def parse_roles(text: str) -> list[str]:
@@ -71,9 +72,10 @@ def parse_roles(text: str) -> list[str]:
     names = [part.strip() for part in text.split(",") if part.strip()]
     unknown = [name for name in names if name not in ROLES]
     if unknown:
-        raise UnknownRole(
-            f"Unknown role {', '.join(unknown)}: use one of {', '.join(ROLES)}"
-        )
+        raise RuleBroken(Problem(
+            code="UNKNOWN_ROLE", field="roles", value=", ".join(unknown),
+            message=f"Unknown role {', '.join(unknown)}",
+            fix=f"Use role names from this list: {', '.join(ROLES)}"))
     return names
 
 
@@ -84,8 +86,11 @@ def grantable_roles(kind: str, requested: list[str] | None = None) -> list[str]:
         return list(allowed)
     outside = [name for name in requested if name not in allowed]
     if outside:
-        raise UnknownRole(
-            f"A {kind} organisation cannot grant {', '.join(outside)}: "
-            f"use some of {', '.join(allowed)}"
-        )
+        kind_words = KIND_LABELS.get(kind, kind)
+        article = "An" if kind_words[0] in "aeiou" else "A"
+        raise RuleBroken(Problem(
+            code="ROLE_NOT_FOR_KIND", field="roles", value=", ".join(outside),
+            message=f"{article} {kind_words} cannot grant "
+                    f"{', '.join(role_label(name) for name in outside)}",
+            fix="Choose from: " + ", ".join(role_label(name) for name in allowed)))
     return [name for name in allowed if name in requested]

@@ -4,6 +4,8 @@ Check digit: weights 10, 9, …, 2 over the first nine digits; remainder mod 11.
 means no valid ULN starts with those nine digits; otherwise the check digit is 10 − remainder.
 """
 
+from webapp.rules.problems import Problem
+
 WEIGHTS = range(10, 1, -1)
 PLACEHOLDER = "9999999999"  # a 'temporary ULN' used elsewhere; never a real learner
 
@@ -15,19 +17,26 @@ def check_digit(first_nine: str) -> int | None:
     return None if remainder == 0 else 10 - remainder
 
 
-def uln_problem(uln: str) -> str | None:
+def uln_problem(uln: str, field: str = "uln", label: str = "ULN") -> Problem | None:
     """Why this is not a valid ULN, or None when it is."""
     text = (uln or "").strip()
+
+    def problem(code: str, message: str, fix: str = "") -> Problem:
+        return Problem(code=code, field=field, value=text, message=message, fix=fix)
+
     if not text:
-        return "Enter a ULN"
+        return problem("ULN_REQUIRED", f"Enter the {label}")
     if len(text) != 10 or not text.isdigit():
-        return "ULN must be 10 digits"
+        return problem("BAD_ULN", f"{label} must be 10 digits",
+                       "Enter the learner's 10-digit unique learner number, like 4715200006")
     if text[0] == "0":
-        return "ULN must not start with 0"
+        return problem("BAD_ULN", f"{label} must not start with 0")
     if text == PLACEHOLDER:
-        return "9999999999 is a placeholder, not a learner's ULN"
+        return problem("PLACEHOLDER_ULN", f"9999999999 is a placeholder, not a learner's {label}",
+                       "Enter the learner's own ULN")
     if check_digit(text[:9]) != int(text[9]):
-        return "ULN is not valid: check the 10 digits (the last digit is a check digit)"
+        return problem("BAD_ULN", f"{label} is not valid: check the 10 digits (the last digit "
+                                  "is a check digit)")
     return None
 
 

@@ -12,10 +12,12 @@ from pathlib import Path
 from sqlalchemy import select
 
 from webapp.extensions import db
+from webapp.formats.learner_csv import read_learners
 from webapp.models import Organisation
 from webapp.models.base import utcnow
 from webapp.rules.roles import AWARDING, ROLES, ROLES_BY_KIND, SERVICE_DESK, SERVICE_DESK_ROLE
-from webapp.services import accounts, learners, synthetic_learners
+from webapp.services import learners, organisations, synthetic_learners, user_accounts
+from webapp.services.unit_of_work import after_commit
 
 DEMO_UKPRN = "10000001"
 DEMO_ORGANISATION = "Demo Awarding Body"
@@ -60,32 +62,35 @@ class DemoResult:
 
 
 def load_demo_data(instance_path: str) -> DemoResult:
+    """Stage the demo organisations, accounts and learners; the credentials file is
+    written once the caller's unit of work commits."""
     credentials = Path(instance_path) / "demo-accounts.txt"
     if db.session.scalar(select(Organisation).where(Organisation.ukprn == DEMO_UKPRN)):
         return DemoResult(created=False, credentials_file=credentials)
-    organisation = accounts.create_organisation(DEMO_ORGANISATION, DEMO_UKPRN, AWARDING)
+    organisation = organisations.create_organisation(DEMO_ORGANISATION, DEMO_UKPRN, AWARDING)
     result = DemoResult(created=True, credentials_file=credentials)
     for role in ROLES_BY_KIND[AWARDING]:
         given, family = DEMO_PEOPLE[role]
-        password = accounts.generate_password()
-        user = accounts.create_user(
+        password = user_accounts.generate_password()
+        user = user_accounts.create_user(
             organisation,
-            accounts.NewUser(given_name=given, family_name=family,
+            user_accounts.NewUser(given_name=given, family_name=family,
                              email=f"{given}.{family}@demo-awarding.example".lower(),
                              roles=[role], verification_provided="Demo account"),
             password=password,
         )
         result.accounts.append((role, user.username, password))
-    desk = accounts.create_organisation(DEMO_SERVICE_DESK, DEMO_SERVICE_DESK_UKPRN, SERVICE_DESK)
-    password = accounts.generate_password()
-    desk_user = accounts.create_user(
-        desk, accounts.NewUser(given_name="Desmond", family_name="Desk",
+    desk = organisations.create_organisation(DEMO_SERVICE_DESK, DEMO_SERVICE_DESK_UKPRN,
+                                             SERVICE_DESK)
+    password = user_accounts.generate_password()
+    desk_user = user_accounts.create_user(
+        desk, user_accounts.NewUser(given_name="Desmond", family_name="Desk",
                                email="desmond.desk@demo-service-desk.example",
                                roles=[SERVICE_DESK_ROLE], verification_provided="Demo account"),
         password=password)
     result.accounts.append((SERVICE_DESK_ROLE, desk_user.username, password))
     result.learners = _load_demo_learners()
-    _write_credentials(credentials, result)
+    after_commit(lambda: _write_credentials(credentials, result))
     return result
 
 
@@ -94,7 +99,9 @@ def _load_demo_learners() -> list[dict]:
     buffer = io.StringIO()
     synthetic_learners.write_csv(buffer, DEMO_LEARNERS, seed=2026, today=date.today())
     buffer.seek(0)
-    learners.import_learners(buffer, date.today())
+    load = learners.LearnerLoad(date.today())
+    load.save(list(load.valid(read_learners(buffer))))
+    load.finish()
     buffer.seek(0)
     rows = list(csv.DictReader(buffer))
     linked = next(row for row in rows if row["master_uln"])

@@ -14,6 +14,7 @@ from flask import current_app
 from flask_mail import Message
 
 from webapp.extensions import mail
+from webapp.services.unit_of_work import after_commit
 
 log = logging.getLogger(__name__)
 
@@ -42,14 +43,23 @@ def portal_url(path: str) -> str:
 
 
 def send_email(to: str, subject: str, template: str, **context) -> None:
-    """Render templates/email/<template>.txt and send it to one address."""
+    """Render templates/email/<template>.txt now and send it to one address when the
+    current unit of work commits: a change that is rolled back sends nothing."""
+    message = _message(to, subject, template, **context)
+    after_commit(lambda: send_now(message))
+
+
+def _message(to: str, subject: str, template: str, **context) -> Message:
     # Rendered without the page context processors: mail is sent outside requests too.
     body = current_app.jinja_env.get_template(f"email/{template}.txt").render(
         service_name=current_app.config["SERVICE_NAME"],
         service_desk_email=current_app.config["SERVICE_DESK_EMAIL"],
         **context,
     )
-    message = Message(subject=subject, recipients=[to], body=body)
+    return Message(subject=subject, recipients=[to], body=body)
+
+
+def send_now(message: Message) -> None:
     if current_app.config.get("MAIL_SERVER"):
         # Sent off the request thread: an SMTP round trip must not make the answer for a
         # real account slower than for an unknown one (‘I have forgotten my password’).
@@ -61,4 +71,5 @@ def send_email(to: str, subject: str, template: str, **context) -> None:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     path = folder / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
     path.write_bytes(message.as_bytes())
-    log.warning("Email ‘%s’ to %s written to %s (no MAIL_SERVER set)", subject, to, path)
+    log.warning("Email ‘%s’ to %s written to %s (no MAIL_SERVER set)", message.subject,
+                ", ".join(message.recipients), path)

@@ -8,15 +8,15 @@ from sqlalchemy import func, select
 
 from webapp.extensions import db
 from webapp.models import Organisation, User
-from webapp.rules.roles import AWARDING, PROVIDER, SERVICE_DESK_ROLE, SUPER_USER
-from webapp.services import accounts
+from webapp.rules.permissions import Area
+from webapp.rules.roles import AWARDING, PROVIDER, SUPER_USER
+from webapp.services import organisations
 from webapp.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from webapp.services.users import UserDetails, active_super_user_count, create_in_organisation
+from webapp.services.user_management import UserDetails, create_in_organisation, require_area
 
 
 def require_service_desk(actor: User) -> None:
-    if not actor.has_role(SERVICE_DESK_ROLE):
-        raise Forbidden("Only the service desk can do this")
+    require_area(actor, Area.SERVICE_DESK)
 
 
 @dataclass
@@ -28,11 +28,12 @@ class OrganisationSummary:
 
 def list_organisations(actor: User) -> list[OrganisationSummary]:
     require_service_desk(actor)
-    organisations = list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
+    found = list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
     user_counts = dict(db.session.execute(
         select(User.organisation_id, func.count(User.id)).group_by(User.organisation_id)).all())
-    return [OrganisationSummary(org, user_counts.get(org.id, 0), active_super_user_count(org.id))
-            for org in organisations]
+    return [OrganisationSummary(org, user_counts.get(org.id, 0),
+                                organisations.active_super_user_count(org.id))
+            for org in found]
 
 
 def get_organisation(actor: User, organisation_id: int) -> Organisation:
@@ -47,11 +48,9 @@ def create_organisation(actor: User, name: str, ukprn: str, kind: str,
                         roles: list[str]) -> Organisation:
     require_service_desk(actor)
     if not roles:
-        raise ValidationFailed("Select the roles this organisation may grant", "roles")
-    try:
-        return accounts.create_organisation(name, ukprn.strip(), kind, roles, actor=actor)
-    except ValueError as error:  # a role the kind cannot grant (rules.roles.UnknownRole)
-        raise ValidationFailed(str(error), "roles") from None
+        raise ValidationFailed("Select the roles this organisation may grant", "roles",
+                               code="ROLES_REQUIRED")
+    return organisations.create_organisation(name, ukprn, kind, roles, actor=actor)
 
 
 def create_super_user(actor: User, organisation_id: int, details: UserDetails,
@@ -63,10 +62,11 @@ def create_super_user(actor: User, organisation_id: int, details: UserDetails,
         raise Forbidden("The service desk creates super users for awarding organisations and "
                         "learning providers only")
     if SUPER_USER not in organisation.grantable_roles:
-        raise Conflict("This organisation may not grant the super user role")
-    if active_super_user_count(organisation.id) > 0:
-        raise Conflict("This organisation has an active super user, who creates its accounts.")
+        raise Conflict("This organisation may not grant the super user role",
+                       code="NO_SUPER_USER_ROLE")
+    if organisations.active_super_user_count(organisation.id) > 0:
+        raise Conflict("This organisation has an active super user, who creates its accounts.",
+                       code="HAS_SUPER_USER")
     if SUPER_USER not in details.roles:
         details.roles = [SUPER_USER, *details.roles]
     return create_in_organisation(organisation, actor, details, email)
-

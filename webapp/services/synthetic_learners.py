@@ -12,8 +12,8 @@ from typing import TextIO
 
 from faker import Faker
 
+from webapp.formats.learner_csv import COLUMNS
 from webapp.rules.uln import check_digit
-from webapp.services.learners import COLUMNS
 
 APOSTROPHE_PREFIXES = ("O'", "O’")
 SAFE_POSTCODES = ("SW1A 1AA", "M1 1AE", "B33 8TH", "LS1 4AP", "CR2 6XH", "DN55 1PT",

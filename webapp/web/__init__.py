@@ -1,10 +1,26 @@
-"""What every page shares: security headers, sessions, navigation and error pages."""
+"""What every page shares: security headers, sessions, navigation, error pages, and the
+helpers templates call."""
 
 from flask import Flask
+from flask_login import current_user
 
+from webapp.rules import permissions
+from webapp.rules.permissions import Area, UserAction
 from webapp.web import errors, headers, navigation, sessions
 from webapp.web.display import role_labels
 from webapp.web.forms import error_summary
+from webapp.web.htmx import css, targets
+
+
+def may(action: str, user) -> bool:
+    """In templates: `may('suspend', user)`: show only the actions the signed-in user may
+    take on that account now."""
+    return current_user.is_authenticated and permissions.may(
+        current_user, UserAction(action), user)
+
+
+def may_use(area: str) -> bool:
+    return current_user.is_authenticated and permissions.may_use(current_user, Area(area))
 
 
 def init_app(app: Flask) -> None:
@@ -14,3 +30,7 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     app.add_template_global(error_summary)
     app.add_template_global(role_labels)
+    app.add_template_global(may)
+    app.add_template_global(may_use)
+    app.add_template_global(targets, "targets")
+    app.add_template_global(css)

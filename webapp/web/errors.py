@@ -5,12 +5,15 @@ import logging
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 
-from webapp.services.errors import Forbidden, NotFound
+from webapp.services.errors import DomainError, Forbidden, NotFound
+from webapp.web.htmx import css, targets
 
 log = logging.getLogger(__name__)
 
 MESSAGES = {
     400: ("Sorry, there is a problem with that request", "Go back and try again."),
+    409: ("That could not be done", "Go back, reload the page and try again."),
+    422: ("Sorry, there is a problem with that request", "Go back and try again."),
     403: ("You do not have permission to see this page",
           "If you think you should, ask a super user in your organisation to give you the role."),
     404: ("Page not found",
@@ -30,7 +33,8 @@ def render_error(status: int, detail: str | None = None):
         # Shown in the page's error region, leaving the form and what was typed in place.
         body = render_template("errors/_error.html", status=status, title=title,
                                advice=detail or advice)
-        return body, status, {"HX-Retarget": "#request-error", "HX-Reswap": "innerHTML"}
+        return body, status, {"HX-Retarget": css(targets.REQUEST_ERROR),
+                              "HX-Reswap": "innerHTML"}
     return render_template("errors/error.html", status=status, title=title,
                            advice=detail or advice), status
 
@@ -49,6 +53,11 @@ def init_app(app: Flask) -> None:
     # A service's refusal becomes the same page as a route's.
     app.register_error_handler(Forbidden, lambda error: render_error(403))
     app.register_error_handler(NotFound, lambda error: render_error(404))
+
+    @app.errorhandler(DomainError)
+    def refused(error: DomainError):
+        """Any other refusal a view did not show beside its field: its message, plainly."""
+        return render_error(error.status if error.status in MESSAGES else 400, error.message)
 
     for status in (400, 403, 404, 405, 413):
         app.register_error_handler(status, lambda error, status=status: render_error(status))

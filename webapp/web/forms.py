@@ -6,19 +6,6 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.main import wtforms_errors
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 
-from webapp.services.errors import DomainError
-
-
-def show_error(form: FlaskForm, error: DomainError, fallback_field: str | None = None) -> None:
-    """Put a domain error beside the field it names, so the error summary links to it."""
-    name = error.field if error.field in form._fields else fallback_field
-    if name is None:
-        form.form_errors.append(error.message)
-        return
-    field = form._fields[name]
-    field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [
-        error.message]
-
 
 def safe_next(target: str | None) -> str | None:
     """Only a path on this site may be a redirect target after sign-in."""

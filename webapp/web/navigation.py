@@ -1,22 +1,16 @@
 """The left-hand menu of the guide, in one place.
 
-An item appears when the user holds one of its roles and its page exists (its endpoint
-is registered), so each feature's menu entry appears with the blueprint that builds it."""
+An item appears when the user may use its area (rules/permissions.py) and its page exists
+(its endpoint is registered), so each feature's menu entry appears with the blueprint that
+builds it."""
 
 from dataclasses import dataclass
 
 from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
-from webapp.rules.roles import (
-    AB_BATCH_USER,
-    EDC_RESOLVER,
-    QCF_RECORD_SET_USER,
-    QCF_USER,
-    SERVICE_DESK_ROLE,
-    SINGLE_VERIFICATION_ROLES,
-    SUPER_USER,
-)
+from webapp.rules import permissions
+from webapp.rules.permissions import Area
 
 EVERYONE = None  # an item any signed-in user may see
 
@@ -25,7 +19,7 @@ EVERYONE = None  # an item any signed-in user may see
 class MenuItem:
     label: str
     endpoint: str
-    roles: frozenset[str] | None = EVERYONE
+    area: Area | None = EVERYONE
 
 
 @dataclass(frozen=True)
@@ -34,44 +28,41 @@ class MenuSection:
     items: tuple[MenuItem, ...]
 
 
-def _roles(*names: str) -> frozenset[str]:
-    return frozenset(names)
-
-
 MENU: tuple[MenuSection, ...] = (
     MenuSection("User Management", (
-        MenuItem("Find user", "users.find_user", _roles(SUPER_USER)),
-        MenuItem("Create user", "users.create_user", _roles(SUPER_USER)),
-        MenuItem("User activity", "users.activity", _roles(SUPER_USER)),
+        MenuItem("Find user", "users.find_user", Area.USER_MANAGEMENT),
+        MenuItem("Create user", "users.create_user", Area.USER_MANAGEMENT),
+        MenuItem("User activity", "users.activity", Area.USER_MANAGEMENT),
     )),
     MenuSection("Learner Verification", (
         MenuItem("Verify Single Learner", "verification.verify_single",
-                 _roles(*SINGLE_VERIFICATION_ROLES)),
-        MenuItem("Submit Batch Job", "batches.submit_verification", _roles(AB_BATCH_USER)),
-        MenuItem("View Batch Job", "batches.view_verification", _roles(AB_BATCH_USER)),
+                 Area.SINGLE_VERIFICATION),
+        MenuItem("Submit Batch Job", "batches.submit_verification", Area.VERIFICATION_BATCHES),
+        MenuItem("View Batch Job", "batches.view_verification", Area.VERIFICATION_BATCHES),
     )),
     MenuSection("Achievement Management", (
-        MenuItem("Manage Learner Achievements", "achievements.manage", _roles(QCF_USER)),
+        MenuItem("Manage Learner Achievements", "achievements.manage", Area.ACHIEVEMENTS),
         MenuItem("Submit Achievement Batch", "batches.submit_achievement",
-                 _roles(QCF_RECORD_SET_USER)),
-        MenuItem("View Achievement Batch", "batches.view_achievement",
-                 _roles(QCF_RECORD_SET_USER)),
-        MenuItem("Perform Credit Check", "achievements.credit_check",
-                 _roles(QCF_USER, QCF_RECORD_SET_USER)),
+                 Area.ACHIEVEMENT_BATCHES),
+        MenuItem("View Achievement Batch", "batches.view_achievement", Area.ACHIEVEMENT_BATCHES),
+        MenuItem("Perform Credit Check", "achievements.credit_check", Area.CREDIT_CHECK),
+        MenuItem("Event Data Challenges", "challenges.list_challenges",
+                 Area.RESOLVE_CHALLENGES),
     )),
-    MenuSection("Event Data Challenges", (
-        MenuItem("View data challenges", "challenges.list_challenges", _roles(EDC_RESOLVER)),
+    MenuSection("Learner records", (
+        MenuItem("View learner record", "challenges.view_learner_record",
+                 Area.RAISE_CHALLENGES),
+        MenuItem("My data challenges", "challenges.raised_challenges", Area.RAISE_CHALLENGES),
     )),
     MenuSection("Service desk", (
-        MenuItem("Organisations", "service_desk.organisations", _roles(SERVICE_DESK_ROLE)),
-        MenuItem("Create organisation", "service_desk.create_organisation",
-                 _roles(SERVICE_DESK_ROLE)),
+        MenuItem("Organisations", "service_desk.organisations", Area.SERVICE_DESK),
+        MenuItem("Create organisation", "service_desk.create_organisation", Area.SERVICE_DESK),
     )),
     MenuSection("My account", (
         MenuItem("My account", "account.my_account"),
     )),
     MenuSection("Certificate management", (
-        MenuItem("Certificate management", "certificates.manage", _roles(SUPER_USER)),
+        MenuItem("Certificate management", "certificates.manage", Area.USER_MANAGEMENT),
     )),
 )
 
@@ -83,7 +74,7 @@ class VisibleItem:
     current: bool
 
 
-def menu_for(roles: set[str], registered_endpoints, current_endpoint: str | None):
+def menu_for(user, registered_endpoints, current_endpoint: str | None):
     """The sections and items this user may see, as (label, [VisibleItem]) pairs."""
     visible = []
     for section in MENU:
@@ -91,7 +82,7 @@ def menu_for(roles: set[str], registered_endpoints, current_endpoint: str | None
             VisibleItem(item.label, url_for(item.endpoint), item.endpoint == current_endpoint)
             for item in section.items
             if item.endpoint in registered_endpoints
-            and (item.roles is EVERYONE or item.roles & roles)
+            and (item.area is EVERYONE or permissions.may_use(user, item.area))
         ]
         if items:
             visible.append((section.label, items))
@@ -103,4 +94,4 @@ def init_app(app: Flask) -> None:
     def inject_menu():
         if not current_user.is_authenticated:
             return {"menu": []}
-        return {"menu": menu_for(current_user.roles, current_app.view_functions, request.endpoint)}
+        return {"menu": menu_for(current_user, current_app.view_functions, request.endpoint)}

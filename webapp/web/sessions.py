@@ -8,7 +8,8 @@ from flask_login import current_user, login_user, logout_user
 
 from webapp.extensions import login_manager
 from webapp.models import User
-from webapp.services import auth
+from webapp.services import sign_in
+from webapp.services.unit_of_work import unit_of_work
 from webapp.web.headers import STATIC_ENDPOINTS
 
 SIGNED_IN_AT = "signed_in_at"
@@ -72,7 +73,7 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_token: str) -> User | None:
-        return auth.user_for_session(session_token)
+        return sign_in.user_for_session(session_token)
 
     @login_manager.unauthorized_handler
     def unauthorised():
@@ -87,7 +88,8 @@ def init_app(app: Flask) -> None:
         if reason := _session_expired():
             user = current_user._get_current_object()
             end_session()
-            auth.sign_out(user, reason=f"timeout_{reason}")
+            with unit_of_work():
+                sign_in.sign_out(user, reason=f"timeout_{reason}")
             return sign_in_redirect(
                 "You were signed out because you had not done anything for "
                 f"{current_app.config['SESSION_IDLE_MINUTES']} minutes."

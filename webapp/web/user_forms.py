@@ -7,7 +7,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from webapp.rules.roles import ROLES
-from webapp.services.users import UserDetails
+from webapp.services.user_management import UserDetails
 
 
 def role_choices(role_names) -> list[tuple[str, str]]:

@@ -4,9 +4,10 @@ from flask_login import current_user, login_required
 from webapp.blueprints.account import bp
 from webapp.blueprints.account.forms import AcceptTermsForm, EditEmailForm, VerifyEmailForm
 from webapp.rules.roles import ROLES
-from webapp.services import auth
+from webapp.services import self_service, sign_in
 from webapp.services.errors import DomainError, LinkNotValid
-from webapp.web.forms import show_error
+from webapp.services.unit_of_work import unit_of_work
+from webapp.web.translate import to_form
 
 
 @bp.get("")
@@ -22,11 +23,17 @@ def edit_email():
     """‘Edit and verify email’."""
     form = EditEmailForm()
     if form.validate_on_submit():
+        with unit_of_work():  # a wrong current password counts towards the lock
+            password_ok = sign_in.check_password(current_user, form.current_password.data,
+                                                 "email_change.refused")
         try:
-            auth.request_email_change(current_user, form.email.data, form.confirm_email.data,
-                                      form.current_password.data)
+            if not password_ok:
+                raise self_service.wrong_current_password()
+            with unit_of_work():
+                self_service.request_email_change(current_user, form.email.data,
+                                                  form.confirm_email.data)
         except DomainError as error:
-            show_error(form, error, "email")
+            to_form(form, error, "email")
         else:
             return render_template("account/email_sent.html")
     return render_template("account/edit_email.html", form=form), (422 if form.errors else 200)
@@ -39,10 +46,11 @@ def verify_email(token: str):
     signed in; either way the next step is accepting the terms of the user agreement."""
     form = VerifyEmailForm()
     try:
-        auth.email_change_user(token)
+        self_service.email_change_user(token)
         if not form.validate_on_submit():
             return render_template("account/verify_email.html", form=form)
-        auth.verify_email_change(token)
+        with unit_of_work():
+            self_service.verify_email_change(token)
     except LinkNotValid as error:
         return render_template("account/verify_problem.html", error=error), 410
     except DomainError as error:  # the address was taken by someone else meanwhile
@@ -59,6 +67,7 @@ def verify_email(token: str):
 def accept_terms():
     form = AcceptTermsForm()
     if form.validate_on_submit():
-        auth.accept_terms(current_user)
+        with unit_of_work():
+            self_service.accept_terms(current_user)
         return redirect(url_for("home.learner_management"))
     return render_template("account/terms.html", form=form), (422 if form.errors else 200)

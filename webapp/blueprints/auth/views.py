@@ -10,10 +10,13 @@ from webapp.blueprints.auth.forms import (
 )
 from webapp.extensions import limiter
 from webapp.rules import passwords as password_rules
-from webapp.services import auth
-from webapp.services.errors import LinkNotValid, SignInRefused, ValidationFailed
-from webapp.web.forms import safe_next, show_error
+from webapp.services import self_service
+from webapp.services import sign_in as sign_in_service
+from webapp.services.errors import LinkNotValid, ValidationFailed
+from webapp.services.unit_of_work import unit_of_work
+from webapp.web.forms import safe_next
 from webapp.web.sessions import end_session, start_session
+from webapp.web.translate import to_form
 
 RESET_SENT_MESSAGE = (
     "If that matches an active account, we have sent an email with a link to reset the "
@@ -38,12 +41,12 @@ def sign_in():
         return redirect(url_for("home.learner_management"))
     form = SignInForm()
     if form.validate_on_submit():
-        try:
-            user = auth.authenticate(form.username.data, form.password.data)
-        except SignInRefused as refused:
-            form.form_errors.append(refused.message)
+        with unit_of_work():  # a refusal is recorded too
+            attempt = sign_in_service.authenticate(form.username.data, form.password.data)
+        if attempt.refused:
+            form.form_errors.append(attempt.message)
         else:
-            start_session(user)
+            start_session(attempt.user)
             return redirect(safe_next(request.args.get("next"))
                             or url_for("home.learner_management"))
     status = 200 if not form.errors and not form.form_errors else 422
@@ -55,7 +58,8 @@ def sign_out():
     if current_user.is_authenticated:
         user = current_user._get_current_object()
         end_session()
-        auth.sign_out(user)
+        with unit_of_work():
+            sign_in_service.sign_out(user)
     flash("You have signed out.", "success")
     return redirect(url_for("auth.sign_in"))
 
@@ -73,7 +77,8 @@ def keep_alive():
 def forgotten_password():
     form = ForgottenPasswordForm()
     if form.validate_on_submit():
-        auth.request_password_reset(form.username_or_email.data)
+        with unit_of_work():
+            self_service.request_password_reset(form.username_or_email.data)
         minutes = current_app.config["PASSWORD_RESET_LINK_MINUTES"]
         return render_template("auth/reset_sent.html",
                                message=RESET_SENT_MESSAGE.format(minutes=minutes))
@@ -90,15 +95,17 @@ def _link_problem(error: LinkNotValid, what: str):
                error_message="the limit of password requests from your network")
 def reset_password(token: str):
     try:
-        user = auth.reset_user(token)
+        user = self_service.reset_user(token)
     except LinkNotValid as error:
         return _link_problem(error, "reset")
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
-            auth.reset_password(token, form.password.data, form.confirm_password.data)
+            with unit_of_work():
+                self_service.reset_password(token, form.password.data,
+                                            form.confirm_password.data)
         except ValidationFailed as error:
-            show_error(form, error, "password")
+            to_form(form, error, "password")
         except LinkNotValid as error:
             return _link_problem(error, "reset")
         else:
@@ -117,16 +124,17 @@ def reset_password(token: str):
 def register(token: str):
     """First sign-in: the ‘Change password’ screen reached from the welcome email."""
     try:
-        user = auth.registration_user(token)
+        user = self_service.registration_user(token)
     except LinkNotValid as error:
         return _link_problem(error, "registration")
     form = RegistrationForm()
     if form.validate_on_submit():
         try:
-            auth.complete_registration(token, form.username.data, form.password.data,
-                                       form.confirm_password.data)
+            with unit_of_work():
+                self_service.complete_registration(token, form.username.data,
+                                                   form.password.data, form.confirm_password.data)
         except ValidationFailed as error:
-            show_error(form, error, "password")
+            to_form(form, error, "password")
         except LinkNotValid as error:
             return _link_problem(error, "registration")
         else:

@@ -5,31 +5,38 @@ from flask_login import current_user
 
 from webapp.blueprints.service_desk import bp
 from webapp.blueprints.service_desk.forms import OrganisationForm
-from webapp.rules.roles import SERVICE_DESK_ROLE, SUPER_USER
-from webapp.services import service_desk, users
+from webapp.rules.permissions import Area
+from webapp.rules.roles import SUPER_USER
+from webapp.services import organisations as organisation_records
+from webapp.services import service_desk, user_management, user_search
 from webapp.services.errors import AlreadyExists, Conflict, DomainError
-from webapp.web.access import roles_required
-from webapp.web.forms import show_error
+from webapp.services.unit_of_work import unit_of_work
+from webapp.web.access import area_required
+from webapp.web.translate import to_form
 from webapp.web.user_forms import UserForm, role_choices
+
+service_desk_only = area_required(Area.SERVICE_DESK)
 
 
 @bp.get("/organisations")
-@roles_required(SERVICE_DESK_ROLE)
+@service_desk_only
 def organisations():
     return render_template("service_desk/organisations.html",
                            summaries=service_desk.list_organisations(current_user))
 
 
 @bp.route("/organisations/new", methods=["GET", "POST"])
-@roles_required(SERVICE_DESK_ROLE)
+@service_desk_only
 def create_organisation():
     form = OrganisationForm()
     if form.validate_on_submit():
         try:
-            organisation = service_desk.create_organisation(
-                current_user, form.name.data, form.ukprn.data, form.kind.data, form.roles.data)
+            with unit_of_work():
+                organisation = service_desk.create_organisation(
+                    current_user, form.name.data, form.ukprn.data, form.kind.data,
+                    form.roles.data)
         except DomainError as error:
-            show_error(form, error, "name")
+            to_form(form, error)
         else:
             flash(f"{organisation.name} created. Now create its first super user.", "success")
             return redirect(url_for("service_desk.organisation", organisation_id=organisation.id))
@@ -38,20 +45,21 @@ def create_organisation():
 
 
 @bp.get("/organisations/<int:organisation_id>")
-@roles_required(SERVICE_DESK_ROLE)
+@service_desk_only
 def organisation(organisation_id: int):
     """Every user of one organisation, whatever their status."""
     organisation = service_desk.get_organisation(current_user, organisation_id)
-    page = users.find_users(current_user, users.UserSearch(status=""),
-                            request.args.get("page", 1, type=int), organisation_id=organisation.id)
+    page = user_search.find_users(current_user, user_search.UserSearch(status=""),
+                                  request.args.get("page", 1, type=int),
+                                  organisation_id=organisation.id)
     return render_template(
         "service_desk/organisation.html", organisation=organisation, page=page,
         query={},
-        super_user_count=users.active_super_user_count(organisation.id))
+        super_user_count=organisation_records.active_super_user_count(organisation.id))
 
 
 @bp.route("/organisations/<int:organisation_id>/super-users/new", methods=["GET", "POST"])
-@roles_required(SERVICE_DESK_ROLE)
+@service_desk_only
 def create_super_user(organisation_id: int):
     organisation = service_desk.get_organisation(current_user, organisation_id)
     form = UserForm()
@@ -60,12 +68,13 @@ def create_super_user(organisation_id: int):
         form.roles.data = [SUPER_USER]
     if form.validate_on_submit():
         try:
-            user = service_desk.create_super_user(current_user, organisation.id, form.details(),
-                                                  form.email.data)
+            with unit_of_work():
+                user = service_desk.create_super_user(current_user, organisation.id,
+                                                      form.details(), form.email.data)
         except AlreadyExists as error:
-            show_error(form, error, "email")
+            to_form(form, error, "email")
         except DomainError as error:
-            show_error(form, error, None)
+            to_form(form, error)
         else:
             flash(f"Super user {user.username} created. We have emailed them a link to finish "
                   "registering.", "success")
@@ -76,11 +85,12 @@ def create_super_user(organisation_id: int):
 
 
 @bp.post("/users/<int:user_id>/reinstate")
-@roles_required(SERVICE_DESK_ROLE)
+@service_desk_only
 def reinstate_super_user(user_id: int):
-    user = users.visible_user(current_user, user_id)
+    user = user_management.visible_user(current_user, user_id)
     try:
-        users.reinstate_user(current_user, user.id)
+        with unit_of_work():
+            user_management.reinstate_user(current_user, user.id)
     except Conflict as error:
         flash(error.message, "error")
     else:

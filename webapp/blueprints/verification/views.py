@@ -1,6 +1,6 @@
 """Learner Verification → Verify Single Learner (guide section 6.1)."""
 
-from flask import current_app, render_template, request
+from flask import current_app, render_template
 from flask_login import current_user
 
 from webapp.blueprints.verification import bp
@@ -8,13 +8,13 @@ from webapp.blueprints.verification.forms import VerifySingleLearnerForm
 from webapp.extensions import limiter
 from webapp.rules.learner_data import GENDERS
 from webapp.rules.matching import FLAGS, NEXT_STEPS
-from webapp.rules.roles import SINGLE_VERIFICATION_ROLES
+from webapp.rules.permissions import Area
 from webapp.services import verification
 from webapp.services.errors import ValidationFailed
-from webapp.web.access import roles_required
-from webapp.web.forms import show_error
-
-PANEL_TARGET = "verify-panel"
+from webapp.services.unit_of_work import unit_of_work
+from webapp.web.access import area_required
+from webapp.web.htmx import aimed_at, targets
+from webapp.web.translate import to_form
 
 
 def _verifications_per_hour() -> str:
@@ -26,7 +26,7 @@ def _per_user() -> str:
 
 
 @bp.route("/verify", methods=["GET", "POST"])
-@roles_required(*SINGLE_VERIFICATION_ROLES)
+@area_required(Area.SINGLE_VERIFICATION)
 @limiter.limit(_verifications_per_hour, key_func=_per_user, methods=["POST"],
                error_message="the hourly limit of single verifications")
 def verify_single():
@@ -35,15 +35,18 @@ def verify_single():
     result = None
     if form.validate_on_submit():
         try:
-            result = verification.verify_learner(current_user, verification.VerificationRequest(
-                uln=form.uln.data, given_name=form.given_name.data,
-                family_name=form.family_name.data, date_of_birth=form.date_of_birth.data,
-                gender=form.gender.data or None))
+            with unit_of_work():
+                result = verification.verify_learner(
+                    current_user, verification.VerificationRequest(
+                        uln=form.uln.data, given_name=form.given_name.data,
+                        family_name=form.family_name.data,
+                        date_of_birth=form.date_of_birth.data,
+                        gender=form.gender.data or None))
         except ValidationFailed as error:
-            show_error(form, error, "uln")
+            to_form(form, error, "uln")
     status = 422 if form.errors or form.form_errors else 200
     context = {"verify_form": form, "result": result, "flag_meanings": FLAGS,
                "next_steps": NEXT_STEPS, "genders": GENDERS}
-    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == PANEL_TARGET:
+    if aimed_at(targets.VERIFY_PANEL):
         return render_template("verification/_verify_panel.html", **context), status
     return render_template("verification/verify_single.html", **context), status

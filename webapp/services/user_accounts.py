@@ -1,5 +1,6 @@
-"""Organisations and user accounts: creation, shared by the CLI, demo data and (later)
-User Management."""
+"""User accounts as records: creating one (for User Management, the service desk, the CLI
+and demo data), finding one, and the welcome email with its registration link. Who may
+create whom is decided by the callers (user_management, service_desk)."""
 
 import secrets
 from dataclasses import dataclass
@@ -10,50 +11,16 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from webapp.extensions import db
-from webapp.models import Organisation, OrganisationRole, TokenPurpose, User, UserRole, UserStatus
+from webapp.models import Organisation, TokenPurpose, User, UserRole, UserStatus
 from webapp.models.base import utcnow
 from webapp.rules import accounts as account_rules
 from webapp.rules import passwords as password_rules
-from webapp.rules.roles import ORGANISATION_KINDS, ROLES, SUPER_USER, grantable_roles
+from webapp.rules.problems import Problem
+from webapp.rules.roles import SUPER_USER, role_label
 from webapp.services import audit, tokens
-from webapp.services.errors import AlreadyExists, NotFound, ValidationFailed
+from webapp.services.errors import AlreadyExists, ValidationFailed
 from webapp.services.mailer import portal_url, send_email
 from webapp.services.passwords import hash_password
-
-
-def create_organisation(name: str, ukprn: str, kind: str,
-                        roles: list[str] | None = None, actor: User | None = None) -> Organisation:
-    name = name.strip()
-    if not name:
-        raise ValidationFailed("Enter the organisation's name", "name")
-    if problem := account_rules.ukprn_problem(ukprn):
-        raise ValidationFailed(problem, "ukprn")
-    if kind not in ORGANISATION_KINDS:
-        raise ValidationFailed(
-            f"Kind ‘{kind}’ is not known: use one of {', '.join(ORGANISATION_KINDS)}", "kind")
-    allowed = grantable_roles(kind, roles)
-    if db.session.scalar(select(Organisation).where(Organisation.ukprn == ukprn)):
-        raise AlreadyExists(f"An organisation with UKPRN {ukprn} already exists", "ukprn")
-    organisation = Organisation(
-        name=name, ukprn=ukprn, kind=kind,
-        grantable=[OrganisationRole(role=role) for role in allowed],
-    )
-    db.session.add(organisation)
-    db.session.flush()
-    audit.record(
-        "organisation.created", actor=actor, organisation_id=organisation.id,
-        target_type="organisation", target_id=ukprn,
-        after={"name": name, "ukprn": ukprn, "kind": kind, "roles": allowed},
-    )
-    db.session.commit()
-    return organisation
-
-
-def organisation_by_ukprn(ukprn: str) -> Organisation:
-    organisation = db.session.scalar(select(Organisation).where(Organisation.ukprn == ukprn))
-    if organisation is None:
-        raise NotFound(f"No organisation has UKPRN {ukprn}", "ukprn")
-    return organisation
 
 
 def user_by_username(username: str) -> User | None:
@@ -72,15 +39,16 @@ def check_email_available(email: str, field: str = "email",
                           visible_to_organisation: int | None = None) -> str:
     """The normalised address, or ValidationFailed/AlreadyExists naming the field. The
     existing account is named only to its own organisation."""
-    if problem := account_rules.email_problem(email):
-        raise ValidationFailed(problem, field)
+    if problem := account_rules.email_problem(email, field):
+        raise ValidationFailed(problems=[problem])
     address = account_rules.normalise_email(email)
     existing = user_by_email(address)
     if existing is not None:
         same_organisation = existing.organisation_id == visible_to_organisation
         raise AlreadyExists(
             "This email address is already used by another account: enter a different one",
-            field, existing_id=existing.id if same_organisation else None,
+            field, code="EMAIL_TAKEN", value=address,
+            existing_id=existing.id if same_organisation else None,
         )
     return address
 
@@ -106,26 +74,33 @@ class NewUser:
     verification_provided: str | None = None
 
 
-def create_user(organisation: Organisation, details: NewUser, *, actor: User | None = None,
-                password: str | None = None) -> User:
-    """Create an account. With a password it is active at once (CLI and demo data);
-    without one it is Inactive and a welcome email carries the registration link."""
-    given, family = details.given_name.strip(), details.family_name.strip()
-    if not given:
-        raise ValidationFailed("Enter a given name", "given_name")
-    if not family:
-        raise ValidationFailed("Enter a family name", "family_name")
+def _check_new_user(organisation: Organisation, details: NewUser, password: str | None) -> str:
+    problems = []
+    for name, label in (("given_name", "Given name"), ("family_name", "Family name")):
+        if problem := account_rules.name_problem(getattr(details, name), label, name):
+            problems.append(problem)
     if not details.roles:
-        raise ValidationFailed("Select at least one role", "roles")
+        problems.append(Problem("ROLES_REQUIRED", "Select at least one role", "roles"))
     not_grantable = sorted(set(details.roles) - organisation.grantable_roles)
     if not_grantable:
-        labels = ", ".join(ROLES[name].label if name in ROLES else name for name in not_grantable)
-        raise ValidationFailed(f"This organisation cannot grant: {labels}", "roles")
+        labels = ", ".join(role_label(name) for name in not_grantable)
+        problems.append(Problem("ROLE_NOT_GRANTABLE", f"This organisation cannot grant: {labels}",
+                                "roles", ", ".join(not_grantable)))
+    if problems:
+        raise ValidationFailed(problems=problems)
     email = check_email_available(details.email, visible_to_organisation=organisation.id)
     if password is not None and (problem := password_rules.password_problem(
             password, is_super_user=SUPER_USER in details.roles, email=email)):
-        raise ValidationFailed(problem, "password")
+        raise ValidationFailed(problems=[problem])
+    return email
 
+
+def create_user(organisation: Organisation, details: NewUser, *, actor: User | None = None,
+                password: str | None = None) -> User:
+    """Stage a new account. With a password it is active at once (CLI and demo data);
+    without one it is Inactive and a welcome email carries the registration link."""
+    email = _check_new_user(organisation, details, password)
+    given, family = details.given_name.strip(), details.family_name.strip()
     for _attempt in range(3):  # another request may take the same username at once
         user = User(
             organisation=organisation, username=_free_username(given, family),
@@ -140,32 +115,26 @@ def create_user(organisation: Organisation, details: NewUser, *, actor: User | N
             user.password_hash = hash_password(password)
             user.status = UserStatus.ACTIVE.value
             user.password_changed_at = user.email_verified_at = utcnow()
-        db.session.add(user)
         try:
-            db.session.flush()
+            with db.session.begin_nested():
+                db.session.add(user)
             break
         except IntegrityError:
-            db.session.rollback()
-            check_email_available(email)
+            check_email_available(email)  # the address was taken meanwhile: say so
     else:
-        raise AlreadyExists("Could not choose a free username: try again", "given_name")
+        raise AlreadyExists("Could not choose a free username: try again", "given_name",
+                            code="USERNAME_BUSY")
 
     audit.record("user.created", actor=actor, target=user, after=audit.user_snapshot(user))
-    raw_token = None
     if password is None:
-        raw_token = _registration_token(user)
-    db.session.commit()
-    if raw_token:
-        send_welcome_email(user, raw_token)
+        send_welcome_email(user)
     return user
 
 
-def _registration_token(user: User) -> str:
+def send_welcome_email(user: User) -> None:
+    """A new registration link (the previous one stops working), by email after commit."""
     lifetime = timedelta(hours=current_app.config["REGISTRATION_LINK_HOURS"])
-    return tokens.issue(user, TokenPurpose.REGISTRATION, lifetime)
-
-
-def send_welcome_email(user: User, raw_token: str) -> None:
+    raw_token = tokens.issue(user, TokenPurpose.REGISTRATION, lifetime)
     send_email(
         user.email, "Complete your Learning Records Service registration", "welcome",
         username=user.username, organisation=user.organisation.name,

@@ -1,0 +1,29 @@
+"""HTMX in one place: the ids of the elements that fragments replace, shared by the views
+(which answer a fragment when a request aims at one) and the templates (which aim at
+them). A view decides on the target, never on HX-Request alone: boosted links send it
+too. Templates reach these as `targets.USER_RESULTS`, `targets.user_row(user.id)`."""
+
+from flask import request
+
+
+class Targets:
+    REQUEST_ERROR = "request-error"      # where a refused HTMX request shows its message
+    USER_RESULTS = "user-results"        # Find user's results table
+    USER_STATUS = "user-status"          # View user's status panel
+    VERIFY_PANEL = "verify-panel"        # Verify Single Learner's form and result
+
+    @staticmethod
+    def user_row(user_id: int) -> str:
+        return f"user-row-{user_id}"
+
+
+targets = Targets()
+
+
+def aimed_at(target_id: str) -> bool:
+    """True when this is an HTMX request whose target is the element with this id."""
+    return bool(request.htmx) and request.htmx.target == target_id
+
+
+def css(target_id: str) -> str:
+    return f"#{target_id}"
