@@ -178,7 +178,7 @@ class AsChannel:
     channel (a request, a CLI command) calls them:
 
         users = AsChannel(user_management, user_search)
-        user_management.suspend_user(boss, staff.id, "left")   # committed, or rolled back if refused
+        users.suspend_user(boss, staff.id, "left")  # committed, or rolled back if refused
 
     Classes and constants pass through unchanged."""
 

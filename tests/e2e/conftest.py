@@ -26,6 +26,7 @@ from webapp.extensions import db
 from webapp.models import Learner
 from webapp.models.base import utcnow
 from webapp.services import organisations, user_accounts
+from webapp.services.unit_of_work import unit_of_work
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -165,7 +166,7 @@ class LiveServer:
                 db.session.remove()
 
     def make_organisation(self, name="Northern Exams Board", ukprn="10012345"):
-        with self.data():
+        with self.data(), unit_of_work():
             return organisations.create_organisation(name, ukprn, "awarding").ukprn
 
     def make_user(self, *, ukprn="10012345", password=None, accept_terms=False, locked=False,
@@ -173,12 +174,13 @@ class LiveServer:
                   roles=("ab_user",)) -> dict:
         """Create a user; returns plain values (username, email, organisation), never the
         ORM object, which would be detached once the set-up session is removed."""
-        with self.data():
+        with self.data(), unit_of_work():
             organisation = organisations.organisation_by_ukprn(ukprn)
             user = user_accounts.create_user(
                 organisation,
-                user_accounts.NewUser(given_name=given, family_name=family, email=email_address,
-                                 roles=list(roles), verification_provided="staff id"),
+                user_accounts.NewUser(given_name=given, family_name=family,
+                                      email=email_address, roles=list(roles),
+                                      verification_provided="staff id"),
                 password=password,
             )
             if accept_terms:
@@ -186,7 +188,7 @@ class LiveServer:
             if locked:
                 user.locked = True
                 user.failed_sign_ins = TestConfig.MAX_FAILED_SIGN_INS
-            db.session.commit()
+            db.session.flush()
             return {"username": user.username, "email": user.email,
                     "organisation": organisation.name, "full_name": user.full_name}
 

@@ -3,7 +3,7 @@
 
 from playwright.sync_api import expect
 
-from tests.e2e.test_sign_in_journeys import PASSWORD, sign_in
+from tests.e2e.helpers import PASSWORD, sign_in
 
 
 def test_timeout_warning_lets_the_user_stay_signed_in(page, live_server, console):

@@ -5,27 +5,10 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.helpers import PASSWORD, click_and_wait, error_summary, sign_in
 from webapp.services.errors import SignInRefused
 
-PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "plum kettle orbit saxophone"
-
-
-def click_and_wait(page: Page, button: str) -> None:
-    """Press a submit button and wait for the next page to load, so assertions never read
-    the page that was there before."""
-    with page.expect_navigation():
-        page.get_by_role("button", name=button, exact=True).click()
-
-
-def sign_in(page: Page, username: str, password: str) -> None:
-    page.get_by_label("Username", exact=True).fill(username)
-    page.get_by_label("Password", exact=True).fill(password)
-    click_and_wait(page, "Sign in")
-
-
-def error_summary(page: Page):
-    return page.get_by_role("alert").filter(has_text="There is a problem")
 
 
 def first_sign_in(page: Page, live_server) -> dict:

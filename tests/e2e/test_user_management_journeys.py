@@ -4,12 +4,17 @@ creating a user who then registers from the welcome email, and deleting a user w
 confirmation both with and without JavaScript."""
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_sign_in_journeys import PASSWORD, click_and_wait, error_summary, sign_in
+from tests.e2e.helpers import (
+    PASSWORD,
+    assert_console_clean,
+    click_and_wait,
+    error_summary,
+    same_page,
+    sign_in,
+)
 from webapp.services.errors import SignInRefused
 
 OTHERS = {  # given, family; all Active awarding body users in the super user's organisation
@@ -53,20 +58,6 @@ def result_row(page: Page, username: str):
 
 def status_tag(scope):
     return scope.locator("[data-status] .govuk-tag").first
-
-
-@contextmanager
-def same_page(page: Page) -> Iterator[None]:
-    """Fails if the document is replaced (a full page load) while the block runs: a marker
-    on window survives HTMX swaps and history.pushState, but not a navigation."""
-    page.evaluate("window.__lrsSamePage = true")
-    yield
-    assert page.evaluate("window.__lrsSamePage === true"), "the page was loaded again"
-
-
-def assert_console_clean(console) -> None:
-    assert console.csp_violations() == [], console.errors
-    assert [e for e in console.errors if e.startswith("uncaught:")] == [], console.errors
 
 
 # --- 1. Find user: active search --------------------------------------------------------------

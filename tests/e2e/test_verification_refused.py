@@ -4,9 +4,9 @@ region, what was typed stays, and the earlier result is gone."""
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_user_management_journeys import assert_console_clean
-from tests.e2e.test_verification_journeys import (
+from tests.e2e.helpers import (
     MASTER_ULN,
+    assert_console_clean,
     awarding_body_user,
     fill_details,
     open_verify_single_learner,

@@ -6,11 +6,11 @@ from tests.helpers import AsChannel
 from webapp.extensions import db
 from webapp.models import AuditEvent
 from webapp.services import audit, organisations, user_accounts
+from webapp.services.errors import AlreadyExists, ValidationFailed
 
 # Each call in its own unit of work, committed or rolled back, as a channel makes it.
 organisations = AsChannel(organisations)
 user_accounts = AsChannel(user_accounts)
-from webapp.services.errors import AlreadyExists, ValidationFailed
 
 
 def _new(**fields):
@@ -23,7 +23,8 @@ def _new(**fields):
 def test_usernames_are_generated_and_never_reused(organisation):
     first = user_accounts.create_user(organisation, _new(email="a@exams.example"))
     second = user_accounts.create_user(organisation, _new(email="b@exams.example"))
-    third = user_accounts.create_user(organisation, _new(given_name="Jane Ann", email="c@exams.example"))
+    third = user_accounts.create_user(organisation, _new(given_name="Jane Ann",
+                                                         email="c@exams.example"))
     assert [first.username, second.username, third.username] == [
         "jane.smith", "jane.smith2", "jane.smith3"]
 

@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from webapp.extensions import db
-from webapp.models import AuditEvent, Learner
 from tests.helpers import AsChannel
 from webapp import jobs
+from webapp.extensions import db
 from webapp.formats.learner_csv import COLUMNS
+from webapp.models import AuditEvent, Learner
 from webapp.rules.learner_data import LearnerDetails, learner_errors
 from webapp.rules.problems import RuleBroken
 from webapp.services import learners, organisations, synthetic_learners, verification

@@ -11,13 +11,14 @@ from webapp.models import OneTimeToken, UserStatus
 from webapp.models.base import utcnow
 from webapp.models.token import hash_token
 from webapp.services import organisations, self_service, sign_in, user_accounts
+from webapp.services.errors import AlreadyExists, LinkNotValid, ValidationFailed
 
 # Each call in its own unit of work, committed or rolled back, as a channel makes it.
 organisations = AsChannel(organisations)
 user_accounts = AsChannel(user_accounts)
 self_service = AsChannel(self_service)
 sign_in = AsChannel(sign_in)
-from webapp.services.errors import AlreadyExists, LinkNotValid, SignInRefused, ValidationFailed
+
 
 NEW_PASSWORD = "a brand new pass phrase"
 

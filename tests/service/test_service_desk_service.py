@@ -4,6 +4,7 @@ from tests.helpers import AsChannel
 from webapp.extensions import db
 from webapp.models import UserStatus
 from webapp.services import organisations, service_desk, user_accounts, user_management, user_search
+from webapp.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 # Each call in its own unit of work, committed or rolled back, as a channel makes it.
 organisations = AsChannel(organisations)
@@ -11,7 +12,7 @@ user_accounts = AsChannel(user_accounts)
 service_desk = AsChannel(service_desk)
 user_management = AsChannel(user_management)
 user_search = AsChannel(user_search)
-from webapp.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+
 
 DESK_PASSWORD = "the service desk password"
 
@@ -98,7 +99,8 @@ def test_the_desk_sees_every_organisations_users(desk_user, make_user, other_org
 def test_a_super_user_cannot_search_another_organisation(make_user, other_organisation):
     boss = make_user(roles=["super_user"], password=DESK_PASSWORD, given="B", family="Boss")
     with pytest.raises(NotFound):
-        user_search.find_users(boss, user_search.UserSearch(), organisation_id=other_organisation.id)
+        user_search.find_users(boss, user_search.UserSearch(),
+                               organisation_id=other_organisation.id)
 
 
 def test_the_desk_cannot_make_a_super_user_of_its_own_organisation(desk_user):

@@ -1,4 +1,3 @@
-import pytest
 from sqlalchemy import select
 
 from tests.helpers import STRONG_PASSWORD, AsChannel

@@ -6,7 +6,8 @@ from webapp.rules import passwords
 
 def test_length_boundaries_for_ordinary_users():
     assert passwords.password_problem("a" * 11 + "z", is_super_user=False) is None
-    assert "12 characters" in passwords.password_problem("qz" * 5 + "x", is_super_user=False).message
+    problem = passwords.password_problem("qz" * 5 + "x", is_super_user=False)
+    assert "12 characters" in problem.message
 
 
 def test_super_users_need_fifteen_characters():
