@@ -18,7 +18,7 @@ from webapp.rules import passwords as password_rules
 from webapp.rules.problems import Problem
 from webapp.rules.roles import SUPER_USER, role_label
 from webapp.services import audit, tokens
-from webapp.services.errors import AlreadyExists, ValidationFailed
+from webapp.services.errors import AlreadyExists, Conflict, ValidationFailed
 from webapp.services.mailer import portal_url, send_email
 from webapp.services.passwords import hash_password
 
@@ -101,29 +101,28 @@ def create_user(organisation: Organisation, details: NewUser, *, actor: User | N
     without one it is Inactive and a welcome email carries the registration link."""
     email = _check_new_user(organisation, details, password)
     given, family = details.given_name.strip(), details.family_name.strip()
-    for _attempt in range(3):  # another request may take the same username at once
-        user = User(
-            organisation=organisation, username=_free_username(given, family),
-            title=details.title, given_name=given, family_name=family, email=email,
-            landline=details.landline, mobile=details.mobile,
-            staff_reference=details.staff_reference,
-            verification_provided=details.verification_provided,
-            role_rows=[UserRole(role=role) for role in sorted(set(details.roles))],
-            status=UserStatus.INACTIVE.value,
-        )
-        if password is not None:
-            user.password_hash = hash_password(password)
-            user.status = UserStatus.ACTIVE.value
-            user.password_changed_at = user.email_verified_at = utcnow()
-        try:
-            with db.session.begin_nested():
-                db.session.add(user)
-            break
-        except IntegrityError:
-            check_email_available(email)  # the address was taken meanwhile: say so
-    else:
-        raise AlreadyExists("Could not choose a free username: try again", "given_name",
-                            code="USERNAME_BUSY")
+    user = User(
+        organisation=organisation, username=_free_username(given, family),
+        title=details.title, given_name=given, family_name=family, email=email,
+        landline=details.landline, mobile=details.mobile,
+        staff_reference=details.staff_reference,
+        verification_provided=details.verification_provided,
+        role_rows=[UserRole(role=role) for role in sorted(set(details.roles))],
+        status=UserStatus.INACTIVE.value,
+    )
+    if password is not None:
+        user.password_hash = hash_password(password)
+        user.status = UserStatus.ACTIVE.value
+        user.password_changed_at = user.email_verified_at = utcnow()
+    db.session.add(user)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Another request took the same username or address in the moment between the
+        # check and this insert; the caller's unit of work rolls everything back.
+        raise Conflict("Another account with the same username or email address was saved "
+                       "at the same moment. Try again.", "email", code="SAVED_MEANWHILE",
+                       value=email) from None
 
     audit.record("user.created", actor=actor, target=user, after=audit.user_snapshot(user))
     if password is None:
