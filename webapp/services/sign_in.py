@@ -26,6 +26,7 @@ from webapp.services import audit, tokens
 from webapp.services.errors import SignInRefused
 from webapp.services.mailer import portal_url, send_email
 from webapp.services.passwords import hash_password, needs_rehash, password_matches
+from webapp.services.self_service import settle_email_change
 from webapp.services.user_accounts import user_by_username
 
 
@@ -158,6 +159,7 @@ def authenticate(username: str, password: str) -> Attempt:
         audit.record("sign_in.failed", target=user, details={"reason": "locked"})
         return _refused()
     audit.record("sign_in.succeeded", actor=user, target=user)
+    settle_email_change(user)  # a held email change whose time has come
     return Attempt(user=user)
 
 
