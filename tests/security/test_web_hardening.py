@@ -159,3 +159,28 @@ def test_the_sign_in_page_after_registration_fills_in_the_username(client, make_
     assert form.find("input", attrs={"name": "username"})["value"] == newcomer.username
     again = page(client.get("/sign-in"))
     assert not again.find("input", attrs={"name": "username"}).get("value")
+
+
+# --- a super user's Edit and verify email for someone else ------------------------------------
+
+BOSS = "the boss has a long password"
+
+
+def test_a_super_users_email_form_for_someone_else_shows_every_error_at_once(client, boss,
+                                                                            staff):
+    sign_in(client, boss.username, BOSS)
+    response = submit(client, f"/users/{staff.id}/email", {"email": "", "confirm_email": ""})
+    assert response.status_code == 422
+    assert error_summary(response) == ["Enter an email address",
+                                       "Enter the new email address again"]
+
+
+def test_a_super_user_cannot_point_a_fellow_super_user_at_his_mailbox(client, boss, make_user,
+                                                                      outbox):
+    fellow = make_user(roles=["super_user"], password=BOSS, given="Fay", family="Fellow")
+    sign_in(client, boss.username, BOSS)
+    response = submit(client, f"/users/{fellow.id}/email", {
+        "email": "mallory@evil.example", "confirm_email": "mallory@evil.example"})
+    assert response.status_code == 422
+    assert "service desk" in " ".join(error_summary(response))
+    assert outbox.to("mallory@evil.example") == []

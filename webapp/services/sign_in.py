@@ -89,14 +89,6 @@ def _count_failure(user: User, failures: int, event: str) -> None:
                    reset_link=portal_url("/forgotten-password"))
 
 
-def count_wrong_password(user: User, event: str) -> None:
-    """Count a wrong password found without _take_attempt (kept for callers that checked
-    the password some other way)."""
-    taken = _take_attempt(User.id == user.id)
-    if taken is not None:
-        _count_failure(user, taken[1], event)
-
-
 SUSPENDED_MESSAGE = ("Your account is suspended, so you cannot sign in. Contact your "
                      "organisation's super user: only they can reinstate it.")
 RESET_REQUIRED_MESSAGE = (
