@@ -184,3 +184,19 @@ def test_a_super_user_cannot_point_a_fellow_super_user_at_his_mailbox(client, bo
     assert response.status_code == 422
     assert "service desk" in " ".join(error_summary(response))
     assert outbox.to("mallory@evil.example") == []
+
+
+def test_the_owner_confirms_a_held_change_on_my_account(app, client, boss, staff, outbox):
+    with unit_of_work():
+        user_management.change_email(boss, staff.id, "sam.new@exams.example",
+                                     "sam.new@exams.example")
+    verifier = app.test_client()
+    submit(verifier, open_link(verifier, outbox.last_link("sam.new@exams.example")), {})
+    sign_in(client, staff.username)
+    account = page(client.get("/account"))
+    pending = account.find(attrs={"data-testid": "pending-email-change"}).get_text(" ")
+    assert "takes effect on" in pending
+    confirmed = submit(client, "/account/email-change/confirm", {}, get_path="/account")
+    assert confirmed.headers["Location"] == "/account/terms"
+    db.session.refresh(staff)
+    assert staff.email == "sam.new@exams.example"
