@@ -57,6 +57,17 @@ def submit(client, path, data, *, get_path=None, **kwargs):
     return client.post(path, data={"csrf_token": csrf_from(form_page), **data}, **kwargs)
 
 
+def open_link(client, link: str) -> str:
+    """Follow an emailed link as a browser does: the first GET moves the token into the
+    session and redirects to a clean address, which this returns."""
+    response = client.get(link)
+    assert response.status_code == 302, f"{link} answered {response.status_code}"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    clean = response.headers["Location"]
+    assert link.rsplit("/", 1)[-1] not in clean, "the token stays out of the address"
+    return clean
+
+
 def sign_in(client, username, password=STRONG_PASSWORD):
     return submit(client, "/sign-in", {"username": username, "password": password})
 

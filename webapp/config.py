@@ -57,8 +57,22 @@ class Config:
 
     REDIS_URL = os.environ.get("REDIS_URL")  # None: in-memory rate limits
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
-    SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "20 per minute")
+    # Sign-in limits, counted separately: per username typed (stops guessing at one
+    # account) and per client address (stops spraying many accounts; high enough for a
+    # large office behind one address at nine in the morning).
+    SIGN_IN_USERNAME_RATE_LIMIT = os.environ.get("SIGN_IN_USERNAME_RATE_LIMIT", "10 per minute")
+    SIGN_IN_NETWORK_RATE_LIMIT = os.environ.get(
+        "SIGN_IN_NETWORK_RATE_LIMIT", os.environ.get("SIGN_IN_RATE_LIMIT", "300 per minute"))
+    # ‘I have forgotten my password’ requests, per client address.
     PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per minute")
+    # New passwords submitted from a reset or welcome link, per client address: separate
+    # from the requests, so two typos while choosing a password do not lock anyone out.
+    NEW_PASSWORD_RATE_LIMIT = os.environ.get("NEW_PASSWORD_RATE_LIMIT", "20 per minute")
+    # ‘Edit and verify email’ submissions (each checks the current password), per user.
+    EMAIL_CHANGE_RATE_LIMIT = os.environ.get("EMAIL_CHANGE_RATE_LIMIT", "5 per minute")
+    # An email change started by someone else than the owner takes effect this long after
+    # the new address is verified, unless the owner stops it or confirms it sooner.
+    EMAIL_CHANGE_HOLD_HOURS = _env_int("EMAIL_CHANGE_HOLD_HOURS", 72)
 
     # Lifetimes of the single-use links sent by email.
     REGISTRATION_LINK_HOURS = _env_int("REGISTRATION_LINK_HOURS", 72)
@@ -107,6 +121,7 @@ class TestConfig(Config):
     SERVER_NAME = None
     MAIL_SERVER = None
     RATELIMIT_ENABLED = False
+    BACKGROUND_INLINE = True  # background jobs run at once, so tests see their results
     # Cheap hashing so the suite stays quick; one test checks Config keeps the strong ones.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST_KIB = 8

@@ -60,7 +60,7 @@ def test_every_refusal_says_the_same_thing(user, make_user):
     db.session.commit()
     messages = set()
     for username, password in [("nobody.here", STRONG_PASSWORD), (user.username, "wrong-wrong"),
-                               (suspended.username, STRONG_PASSWORD),
+                               (suspended.username, "wrong-wrong"),
                                (inactive.username, STRONG_PASSWORD)]:
         attempt = sign_in.authenticate(username, password)
         assert attempt.refused
@@ -108,3 +108,16 @@ def test_a_session_token_only_works_while_the_account_can_sign_in(user):
 def test_user_rows_keep_only_hashes(user):
     stored = db.session.scalar(select(User.password_hash).where(User.id == user.id))
     assert stored.startswith("$argon2id$") and STRONG_PASSWORD not in stored
+
+
+def test_a_suspended_user_with_the_right_password_is_told_to_ask_their_super_user(make_user):
+    """Issue 10: the generic answer sent suspended users to ‘I have forgotten my
+    password’, which cannot lift a suspension."""
+    suspended = make_user(given="Sus", family="Pended")
+    suspended.status = UserStatus.SUSPENDED.value
+    db.session.commit()
+    attempt = sign_in.authenticate(suspended.username, STRONG_PASSWORD)
+    assert attempt.refused and attempt.message == sign_in.SUSPENDED_MESSAGE
+    assert "super user" in attempt.message
+    wrong = sign_in.authenticate(suspended.username, "not the password at all")
+    assert wrong.message == SignInRefused.GENERIC, "a wrong password learns nothing"

@@ -262,14 +262,22 @@ def test_the_last_active_super_user_cannot_be_suspended_or_deleted(boss, make_us
     assert boss.status == UserStatus.ACTIVE.value
 
 
-def test_unlock_clears_the_lockout(boss, staff):
+def test_unlock_clears_the_lockout_and_makes_the_next_sign_in_a_reset(boss, staff, outbox):
+    """Issue 9: the lock may have been reached by someone guessing; a guessed password
+    must not survive the unlock."""
     for _ in range(5):
         assert sign_in.authenticate(staff.username, "wrong wrong wrong").refused
     db.session.refresh(staff)
     assert staff.locked
     user_management.unlock_user(boss, staff.id)
     assert not staff.locked and staff.failed_sign_ins == 0
-    assert sign_in.authenticate(staff.username, STRONG_PASSWORD).user == staff
+    attempt = sign_in.authenticate(staff.username, STRONG_PASSWORD)
+    assert attempt.refused and "choose a new password" in attempt.message
+    assert "Reset your" in outbox.to(staff.email)[-1]["Subject"]
+    raw = outbox.last_link(staff.email).rsplit("/", 1)[-1]
+    self_service.reset_password(raw, "plum kettle orbit saxophone",
+                                "plum kettle orbit saxophone")
+    assert sign_in.authenticate(staff.username, "plum kettle orbit saxophone").user == staff
 
 
 def test_deleted_users_keep_history_and_username(boss, staff, make_user):

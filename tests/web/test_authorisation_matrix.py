@@ -28,7 +28,8 @@ BLUEPRINTS = {
     "service_desk": {"service_desk@service-desk"},
 }
 # Pages of a signed-in blueprint that work signed out too: an emailed link.
-PUBLIC_ENDPOINTS = {"account.verify_email"}
+PUBLIC_ENDPOINTS = {"account.verify_email", "account.verify_email_link",
+                    "account.stop_email_change", "account.stop_email_change_link"}
 # Who sees other organisations' records in a blueprint (everyone else gets 404 for them).
 SEES_EVERY_ORGANISATION = {"service_desk": {"service_desk@service-desk"}}
 PARAMETERS = {"user_id", "organisation_id", "token", "filename"}

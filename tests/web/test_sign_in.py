@@ -2,7 +2,15 @@ import time
 
 import pytest
 
-from tests.helpers import STRONG_PASSWORD, csrf_from, error_summary, page, sign_in, submit
+from tests.helpers import (
+    STRONG_PASSWORD,
+    csrf_from,
+    error_summary,
+    open_link,
+    page,
+    sign_in,
+    submit,
+)
 from webapp.extensions import db
 from webapp.models import UserStatus
 
@@ -112,7 +120,7 @@ def test_a_password_change_ends_every_session(app, client, user, outbox):
     assert other_browser.get("/account").status_code == 200
     resetting_browser = app.test_client()
     submit(resetting_browser, "/forgotten-password", {"username_or_email": user.username})
-    submit(resetting_browser, outbox.last_link(user.email), {
+    submit(resetting_browser, open_link(resetting_browser, outbox.last_link(user.email)), {
         "password": "the newest pass phrase", "confirm_password": "the newest pass phrase"})
     for browser in (client, other_browser):
         assert browser.get("/account").headers["Location"].startswith("/sign-in")

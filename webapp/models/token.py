@@ -11,6 +11,7 @@ from webapp.models.user import User
 
 class TokenPurpose(enum.StrEnum):
     REGISTRATION = "registration"
+    EMAIL_CHANGE_STOP = "email_change_stop"  # sent to the old address: stops a change
     PASSWORD_RESET = "password_reset"
     EMAIL_VERIFICATION = "email_verification"
 
@@ -34,5 +35,11 @@ class OneTimeToken(db.Model):
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     expires_at = mapped_column(UTCDateTime, nullable=False)
     used_at = mapped_column(UTCDateTime)
+    # Who asked for this link (an email change started by someone else than the owner).
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # An email change started by someone else: when the new address was verified, and
+    # when the change takes effect unless the owner stops it first.
+    verified_at = mapped_column(UTCDateTime)
+    takes_effect_at = mapped_column(UTCDateTime)
 
-    user: Mapped[User] = relationship(lazy="joined")
+    user: Mapped[User] = relationship(lazy="joined", foreign_keys=[user_id])

@@ -1,7 +1,7 @@
 import enum
 import secrets
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -41,6 +41,10 @@ class User(db.Model):
     status: Mapped[str] = mapped_column(String(12), default=UserStatus.INACTIVE.value)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
     failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
+    # Set by an unlock: the next sign-in with the right password becomes a reset, so a
+    # guessed password does not survive the unlock.
+    password_reset_required: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                          server_default=false())
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # Part of every session's identity: changing it ends every session of this user.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)

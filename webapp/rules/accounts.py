@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+from email_validator import EmailNotValidError, validate_email
+
 from webapp.rules.problems import Problem
 
 # Generic (shared) mailbox names: an account's email must belong to one person.
@@ -14,27 +16,54 @@ GENERIC_MAILBOXES = frozenset({
 })
 
 _EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Never part of an account's address: a display name, a comment, a quoted or bracketed
+# part, a list of addresses. Mail servers read these differently from the text stored.
+_NOT_IN_ADDRESSES = frozenset('<>(),;:"[]\\ ')
 _UKPRN_SHAPE = re.compile(r"^\d{8}$")
 
 
+def _validated(address: str) -> str | None:
+    """email-validator's normalised form, lower case; None when it is not one plain
+    address (display names, comments, quoting, brackets and lists are refused)."""
+    if any(ch in _NOT_IN_ADDRESSES or unicodedata.category(ch).startswith("C")
+           for ch in address):
+        return None
+    try:
+        valid = validate_email(address, check_deliverability=False, allow_display_name=False,
+                               allow_quoted_local=False, allow_domain_literal=False)
+    except EmailNotValidError:
+        return None
+    return valid.normalized.lower()
+
+
 def normalise_email(address: str) -> str:
-    return address.strip().lower()
+    """The one form an address is stored and compared in: email-validator's normalisation
+    (Unicode NFC, the domain in IDNA form's lower case), all lower case. Anything that is
+    not a plain address is only trimmed and lowered, so it never equals a stored one."""
+    text = address.strip()
+    return _validated(text) or text.lower()
 
 
 def email_problem(address: str, field: str = "email") -> Problem | None:
     """Why this address cannot be an account's email, or None when it can."""
-    address = normalise_email(address)
-    if not address:
+    text = address.strip()
+    if not text:
         return Problem("EMAIL_REQUIRED", "Enter an email address", field)
-    if len(address) > 254 or not _EMAIL_SHAPE.match(address):
+    normalised = _validated(text)
+    if len(text) > 254 or normalised is None or not _EMAIL_SHAPE.match(normalised):
         return Problem("BAD_EMAIL", "Enter an email address in the correct format, like "
-                                    "name@example.org", field, address)
-    mailbox = address.split("@")[0]
+                                    "name@example.org, with no name, spaces or brackets "
+                                    "around it", field, text)
+    mailbox = normalised.split("@")[0]
     if mailbox in GENERIC_MAILBOXES:
         return Problem("SHARED_MAILBOX", f"‘{mailbox}@’ is a shared address: enter an email "
                                          "address that only this person can read",
-                       field, address)
+                       field, normalised)
     return None
+
+
+def email_domain(address: str) -> str:
+    return normalise_email(address).rpartition("@")[2]
 
 
 def username_base(given_name: str, family_name: str) -> str:

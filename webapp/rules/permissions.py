@@ -22,6 +22,7 @@ import enum
 from dataclasses import dataclass
 from typing import Protocol
 
+from webapp.rules.problems import Problem
 from webapp.rules.roles import (
     AB_BATCH_USER,
     AB_USER,
@@ -153,6 +154,9 @@ def _reach(actor: Person, action: UserAction, target: Person) -> Refusal | None:
     """Whether the actor may reach this account at all for this action."""
     if SERVICE_DESK_ROLE in actor.roles and action in (UserAction.VIEW, UserAction.REINSTATE):
         return None  # the desk sees every organisation's users; reinstating has more rules
+    if (SERVICE_DESK_ROLE in actor.roles and action is UserAction.CHANGE_EMAIL
+            and SUPER_USER in target.roles):
+        return None  # a super user's address: their own, or the service desk's, to change
     if SUPER_USER not in actor.roles or actor.organisation.kind not in (AWARDING, PROVIDER):
         return Refusal(RefusalKind.FORBIDDEN, "FORBIDDEN", "Only super users can manage users")
     if target.organisation_id != actor.organisation_id:
@@ -168,6 +172,12 @@ def _state(actor: Person, action: UserAction, target: Person) -> Refusal | None:
     if status == DELETED and action is not UserAction.VIEW:
         return _conflict("USER_DELETED", "This user has been deleted, so their account "
                                           "cannot be changed")
+    if action is UserAction.CHANGE_EMAIL and SUPER_USER in target.roles and not own \
+            and SERVICE_DESK_ROLE not in actor.roles:
+        # Another super user could send her links to his mailbox (issue 9).
+        return Refusal(RefusalKind.FORBIDDEN, "SUPER_USER_EMAIL",
+                       "Only the super user themselves, or the service desk, can change a "
+                       "super user's email address")
     if action in (UserAction.EDIT, UserAction.CHANGE_EMAIL):
         return None
     if action is UserAction.RESEND_WELCOME:
@@ -223,3 +233,22 @@ def service_desk_reinstate_refusal(target: Person, active_super_users: int) -> R
         return _conflict("HAS_SUPER_USER", "This organisation has an active super user, who "
                                            "can reinstate accounts.")
     return None
+
+
+def service_desk_super_user_problems(roles: list[str], email_domain: str,
+                                     desk_domains: set[str]) -> list[Problem]:
+    """What the service desk may not do when it creates a super user (issue 9): give any
+    role but super user (the desk must never reach learner data through an account it
+    made), or make the account for an address in the desk's own domain."""
+    problems = []
+    others = sorted(set(roles) - {SUPER_USER})
+    if others:
+        problems.append(Problem(
+            "DESK_SUPER_USER_ONLY", "The service desk creates super users with the super user "
+            "role only: they give themselves and others any other roles", "roles",
+            ", ".join(others)))
+    if email_domain and email_domain in desk_domains:
+        problems.append(Problem(
+            "DESK_OWN_DOMAIN", "Enter the super user's address at their own organisation, "
+            "not a service desk address", "email", email_domain))
+    return problems

@@ -5,6 +5,7 @@ sees every link the service sends without running a mail server.
 Messages never carry learner data: they link to the portal instead."""
 
 import logging
+import os
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -67,9 +68,12 @@ def send_now(message: Message) -> None:
         _smtp_senders.submit(_send_over_smtp, app, message)
         return
     folder = outbox_folder()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     path = folder / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
-    path.write_bytes(message.as_bytes())
+    # The files hold live links: readable by the owner only, whatever the umask.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(message.as_bytes())
     log.warning("Email ‘%s’ to %s written to %s (no MAIL_SERVER set)", message.subject,
                 ", ".join(message.recipients), path)

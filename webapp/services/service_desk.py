@@ -4,11 +4,13 @@ users see every organisation's users but no learner data."""
 
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from webapp.extensions import db
 from webapp.models import Organisation, User
-from webapp.rules.permissions import Area
+from webapp.rules.accounts import email_domain
+from webapp.rules.permissions import Area, service_desk_super_user_problems
 from webapp.rules.roles import AWARDING, PROVIDER, SUPER_USER
 from webapp.services import organisations
 from webapp.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -69,4 +71,9 @@ def create_super_user(actor: User, organisation_id: int, details: UserDetails,
                        code="HAS_SUPER_USER")
     if SUPER_USER not in details.roles:
         details.roles = [SUPER_USER, *details.roles]
+    desk_domains = {email_domain(actor.email),
+                    email_domain(current_app.config["SERVICE_DESK_EMAIL"])}
+    if problems := service_desk_super_user_problems(details.roles, email_domain(email),
+                                                    desk_domains):
+        raise ValidationFailed(problems=problems)
     return create_in_organisation(organisation, actor, details, email)

@@ -20,15 +20,20 @@ _MESSAGES = {
 
 
 def issue(user: User, purpose: TokenPurpose, lifetime: timedelta,
-          new_email: str | None = None) -> str:
+          new_email: str | None = None, *, revoke_earlier: bool = True,
+          requested_by: User | None = None) -> str:
     """Create a token and return the raw value for the email. Earlier unused links of the
-    same purpose stop working, so only the newest email's link is live."""
+    same purpose stop working, so only the newest email's link is live, except where
+    `revoke_earlier` is False: a reset link asked for by anyone who types a username
+    must not cancel the owner's earlier link (they all die when one is used)."""
     now = utcnow()
-    revoke_all(user, purpose)
+    if revoke_earlier:
+        revoke_all(user, purpose)
     raw = secrets.token_urlsafe(32)
     db.session.add(OneTimeToken(
         token_hash=hash_token(raw), purpose=purpose.value, user_id=user.id,
         new_email=new_email, created_at=now, expires_at=now + lifetime,
+        requested_by_id=requested_by.id if requested_by is not None else None,
     ))
     return raw
 

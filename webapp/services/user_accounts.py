@@ -90,7 +90,10 @@ def _check_new_user(organisation: Organisation, details: NewUser, password: str 
         raise ValidationFailed(problems=problems)
     email = check_email_available(details.email, visible_to_organisation=organisation.id)
     if password is not None and (problem := password_rules.password_problem(
-            password, is_super_user=SUPER_USER in details.roles, email=email)):
+            password, is_super_user=SUPER_USER in details.roles, email=email,
+            names=(details.given_name, details.family_name),
+            username=account_rules.username_base(details.given_name, details.family_name),
+            organisation=organisation.name)):
         raise ValidationFailed(problems=[problem])
     return email
 

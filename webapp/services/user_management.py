@@ -169,7 +169,9 @@ def update_user(actor: User, user_id: int, details: UserDetails, expected_versio
 
 
 def change_email(actor: User, user_id: int, email: str, confirm_email: str) -> None:
-    """‘Edit and verify email’ by a super user: the verification goes to the new address."""
+    """‘Edit and verify email’ by a super user (or the service desk, for a super user):
+    the verification goes to the new address, a notice with a link to stop the change to
+    the old one, and the change is held (self_service.start_email_verification)."""
     user = user_for(actor, UserAction.CHANGE_EMAIL, user_id)
     self_service.start_email_verification(user, email, confirm_email, actor=actor)
 
@@ -229,11 +231,14 @@ def reinstate_user(actor: User, user_id: int) -> User:
 
 
 def unlock_user(actor: User, user_id: int) -> User:
-    """Clear a lockout after five failed sign-ins, having checked who is asking."""
+    """Clear a lockout after five failed sign-ins, having checked who is asking. The next
+    sign-in with the right password becomes a password reset: the lock may have been
+    reached by someone guessing, and a guessed password must not survive the unlock."""
     user = user_for(actor, UserAction.UNLOCK, user_id)
     before = audit.user_snapshot(user)
     user.locked = False
     user.failed_sign_ins = 0
+    user.password_reset_required = True
     audit.record("user.unlocked", actor=actor, target=user, before=before,
                  after=audit.user_snapshot(user))
     db.session.flush()

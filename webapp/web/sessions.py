@@ -18,7 +18,9 @@ LAST_SEEN = "last_seen"
 PASSIVE_ENDPOINTS = STATIC_ENDPOINTS
 # What a signed-in user who has not accepted the terms of the user agreement may reach.
 BEFORE_TERMS_ENDPOINTS = frozenset({
-    *STATIC_ENDPOINTS, "account.accept_terms", "account.verify_email", "auth.sign_out",
+    *STATIC_ENDPOINTS, "account.accept_terms", "account.verify_email",
+    "account.verify_email_link", "account.stop_email_change", "account.stop_email_change_link",
+    "auth.sign_out",
     "auth.keep_alive",
 })
 

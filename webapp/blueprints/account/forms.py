@@ -10,16 +10,15 @@ from wtforms.validators import InputRequired, Length
 
 
 class EditEmailForm(FlaskForm):
-    email = StringField("Email", widget=GovTextInput(),
-                        validators=[InputRequired("Enter your new email address"),
-                                    Length(max=254)])
+    """Required fields are checked with every other rule, so every problem shows at once."""
+
+    email = StringField("Email", widget=GovTextInput(), validators=[Length(max=254)])
     confirm_email = StringField("Confirm email", widget=GovTextInput(),
-                                validators=[InputRequired("Enter your new email address again"),
-                                            Length(max=254)])
+                                validators=[Length(max=254)])
     current_password = PasswordField(
         "Current password", widget=GovPasswordInput(),
         description="We ask for it so nobody else can change your email address",
-        validators=[InputRequired("Enter your current password")])
+        validators=[Length(max=1024)])
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 
 
@@ -32,3 +31,8 @@ class AcceptTermsForm(FlaskForm):
 
 class VerifyEmailForm(FlaskForm):
     submit = SubmitField("Verify email address", widget=GovSubmitInput())
+
+
+class StopEmailChangeForm(FlaskForm):
+    submit = SubmitField("Stop the change", widget=GovSubmitInput())
+

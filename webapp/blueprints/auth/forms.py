@@ -20,21 +20,25 @@ class ForgottenPasswordForm(FlaskForm):
 
 
 class NewPasswordForm(FlaskForm):
+    """Required fields are checked by the service with every other rule, so every problem
+    shows at once (self_service.new_password_problems)."""
+
     password = PasswordField("New password", widget=GovPasswordInput(),
-                             validators=[InputRequired("Enter a new password")])
+                             validators=[Length(max=1024)])
     confirm_password = PasswordField("Confirm password", widget=GovPasswordInput(),
-                                     validators=[InputRequired("Confirm your new password")])
+                                     validators=[Length(max=1024)])
     submit = SubmitField("Change password", widget=GovSubmitInput())
 
 
-class RegistrationForm(NewPasswordForm):
-    """The first-sign-in ‘Change password’ screen also asks for the username."""
+class RegistrationForm(FlaskForm):
+    """The first-sign-in ‘Change password’ screen also asks for the username, first: its
+    fields are declared in page order, so the error summary lists them in that order."""
 
     username = StringField("Username", widget=GovTextInput(),
                            description="This is in your welcome email",
-                           validators=[InputRequired("Enter your username"), Length(max=80)])
-
-    field_order = ("username", "password", "confirm_password", "submit")
-
-    def __iter__(self):
-        return (self[name] for name in self.field_order)
+                           validators=[Length(max=80)])
+    password = PasswordField("New password", widget=GovPasswordInput(),
+                             validators=[Length(max=1024)])
+    confirm_password = PasswordField("Confirm password", widget=GovPasswordInput(),
+                                     validators=[Length(max=1024)])
+    submit = SubmitField("Change password", widget=GovSubmitInput())

@@ -15,7 +15,7 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import Length, Optional
 
 from webapp.models import UserStatus
 
@@ -45,12 +45,11 @@ class FindUserForm(FlaskForm):
 
 
 class EmailForm(FlaskForm):
-    email = StringField("Email", widget=GovTextInput(),
-                        validators=[InputRequired("Enter the new email address"),
-                                    Length(max=254)])
+    # Required fields are checked by the service with every other rule, so every
+    # problem shows at once (self_service.email_change_problems).
+    email = StringField("Email", widget=GovTextInput(), validators=[Length(max=254)])
     confirm_email = StringField("Confirm email", widget=GovTextInput(),
-                                validators=[InputRequired("Enter the new email address again"),
-                                            Length(max=254)])
+                                validators=[Length(max=254)])
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 
 

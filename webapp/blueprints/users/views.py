@@ -131,7 +131,8 @@ def edit_user(user_id: int):
 @bp.route("/<int:user_id>/email", methods=["GET", "POST"])
 @user_management_only
 def edit_email(user_id: int):
-    """‘Edit and verify email’ for another user: the link goes to the new address."""
+    """‘Edit and verify email’ for another user: the link goes to the new address, a
+    notice with a link to stop the change to the old one, and the change is held."""
     user = user_management.visible_user(current_user, user_id)
     form = EmailForm()
     if form.validate_on_submit():
@@ -142,8 +143,10 @@ def edit_email(user_id: int):
         except DomainError as error:
             to_form(form, error, "email")
         else:
-            flash("We have sent a verification link to the new address. The email changes "
-                  "when the user follows it.", "success")
+            hours = current_app.config["EMAIL_CHANGE_HOLD_HOURS"]
+            flash("We have sent a verification link to the new address and a notice to the "
+                  f"current one. The email changes {hours} hours after the user follows the "
+                  "link, or sooner if they confirm it on ‘My account’.", "success")
             return redirect(url_for("users.view_user", user_id=user.id))
     return render_template("users/edit_email.html", form=form, user=user), (
         422 if form.errors or form.form_errors else 200)
