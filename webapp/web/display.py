@@ -1,8 +1,24 @@
 """Small presentation helpers shared by templates and downloads."""
 
-from webapp.rules.roles import ROLES
+from markupsafe import Markup, escape
+
+from webapp.rules.roles import KIND_LABELS, ROLES
 
 
 def role_labels(user) -> str:
     """The user's roles in the guide's words and order: ‘LRS super user, QCF user’."""
     return ", ".join(ROLES[name].label for name in ROLES if name in user.roles)
+
+
+def email_breaks(address: str | None) -> Markup:
+    """An email address that may wrap only after its ‘@’ and dots, never mid-word:
+    ‘alice.archer@␣exams.␣example’ (a <wbr> at each ␣)."""
+    text = str(escape(address or ""))
+    text = text.replace("@", "@<wbr>").replace(".", ".<wbr>")
+    return Markup(text)
+
+
+def kind_label(kind: str) -> str:
+    """An organisation kind in words, with a capital: ‘Awarding organisation’."""
+    words = KIND_LABELS.get(kind, kind)
+    return words[:1].upper() + words[1:]

@@ -18,9 +18,14 @@ document.body.addEventListener("htmx:beforeRequest", () => {
   document.querySelectorAll("[data-stale-on-request]").forEach((element) => element.remove());
 });
 
-// After htmx swaps in a result, move focus to it so screen readers announce it.
+// After htmx swaps in a result, move focus to it so screen readers announce it: the
+// verification result, the status of a user after Suspend, Reinstate or Unlock (with its
+// message), or the field a refused action needs filled in.
 document.body.addEventListener("htmx:afterSettle", (event) => {
-  const target = event.detail.elt.querySelector?.("[data-focus-on-swap]");
+  const swapped = event.detail.elt;
+  if (!(swapped instanceof Element)) return;
+  const target = swapped.matches("[data-focus-on-swap]")
+    ? swapped : swapped.querySelector("[data-focus-on-swap]");
   if (target) target.focus();
 });
 
