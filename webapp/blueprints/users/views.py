@@ -14,7 +14,6 @@ from webapp.services.paging import Page
 from webapp.services.unit_of_work import unit_of_work
 from webapp.web.access import area_required
 from webapp.web.downloads import csv_download
-from webapp.web.forms import safe_next
 from webapp.web.htmx import aimed_at, targets
 from webapp.web.translate import to_form
 from webapp.web.user_forms import UserForm, role_choices
