@@ -19,7 +19,7 @@ PASSIVE_ENDPOINTS = STATIC_ENDPOINTS
 # What a signed-in user who has not accepted the terms of the user agreement may reach.
 BEFORE_TERMS_ENDPOINTS = frozenset({
     *STATIC_ENDPOINTS, "account.accept_terms", "account.verify_email", "auth.sign_out",
-    "auth.keep_alive",
+    "auth.keep_alive", "pages.accessibility", "pages.cookies", "pages.privacy",
 })
 
 
