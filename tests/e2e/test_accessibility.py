@@ -62,8 +62,8 @@ def test_main_pages_have_no_accessibility_violations(scan_page, live_server):
 
     page.goto("/learner-verification/verify")
     page.get_by_label("ULN", exact=True).fill("1000000043")
-    page.get_by_label("Given Name", exact=True).fill("Jim")
-    page.get_by_label("Family Name", exact=True).fill("Wilson")
+    page.get_by_label("Given name", exact=True).fill("Jim")
+    page.get_by_label("Family name", exact=True).fill("Wilson")
     page.get_by_role("button", name="Verify", exact=True).click()  # HTMX: no page load
     expect(page.locator("#result-heading")).to_contain_text("VRC003")
     problems += [f"verification result: {p}" for p in violations(page)]

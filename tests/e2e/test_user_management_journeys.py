@@ -69,7 +69,7 @@ def test_find_user_searches_as_you_type(page, live_server, console):
     rows = result_rows(page)
     expect(rows).to_have_count(4)
 
-    given_name = page.get_by_label("Given Name", exact=True)
+    given_name = page.get_by_label("Given name", exact=True)
     with same_page(page):
         given_name.press_sequentially("Ali")
         expect(rows).to_have_count(2)
@@ -147,7 +147,7 @@ def test_created_user_registers_from_the_welcome_email(page, new_page, live_serv
     people = organisation_with_users(live_server)
     signed_in(page, people["sam"])
     open_find_user(page)
-    page.get_by_label("Given Name", exact=True).fill("Dora")
+    page.get_by_label("Given name", exact=True).fill("Dora")
     results = page.locator("#user-results")
     expect(results).to_contain_text("No users match the selected criteria")
     results.get_by_role("link", name="Create user").click()
@@ -156,7 +156,7 @@ def test_created_user_registers_from_the_welcome_email(page, new_page, live_serv
     expect(page.get_by_label("Given name", exact=True)).to_have_value("Dora")  # carried over
     page.get_by_label("Family name", exact=True).fill("Explorer")
     page.get_by_label("Email", exact=True).fill("dora.explorer@exams.example")
-    page.get_by_label("Verification Provided", exact=True).fill("Staff ID 4471")
+    page.get_by_label("Verification provided", exact=True).fill("Staff ID 4471")
     page.get_by_label("Awarding body user", exact=True).check()
     click_and_wait(page, "Create User")
 

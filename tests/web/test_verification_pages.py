@@ -35,7 +35,7 @@ def fields(uln="1000000043", given="James", family="Smith", day="1", month="5", 
 def test_the_form_has_the_guides_fields(verifier):
     html = page(verifier.get(PATH))
     labels = [label.get_text(strip=True) for label in html.select("#verify-panel label")]
-    assert labels[:3] == ["ULN", "Given Name", "Family Name"]
+    assert labels[:3] == ["ULN", "Given name", "Family name"]
     assert {"Day", "Month", "Year", "Gender"} <= set(labels)
     assert html.find("legend", string=lambda s: s and "Date of birth" in s)
     form = html.select_one("#verify-panel form")
