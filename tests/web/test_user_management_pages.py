@@ -94,10 +94,35 @@ def test_the_user_list_downloads_as_formula_safe_csv(signed_in, make_user):
     assert "'=HYPERLINK" in given_names and "=HYPERLINK" not in given_names
 
 
+def _ticked(html) -> set[str]:
+    return {box["value"] for box in html.select("input[type=checkbox]") if box.has_attr("checked")}
+
+
+def test_the_role_boxes_show_what_the_search_used(signed_in, boss, staff):
+    every = {"y", "super_user", "ab_batch_user", "ab_user", "qcf_record_set_user",
+             "qcf_user", "edc_resolver"}
+    # No role ticked means any role, and the boxes say so.
+    html = page(signed_in.get("/users?status=Active"))
+    assert _ticked(html) == every
+    assert set(_row_usernames(signed_in.get("/users?status=Active"))) == {
+        boss.username, staff.username}
+    assert "with any role" in html.find(id="roles-used").get_text()
+    # Without JavaScript, ticking Select all beside one role means every role.
+    response = signed_in.get("/users?status=Active&all_roles=y&roles=qcf_user")
+    assert _ticked(page(response)) == every
+    assert len(_row_usernames(response)) == 2
+    # Some roles: those boxes, Select all unticked, and the results use them.
+    response = signed_in.get("/users?status=Active&roles=super_user")
+    assert _ticked(page(response)) == {"super_user"}
+    assert _row_usernames(response) == [boss.username]
+    assert "the role LRS super user" in page(response).find(id="roles-used").get_text()
+
+
 def test_super_user_count_and_advice(signed_in):
     html = page(signed_in.get("/users"))
     assert "1 active super user" in html.find(id="super-user-count").get_text()
     assert "at least 3" in html.find(class_="govuk-warning-text").get_text()
+    assert html.get_text().count("1 active super user") == 1  # said once, not twice
 
 
 # --- Create user -----------------------------------------------------------------------------

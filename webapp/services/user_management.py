@@ -66,11 +66,11 @@ def suspension_reason(actor: User, user: User) -> str | None:
 def super_user_advice(count: int) -> str | None:
     low, high = RECOMMENDED_SUPER_USERS
     if count < low:
-        return (f"Your organisation has {count} active super user{'s' if count != 1 else ''}. "
-                f"We strongly recommend at least {low}, so someone can always manage users.")
+        return (f"We strongly recommend at least {low} active super users, so someone can "
+                "always manage users.")
     if count > high:
-        return (f"Your organisation has {count} active super users. We recommend no more "
-                f"than {high}: remove the super user role from anyone who does not need it.")
+        return (f"We recommend no more than {high} active super users: remove the super user "
+                "role from anyone who does not need it.")
     return None
 
 

@@ -32,10 +32,17 @@ def _search_from(form: FindUserForm) -> user_search.UserSearch:
 
 
 def _find_form() -> FindUserForm:
+    """The role boxes have one meaning and show what the search used: ‘Select all’, every
+    role, or no role ticked all mean any role, and then every box is ticked; otherwise the
+    roles ticked, with ‘Select all’ unticked."""
     form = FindUserForm(request.args if request.args else None)
     form.roles.choices = role_choices(current_user.organisation.grantable_roles)
-    if not request.args:
-        form.roles.data = [name for name, _ in form.roles.choices]
+    every = [name for name, _ in form.roles.choices]
+    chosen = [name for name in (form.roles.data or []) if name in every]
+    if not request.args or form.all_roles.data or not chosen or set(chosen) == set(every):
+        form.all_roles.data, form.roles.data = True, every
+    else:
+        form.all_roles.data, form.roles.data = False, chosen
     return form
 
 
@@ -46,7 +53,9 @@ def find_user():
     form.validate()
     page = user_search.find_users(current_user, _search_from(form),
                                   request.args.get("page", 1, type=int))
-    context = {"form": form, "page": page, "back": request.full_path.rstrip("?"),
+    roles_used = None if form.all_roles.data else [
+        label for name, label in form.roles.choices if name in form.roles.data]
+    context = {"form": form, "page": page, "roles_used": roles_used,
                "query": {k: v for k, v in request.args.items(multi=True) if k != "page"}}
     if aimed_at(targets.USER_RESULTS):
         return render_template("users/_results.html", **context)
