@@ -2,7 +2,6 @@
 and footer run the full width, the menu leaves the heading on the first screen, and the
 inline Suspend form opens on screen."""
 
-from datetime import date
 
 from playwright.sync_api import Page, expect
 
