@@ -125,6 +125,13 @@ def test_invalid_uln_shows_the_error_and_keeps_names_out_of_the_url(page, live_s
     expect(summary.get_by_role("link", name=message)).to_have_attribute("href", "#uln")
     expect(page.locator("#uln-error")).to_contain_text(message)
     expect(result(page)).to_have_count(0)
+    # As without JavaScript: ‘Error: ’ in the title, the summary above the heading, focused.
+    expect(page).to_have_title("Error: Verify Single Learner – Learning Records Service – "
+                               "GOV.UK")
+    assert page.evaluate("""() => !!(document.querySelector('.govuk-error-summary')
+        .compareDocumentPosition(document.querySelector('h1'))
+        & Node.DOCUMENT_POSITION_FOLLOWING)""")
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
     # What was typed is still there to correct.
     expect(page.get_by_label("Given name", exact=True)).to_have_value("Bartholomew")
 
@@ -134,6 +141,7 @@ def test_invalid_uln_shows_the_error_and_keeps_names_out_of_the_url(page, live_s
     press_verify(page)
     expect(result_heading(page)).to_have_text("VRC001 – Exact match")
     expect(error_summary(page)).to_have_count(0)
+    expect(page).to_have_title("Verify Single Learner – Learning Records Service – GOV.UK")
 
     assert_no_query_string(page)
     verifications = [(method, url) for method, url in requests

@@ -1,6 +1,10 @@
 """Small presentation helpers shared by templates and downloads."""
 
+from datetime import date
+
 from markupsafe import Markup, escape
+
+from webapp.rules.learner_data import GENDERS
 
 from webapp.rules.roles import KIND_LABELS, ROLES
 
@@ -22,3 +26,15 @@ def kind_label(kind: str) -> str:
     """An organisation kind in words, with a capital: ‘Awarding organisation’."""
     words = KIND_LABELS.get(kind, kind)
     return words[:1].upper() + words[1:]
+
+
+def supplied_value(check) -> str:
+    """A supplied detail as a person writes it: ‘6 September 2005’, ‘Male’."""
+    if check.field == "Date of birth":
+        try:
+            return date.fromisoformat(check.supplied).strftime("%-d %B %Y")
+        except ValueError:
+            return check.supplied
+    if check.field == "Gender":
+        return GENDERS.get(check.supplied, check.supplied)
+    return check.supplied
