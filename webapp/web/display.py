@@ -5,7 +5,6 @@ from datetime import date
 from markupsafe import Markup, escape
 
 from webapp.rules.learner_data import GENDERS
-
 from webapp.rules.roles import KIND_LABELS, ROLES
 
 
