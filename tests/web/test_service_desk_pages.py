@@ -82,7 +82,8 @@ def test_each_kind_offers_only_its_own_roles_in_words(desk):
                                        "Awarding body user"]
     radios = html.find_all("input", attrs={"name": "kind"})
     assert [r["value"] for r in radios] == ["awarding", "provider"]
-    assert all(r.get("data-aria-controls") for r in radios)  # GOV.UK conditional reveal
+    groups = [g["data-roles-for-kind"] for g in html.select("[data-roles-for-kind]")]
+    assert groups == ["awarding", "provider"]  # app.mjs shows the chosen kind's only
 
 
 def test_the_desk_home_is_not_learner_management_and_kinds_are_words(desk, organisation):

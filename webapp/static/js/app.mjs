@@ -106,3 +106,18 @@ document.addEventListener("change", (event) => {
     selectAll.checked = roles.every((box) => box.checked);
   }
 }, true);
+
+// Create organisation: show only the role boxes of the kind chosen (all show without
+// JavaScript, each named for its kind; the server reads only the chosen kind's).
+function showRolesOfChosenKind() {
+  const groups = document.querySelectorAll("[data-roles-for-kind]");
+  if (!groups.length) return;
+  const chosen = document.querySelector("input[name=kind]:checked");
+  groups.forEach((group) => {
+    group.hidden = !chosen || group.dataset.rolesForKind !== chosen.value;
+  });
+}
+document.addEventListener("change", (event) => {
+  if (event.target.matches?.("input[name=kind]")) showRolesOfChosenKind();
+});
+showRolesOfChosenKind();
