@@ -377,3 +377,19 @@ def test_a_replaced_active_search_is_quiet(page, live_server, console):
         expect(page).to_have_url(re.compile(r"given_name=Ali&.*status=Active"))
     page.unroute(re.compile(r"/users\?"))
     assert console.errors == [] and failed == []
+
+
+def test_view_user_buttons_line_up(page, live_server):
+    """‘Resend Welcome Email’ sits in its own small form; it lines up with its neighbours."""
+    people = organisation_with_users(live_server)
+    live_server.make_user(given="Nia", family="New", email_address="nia.new@exams.example")
+    signed_in(page, people["sam"])
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/users?status=Inactive")
+    result_row(page, "nia.new").get_by_role("link", name="View user nia.new").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nia New")
+    group = page.locator(".govuk-button-group").filter(has_text="Resend Welcome Email")
+    tops = {name: round(group.get_by_role(role, name=name).bounding_box()["y"])
+            for role, name in (("link", "Edit user"), ("button", "Resend Welcome Email"),
+                               ("link", "Delete User"))}
+    assert len(set(tops.values())) == 1, tops
