@@ -300,7 +300,7 @@ def test_without_javascript_a_missing_reason_links_the_summary_to_the_field(sign
     link = html.select_one(".govuk-error-summary__list a")
     assert link["href"] == f"#reason-{staff.id}"
     assert html.find(id=f"reason-{staff.id}") is not None
-    assert html.find("details").has_attr("open")
+    assert html.select_one("#user-status details").has_attr("open")
     assert html.title.get_text().startswith("Error: ")
 
 
