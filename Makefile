@@ -5,12 +5,16 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 VENDOR := webapp/static/vendor
 export FLASK_APP := wsgi
+# `make run PORT=8080` serves on another port; BASE_URL follows it, so the links in emails
+# point at the port the portal answers on. Set BASE_URL yourself behind a proxy.
+PORT ?= 5000
+BASE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run test install assets db lint e2e test-postgres clean
 
 run: install assets db
 	$(BIN)/lrs demo
-	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
+	BASE_URL=$(BASE_URL) $(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
 
 test: install assets
 	$(BIN)/ruff check webapp tests bench

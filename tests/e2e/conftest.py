@@ -165,9 +165,10 @@ class LiveServer:
             finally:
                 db.session.remove()
 
-    def make_organisation(self, name="Northern Exams Board", ukprn="10012345"):
+    def make_organisation(self, name="Northern Exams Board", ukprn="10012345",
+                          kind="awarding"):
         with self.data(), unit_of_work():
-            return organisations.create_organisation(name, ukprn, "awarding").ukprn
+            return organisations.create_organisation(name, ukprn, kind).ukprn
 
     def make_user(self, *, ukprn="10012345", password=None, accept_terms=False, locked=False,
                   given="Jane", family="Smith", email_address="jane.smith@exams.example",

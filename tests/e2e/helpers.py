@@ -67,8 +67,8 @@ def open_verify_single_learner(page: Page, user: dict) -> None:
 def fill_details(page: Page, uln: str, given: str, family: str,
                  born: date | None = None, gender: str | None = None) -> None:
     page.get_by_label("ULN", exact=True).fill(uln)
-    page.get_by_label("Given Name", exact=True).fill(given)
-    page.get_by_label("Family Name", exact=True).fill(family)
+    page.get_by_label("Given name", exact=True).fill(given)
+    page.get_by_label("Family name", exact=True).fill(family)
     if born is not None:
         date_of_birth = page.get_by_role("group", name="Date of birth")
         date_of_birth.get_by_label("Day", exact=True).fill(str(born.day))

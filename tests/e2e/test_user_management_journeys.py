@@ -69,7 +69,7 @@ def test_find_user_searches_as_you_type(page, live_server, console):
     rows = result_rows(page)
     expect(rows).to_have_count(4)
 
-    given_name = page.get_by_label("Given Name", exact=True)
+    given_name = page.get_by_label("Given name", exact=True)
     with same_page(page):
         given_name.press_sequentially("Ali")
         expect(rows).to_have_count(2)
@@ -104,19 +104,22 @@ def test_suspend_and_reinstate_inline_signs_the_user_out(page, new_page, live_se
     expect(status_tag(row)).to_have_text("Active")
 
     with same_page(page):
-        # No reason: the row comes back with the error, and Bob is still active.
+        # No reason: the form stays open with the error beside the field, which has focus,
+        # and Bob is still active.
         row.locator("summary").filter(has_text="Suspend").click()
         row.get_by_role("button", name="Suspend user").click()
+        reason = row.get_by_label(f"Reason for suspending {bob['username']}", exact=True)
         expect(row.locator(".govuk-error-message")).to_have_text(
-            "Enter the reason for suspending this user")
+            "Error: Enter the reason for suspending this user")
+        expect(reason).to_be_visible()
+        expect(reason).to_be_focused()
         expect(status_tag(row)).to_have_text("Active")
 
-        row.locator("summary").filter(has_text="Suspend").click()
-        row.get_by_label(f"Reason for suspending {bob['username']}", exact=True).fill(
-            "Left the organisation")
+        reason.fill("Left the organisation")
         row.get_by_role("button", name="Suspend user").click()
         expect(status_tag(row)).to_have_text("Suspended")
         expect(row.get_by_role("status")).to_have_text(f"{bob['username']} is suspended.")
+        expect(row.locator("[data-status]")).to_be_focused()
         expect(row.locator(".govuk-error-message")).to_have_count(0)
         expect(row.locator("summary")).to_have_count(0)
         reinstate = row.get_by_role("button", name=f"Reinstate {bob['username']}")
@@ -134,6 +137,7 @@ def test_suspend_and_reinstate_inline_signs_the_user_out(page, new_page, live_se
         reinstate.click()
         expect(status_tag(row)).to_have_text("Active")
         expect(row.get_by_role("status")).to_have_text(f"{bob['username']} is reinstated.")
+        expect(row.locator("[data-status]")).to_be_focused()
         expect(row.locator("summary").filter(has_text="Suspend")).to_be_visible()
 
     sign_in(bobs_browser, bob["username"], PASSWORD)
@@ -147,7 +151,7 @@ def test_created_user_registers_from_the_welcome_email(page, new_page, live_serv
     people = organisation_with_users(live_server)
     signed_in(page, people["sam"])
     open_find_user(page)
-    page.get_by_label("Given Name", exact=True).fill("Dora")
+    page.get_by_label("Given name", exact=True).fill("Dora")
     results = page.locator("#user-results")
     expect(results).to_contain_text("No users match the selected criteria")
     results.get_by_role("link", name="Create user").click()
@@ -156,7 +160,7 @@ def test_created_user_registers_from_the_welcome_email(page, new_page, live_serv
     expect(page.get_by_label("Given name", exact=True)).to_have_value("Dora")  # carried over
     page.get_by_label("Family name", exact=True).fill("Explorer")
     page.get_by_label("Email", exact=True).fill("dora.explorer@exams.example")
-    page.get_by_label("Verification Provided", exact=True).fill("Staff ID 4471")
+    page.get_by_label("Verification provided", exact=True).fill("Staff ID 4471")
     page.get_by_label("Awarding body user", exact=True).check()
     click_and_wait(page, "Create User")
 
@@ -198,41 +202,23 @@ def open_view_user(page: Page, user: dict) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(user["full_name"])
 
 
-def test_delete_user_with_javascript_asks_in_a_dialog(page, live_server, console):
+def test_delete_user_with_javascript_shows_confirm_delete_in_the_page(page, live_server,
+                                                                       console):
     people = organisation_with_users(live_server)
     alice = people["alice"]
     signed_in(page, people["sam"])
     open_view_user(page, alice)
-    delete = page.get_by_role("link", name="Delete User")
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
 
-    asked = []
-
-    def answer(accept: bool):
-        def handle(dialog):
-            asked.append((dialog.type, dialog.message))
-            if accept:
-                dialog.accept()
-            else:
-                dialog.dismiss()
-        return handle
-
-    posted = []
-    page.on("request", lambda r: posted.append(r.url) if r.method == "POST" else None)
-
-    # Cancelled: nothing is sent, nothing changes. (The dialog blocks the click, so the
-    # handler has run by the time click() returns.)
-    page.once("dialog", answer(False))
-    with same_page(page):
-        delete.click()
-    assert posted == []
-    assert asked == [("confirm", f"Delete {alice['username']}? They will no longer be able to "
-                                 "sign in. This cannot be undone.")]
+    page.get_by_role("link", name="Delete User").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Delete {alice['full_name']}?")
+    page.get_by_role("link", name="Cancel").click()  # changes nothing
     expect(status_tag(page.locator("#user-status"))).to_have_text("Active")
 
-    page.once("dialog", answer(True))
-    with page.expect_navigation():  # HX-Redirect back to View user, with the message
-        delete.click()
-    assert len(asked) == 2
+    page.get_by_role("link", name="Delete User").click()
+    click_and_wait(page, "Confirm delete")
+    assert dialogs == []  # never the browser's confirm() box
     expect(status_tag(page.locator("#user-status"))).to_have_text("Deleted")
     expect(page.get_by_text(f"{alice['username']} has been deleted.")).to_be_visible()
     expect(page.get_by_role("link", name="Delete User")).to_have_count(0)
@@ -273,3 +259,137 @@ def test_select_all_ticks_and_follows_the_role_boxes(page, live_server, console)
             expect(roles.nth(index)).to_be_checked()
         expect(result_rows(page)).to_have_count(len(OTHERS) + 1)
     assert_console_clean(console)
+
+
+# --- 5. Focus and the keyboard -----------------------------------------------------------------
+
+def focused(page: Page) -> dict:
+    return page.evaluate("""() => {
+        const element = document.activeElement;
+        return {id: element.id, status: element.hasAttribute('data-status'),
+                text: element.innerText.replace(/\\s+/g, ' ').trim()};
+    }""")
+
+
+def tab_to(page: Page, accessible_name: str, limit: int = 80) -> None:
+    """Press Tab until the focused element has this accessible name (as a person using a
+    keyboard would), failing if it never comes."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        name = page.evaluate("""() => {
+            const e = document.activeElement;
+            return (e.getAttribute('aria-label') || e.innerText || e.value || '')
+                .replace(/\\s+/g, ' ').trim();
+        }""")
+        if name == accessible_name:
+            return
+    raise AssertionError(f"Tab never reached “{accessible_name}”")
+
+
+def test_focus_after_each_inline_action_on_view_user(page, live_server, console):
+    people = organisation_with_users(live_server)
+    bob = people["bob"]
+    live_server.make_user(password=PASSWORD, accept_terms=True, given="Lou", family="Locked",
+                          email_address="lou.locked@exams.example", locked=True)
+    signed_in(page, people["sam"])
+    open_view_user(page, bob)
+    status = page.locator("#user-status [data-status]")
+    with same_page(page):
+        page.locator("#user-status summary").click()
+        page.get_by_label(f"Reason for suspending {bob['username']}").fill("On leave")
+        page.get_by_role("button", name="Suspend user").click()
+        expect(status).to_be_focused()
+        expect(status).to_contain_text(f"{bob['username']} is suspended.")
+        expect(page.locator("#suspension-reason")).to_have_text(
+            "Reason for suspension: On leave")
+        page.get_by_role("button", name=f"Reinstate {bob['username']}").click()
+        expect(status).to_be_focused()
+        expect(status).to_contain_text(f"{bob['username']} is reinstated.")
+
+    open_find_user(page)
+    row = result_row(page, "lou.locked")
+    with same_page(page):
+        row.get_by_role("button", name="Unlock lou.locked").click()
+        expect(row.locator("[data-status]")).to_be_focused()
+        expect(row.get_by_role("status")).to_have_text("lou.locked is unlocked.")
+    assert focused(page)["status"]
+    assert_console_clean(console)
+
+
+def test_keyboard_only_suspend_reinstate_delete(page, live_server, console):
+    people = organisation_with_users(live_server)
+    bob = people["bob"]
+    signed_in(page, people["sam"])
+    open_find_user(page)
+    row = result_row(page, bob["username"])
+    page.get_by_label("Given name", exact=True).focus()
+
+    with same_page(page):
+        tab_to(page, f"Suspend {bob['username']}")
+        page.keyboard.press("Enter")  # opens the details
+        page.keyboard.press("Tab")
+        page.keyboard.type("Left the organisation")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")  # Suspend user
+        expect(status_tag(row)).to_have_text("Suspended")
+        expect(row.locator("[data-status]")).to_be_focused()
+
+        # From the status, the next stop is the row's Reinstate button.
+        tab_to(page, f"Reinstate {bob['username']}", limit=5)
+        page.keyboard.press("Enter")
+        expect(status_tag(row)).to_have_text("Active")
+        expect(row.locator("[data-status]")).to_be_focused()
+
+    tab_to(page, f"View user {bob['username']}", limit=3)  # the next stop after the status
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(bob["full_name"])
+    tab_to(page, "Delete User")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Delete {bob['full_name']}?")
+    tab_to(page, "Confirm delete")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(status_tag(page.locator("#user-status"))).to_have_text("Deleted")
+    assert_console_clean(console)
+
+
+def test_a_replaced_active_search_is_quiet(page, live_server, console):
+    people = organisation_with_users(live_server)
+    signed_in(page, people["sam"])
+    open_find_user(page)
+    failed = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+
+    def slowly(route):
+        import time
+
+        time.sleep(0.5)  # each search is still running when the next is asked for
+        route.continue_()
+
+    page.route(re.compile(r"/users\?"), slowly)
+    with same_page(page):
+        page.get_by_label("Given name", exact=True).press_sequentially("Ali", delay=450)
+        page.get_by_label("Status", exact=True).select_option("Inactive")
+        page.get_by_label("Status", exact=True).select_option("Active")
+        expect(result_rows(page)).to_have_count(2)
+        expect(page).to_have_url(re.compile(r"given_name=Ali&.*status=Active"))
+    page.unroute(re.compile(r"/users\?"))
+    assert console.errors == [] and failed == []
+
+
+def test_view_user_buttons_line_up(page, live_server):
+    """‘Resend Welcome Email’ sits in its own small form; it lines up with its neighbours."""
+    people = organisation_with_users(live_server)
+    live_server.make_user(given="Nia", family="New", email_address="nia.new@exams.example")
+    signed_in(page, people["sam"])
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/users?status=Inactive")
+    result_row(page, "nia.new").get_by_role("link", name="View user nia.new").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nia New")
+    group = page.locator(".govuk-button-group").filter(has_text="Resend Welcome Email")
+    tops = {name: round(group.get_by_role(role, name=name).bounding_box()["y"])
+            for role, name in (("link", "Edit user"), ("button", "Resend Welcome Email"),
+                               ("link", "Delete User"))}
+    assert len(set(tops.values())) == 1, tops

@@ -125,15 +125,23 @@ def test_invalid_uln_shows_the_error_and_keeps_names_out_of_the_url(page, live_s
     expect(summary.get_by_role("link", name=message)).to_have_attribute("href", "#uln")
     expect(page.locator("#uln-error")).to_contain_text(message)
     expect(result(page)).to_have_count(0)
+    # As without JavaScript: ‘Error: ’ in the title, the summary above the heading, focused.
+    expect(page).to_have_title("Error: Verify Single Learner – Learning Records Service – "
+                               "GOV.UK")
+    assert page.evaluate("""() => !!(document.querySelector('.govuk-error-summary')
+        .compareDocumentPosition(document.querySelector('h1'))
+        & Node.DOCUMENT_POSITION_FOLLOWING)""")
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
     # What was typed is still there to correct.
-    expect(page.get_by_label("Given Name", exact=True)).to_have_value("Bartholomew")
+    expect(page.get_by_label("Given name", exact=True)).to_have_value("Bartholomew")
 
     page.get_by_label("ULN", exact=True).fill(MASTER_ULN)
-    page.get_by_label("Given Name", exact=True).fill("James")
-    page.get_by_label("Family Name", exact=True).fill("Wilson")
+    page.get_by_label("Given name", exact=True).fill("James")
+    page.get_by_label("Family name", exact=True).fill("Wilson")
     press_verify(page)
     expect(result_heading(page)).to_have_text("VRC001 – Exact match")
     expect(error_summary(page)).to_have_count(0)
+    expect(page).to_have_title("Verify Single Learner – Learning Records Service – GOV.UK")
 
     assert_no_query_string(page)
     verifications = [(method, url) for method, url in requests
@@ -171,7 +179,7 @@ def test_without_javascript_the_form_posts_and_the_page_shows_the_result(new_pag
         "You do not need to take any further action", exact=False)).to_be_visible()
     expect(held_detail(page, "ULN")).to_have_text(MASTER_ULN)
     expect(error_summary(page)).to_have_count(0)
-    expect(page.get_by_label("Family Name", exact=True)).to_have_value("Wilson")
+    expect(page.get_by_label("Family name", exact=True)).to_have_value("Wilson")
     assert_no_query_string(page)
     assert_console_clean(console)
 

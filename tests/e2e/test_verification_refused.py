@@ -30,9 +30,9 @@ def test_a_refused_request_says_why_and_leaves_no_stale_result(page: Page, live_
     press_verify(page)
     expect(result_heading(page)).to_contain_text("VRC001")
 
-    page.get_by_label("Given Name", exact=True).fill("Jim")
+    page.get_by_label("Given name", exact=True).fill("Jim")
     press_verify(page)
     expect(page.locator("#request-error")).to_contain_text("hourly limit")
     expect(result(page)).to_have_count(0)
-    expect(page.get_by_label("Given Name", exact=True)).to_have_value("Jim")
+    expect(page.get_by_label("Given name", exact=True)).to_have_value("Jim")
     assert_console_clean(console)

@@ -112,10 +112,12 @@ def test_the_lrs_console_script_runs_on_a_fresh_instance(tmp_path):
 
 def test_demo_loads_synthetic_learners_and_suggests_some(run, app):
     from webapp.models import Learner
+    from webapp.services.demo import DEMO_REGISTER
 
     result = run("demo")
-    assert db.session.scalar(select(func.count()).select_from(Learner)) == 2000
-    assert "Try these in Verify Single Learner" in result.output
+    own = len(DEMO_REGISTER.strip().splitlines()) - 1  # the demo's learners for its tries
+    assert db.session.scalar(select(func.count()).select_from(Learner)) == 2000 + own
+    assert "Type them into Verify Single Learner" in result.output
     assert "(a linked ULN)" in result.output
 
 
@@ -137,3 +139,29 @@ def test_import_learners_refuses_a_bad_header_plainly(run, tmp_path):
     bad.write_text("uln,name\n1000000043,James\n")
     result = run("import-learners", str(bad))
     assert result.exit_code == 1 and "The header row must be: uln,given_name" in result.output
+
+
+def test_the_demo_prints_a_try_for_every_return_code_and_kind_of_possible_match(run, app,
+                                                                              make_user):
+    """Each try the demo prints gets the answer it promises, through the real service."""
+    from webapp.services import verification
+    from webapp.services.demo import DEMO_TRIES
+    from webapp.services.unit_of_work import unit_of_work
+
+    result = run("demo")
+    assert result.exit_code == 0, result.output
+    verifier = make_user(roles=["ab_user"])
+    for attempt in DEMO_TRIES:
+        assert f"ULN {attempt.uln}  {attempt.given_name} {attempt.family_name}" in \
+            result.output
+        with unit_of_work():
+            answer = verification.verify_learner(verifier, verification.VerificationRequest(
+                uln=attempt.uln, given_name=attempt.given_name,
+                family_name=attempt.family_name, date_of_birth=attempt.date_of_birth,
+                gender=attempt.gender or None))
+        assert answer.code == attempt.code, (attempt, answer)
+    assert {attempt.code for attempt in DEMO_TRIES} == {f"VRC00{n}" for n in range(1, 7)}
+    kinds = [attempt.why for attempt in DEMO_TRIES if attempt.code == "VRC003"]
+    for kind in ("short form", "accent", "double", "spelling", "swapped", "previous",
+                 "preferred"):
+        assert any(kind in why for why in kinds), kind

@@ -102,3 +102,15 @@ def test_the_service_desk_sees_anyone_and_reinstates_only_a_lone_organisations_s
     assert service_desk_reinstate_refusal(suspended_boss, active_super_users=0) is None
     assert service_desk_reinstate_refusal(suspended_boss, 1).kind == RefusalKind.CONFLICT
     assert service_desk_reinstate_refusal(suspended_staff, 0).kind == RefusalKind.FORBIDDEN
+
+
+def test_the_service_desk_resends_welcome_emails_to_super_users_only():
+    desk = person({"service_desk"}, "service-desk", organisation_id=9)
+    new_boss = person({"super_user"}, organisation_id=3, status="Inactive")
+    new_staff = person({"ab_user"}, organisation_id=3, status="Inactive")
+    registered_boss = person({"super_user"}, organisation_id=3)
+    assert may(desk, UserAction.RESEND_WELCOME, new_boss)
+    assert user_action_refusal(desk, UserAction.RESEND_WELCOME, new_staff).kind == \
+        RefusalKind.FORBIDDEN
+    assert user_action_refusal(desk, UserAction.RESEND_WELCOME, registered_boss).kind == \
+        RefusalKind.CONFLICT

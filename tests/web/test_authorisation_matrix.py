@@ -21,6 +21,7 @@ PUBLIC, SIGNED_IN = "public", "signed in"
 BLUEPRINTS = {
     "assets": PUBLIC,
     "auth": PUBLIC,
+    "pages": PUBLIC,
     "home": SIGNED_IN,
     "account": SIGNED_IN,
     "users": {"super_user@awarding", "super_user@provider"},

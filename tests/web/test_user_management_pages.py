@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import date, timedelta
 
 import pytest
 
@@ -33,7 +34,7 @@ def test_find_user_form_has_the_guides_fields(signed_in, boss, staff):
     response = signed_in.get("/users")
     html = page(response)
     labels = {label.get_text(strip=True) for label in html.find_all("label")}
-    assert {"Given Name", "Family Name", "Username", "Status", "Select all"} <= labels
+    assert {"Given name", "Family name", "Username", "Status", "Select all"} <= labels
     assert html.find("legend", string=lambda s: s and "Select role(s)" in s)
     assert html.find("button", string=lambda s: s and "Search" in s)
     assert [o.get_text() for o in html.find("select", attrs={"name": "status"}).find_all(
@@ -93,10 +94,35 @@ def test_the_user_list_downloads_as_formula_safe_csv(signed_in, make_user):
     assert "'=HYPERLINK" in given_names and "=HYPERLINK" not in given_names
 
 
+def _ticked(html) -> set[str]:
+    return {box["value"] for box in html.select("input[type=checkbox]") if box.has_attr("checked")}
+
+
+def test_the_role_boxes_show_what_the_search_used(signed_in, boss, staff):
+    every = {"y", "super_user", "ab_batch_user", "ab_user", "qcf_record_set_user",
+             "qcf_user", "edc_resolver"}
+    # No role ticked means any role, and the boxes say so.
+    html = page(signed_in.get("/users?status=Active"))
+    assert _ticked(html) == every
+    assert set(_row_usernames(signed_in.get("/users?status=Active"))) == {
+        boss.username, staff.username}
+    assert "with any role" in html.find(id="roles-used").get_text()
+    # Without JavaScript, ticking Select all beside one role means every role.
+    response = signed_in.get("/users?status=Active&all_roles=y&roles=qcf_user")
+    assert _ticked(page(response)) == every
+    assert len(_row_usernames(response)) == 2
+    # Some roles: those boxes, Select all unticked, and the results use them.
+    response = signed_in.get("/users?status=Active&roles=super_user")
+    assert _ticked(page(response)) == {"super_user"}
+    assert _row_usernames(response) == [boss.username]
+    assert "the role LRS super user" in page(response).find(id="roles-used").get_text()
+
+
 def test_super_user_count_and_advice(signed_in):
     html = page(signed_in.get("/users"))
     assert "1 active super user" in html.find(id="super-user-count").get_text()
     assert "at least 3" in html.find(class_="govuk-warning-text").get_text()
+    assert html.get_text().count("1 active super user") == 1  # said once, not twice
 
 
 # --- Create user -----------------------------------------------------------------------------
@@ -115,7 +141,7 @@ def test_create_user_page_offers_only_grantable_roles(signed_in):
                      "qcf_user", "edc_resolver"]
     assert html.find("button", string=lambda s: s and "Create User" in s)
     label_for = {label.get_text(strip=True) for label in html.find_all("label")}
-    assert "Verification Provided" in label_for
+    assert "Verification provided" in label_for
 
 
 def test_create_user_then_view_user(signed_in, outbox):
@@ -149,7 +175,7 @@ def test_creating_someone_who_exists_links_to_them(signed_in, staff):
 def test_view_user_shows_every_field_and_actions(signed_in, staff):
     html = page(signed_in.get(f"/users/{staff.id}"))
     keys = [dt.get_text(strip=True) for dt in html.select(".govuk-summary-list__key")]
-    assert {"Username", "Email", "Roles", "Verification Provided", "Last sign-in"} <= set(keys)
+    assert {"Username", "Email", "Roles", "Verification provided", "Last sign-in"} <= set(keys)
     buttons = {tag.get_text(" ", strip=True) for tag in html.select(".govuk-button")}
     assert {"Edit user", "Edit and verify email", "Delete User"} <= buttons
     assert "Resend Welcome Email" not in buttons, "only before registration"
@@ -208,14 +234,32 @@ def test_suspend_inline_rerenders_the_row(signed_in, staff):
     assert page(response).select_one("[data-status] .govuk-tag").get_text() == "Active"
 
 
-def test_suspend_without_a_reason_shows_the_error_in_the_row(signed_in, staff):
+def test_suspend_without_a_reason_keeps_the_form_open_with_a_field_error(signed_in, staff):
     response = _post_inline(signed_in, f"/users/{staff.id}/suspend", f"user-row-{staff.id}",
                             reason="")
     assert response.status_code == 422
-    assert "Enter the reason for suspending" in page(response).find(
-        class_="govuk-error-message").get_text()
+    row = page(response).find("tr")
+    assert row.find("details").has_attr("open")
+    group = row.select_one(".govuk-form-group--error")
+    field = group.find("input", id=f"reason-{staff.id}")
+    error = group.find(class_="govuk-error-message")
+    assert error.get_text(" ", strip=True) == "Error: Enter the reason for suspending this user"
+    assert field["aria-describedby"] == error["id"] and field.has_attr("data-focus-on-swap")
+    assert not row.select("[data-status][data-focus-on-swap]")  # focus goes to the field
     db.session.refresh(staff)
     assert staff.status == UserStatus.ACTIVE.value
+
+
+def test_an_inline_action_focuses_the_status_and_its_message(signed_in, staff):
+    response = _post_inline(signed_in, f"/users/{staff.id}/suspend", f"user-row-{staff.id}",
+                            reason="left the team")
+    status = page(response).select_one("[data-status]")
+    assert status.has_attr("data-focus-on-swap") and status["tabindex"] == "-1"
+    assert status.find(role="status").get_text() == f"{staff.username} is suspended."
+    response = _post_inline(signed_in, f"/users/{staff.id}/reinstate", "user-status")
+    status = page(response).select_one("#user-status [data-status]")
+    assert status.has_attr("data-focus-on-swap")
+    assert status.find(role="status").get_text() == f"{staff.username} is reinstated."
 
 
 def test_suspend_from_the_view_page_rerenders_the_status_panel(signed_in, staff):
@@ -223,19 +267,41 @@ def test_suspend_from_the_view_page_rerenders_the_status_panel(signed_in, staff)
                             reason="on leave")
     panel = page(response).find(id="user-status")
     assert panel.select_one(".govuk-tag").get_text() == "Suspended"
+    assert panel.find(id="suspension-reason").get_text() == "Reason for suspension: on leave"
 
 
-def test_suspend_without_javascript_returns_to_the_page(signed_in, staff):
+def test_view_user_shows_why_a_user_is_suspended(signed_in, staff):
+    _post_inline(signed_in, f"/users/{staff.id}/suspend", "user-status", reason="first")
+    _post_inline(signed_in, f"/users/{staff.id}/reinstate", "user-status")
+    _post_inline(signed_in, f"/users/{staff.id}/suspend", "user-status", reason="second")
+    html = page(signed_in.get(f"/users/{staff.id}"))
+    assert html.find(id="suspension-reason").get_text() == "Reason for suspension: second"
+
+
+def test_without_javascript_an_action_returns_to_view_user(signed_in, staff):
+    """A suspended user would vanish from a search for active users: View user shows them,
+    the message, and Reinstate."""
     response = submit(signed_in, f"/users/{staff.id}/suspend",
-                      {"reason": "no js", "next": "/users?status=Active"}, get_path="/users")
-    assert response.headers["Location"] == "/users?status=Active"
-    assert "is suspended" in page(signed_in.get("/users")).get_text()
-
-
-def test_next_cannot_leave_the_site(signed_in, staff):
-    response = submit(signed_in, f"/users/{staff.id}/suspend",
-                      {"reason": "x", "next": "https://evil.example/"}, get_path="/users")
+                      {f"reason-{staff.id}": "no js", "next": "/users?status=Active"},
+                      get_path="/users")
     assert response.headers["Location"] == f"/users/{staff.id}"
+    html = page(signed_in.get(response.headers["Location"]))
+    assert "is suspended" in html.get_text()
+    buttons = [button.get_text(" ", strip=True) for button in html.find_all("button")]
+    assert f"Reinstate {staff.username}" in buttons
+
+
+def test_without_javascript_a_missing_reason_links_the_summary_to_the_field(signed_in,
+                                                                             staff):
+    response = submit(signed_in, f"/users/{staff.id}/suspend", {f"reason-{staff.id}": ""},
+                      get_path="/users")
+    assert response.status_code == 422
+    html = page(response)
+    link = html.select_one(".govuk-error-summary__list a")
+    assert link["href"] == f"#reason-{staff.id}"
+    assert html.find(id=f"reason-{staff.id}") is not None
+    assert html.select_one("#user-status details").has_attr("open")
+    assert html.title.get_text().startswith("Error: ")
 
 
 def test_locked_users_show_as_locked_and_can_be_unlocked(signed_in, staff, app):
@@ -249,26 +315,18 @@ def test_locked_users_show_as_locked_and_can_be_unlocked(signed_in, staff, app):
 
 # --- delete ----------------------------------------------------------------------------------
 
-def test_delete_has_a_confirmation_step_without_javascript(signed_in, staff):
+def test_delete_user_is_a_link_to_the_confirmation_step(signed_in, staff):
+    """With or without JavaScript: no hx-confirm, so no browser confirm() box."""
     view = page(signed_in.get(f"/users/{staff.id}"))
     delete = view.find("a", string="Delete User")
     assert delete["href"] == f"/users/{staff.id}/delete"
-    assert delete["hx-post"] == f"/users/{staff.id}/delete" and delete["hx-confirm"]
+    assert not delete.has_attr("hx-post") and not delete.has_attr("hx-confirm")
     confirm = signed_in.get(delete["href"])
     assert page(confirm).find("button", string="Confirm delete")
     done = submit(signed_in, f"/users/{staff.id}/delete", {})
     assert done.headers["Location"] == f"/users/{staff.id}"
     assert "Deleted" in page(signed_in.get(f"/users/{staff.id}")).find(
         id="user-status").get_text()
-
-
-def test_delete_with_htmx_redirects_to_the_user(signed_in, staff):
-    token = csrf_from(signed_in.get(f"/users/{staff.id}"))
-    response = signed_in.post(f"/users/{staff.id}/delete", headers={**HTMX,
-                              "X-CSRFToken": token})
-    assert response.headers["HX-Redirect"] == f"/users/{staff.id}"
-    db.session.refresh(staff)
-    assert staff.status == UserStatus.DELETED.value
 
 
 # --- user activity ---------------------------------------------------------------------------
@@ -280,14 +338,41 @@ def test_user_activity_lists_and_filters_the_organisations_events(signed_in, sta
     assert len(rows) == 1
     cells = [td.get_text(" ", strip=True) for td in rows[0].find_all("td")]
     assert cells[1] == "User suspended" and cells[2] == "bea.boss" and cells[3] == "sam.staff"
-    assert "status: Active → Suspended" in cells[4] and "reason: audit me" in cells[4]
+    assert "Status changed from Active to Suspended" in cells[4]
+    assert "Reason: audit me" in cells[4]
     events = [o["value"] for o in html.find("select", attrs={"name": "event"}).find_all("option")]
     assert "sign_in.succeeded" in events
 
 
+def test_user_activity_dates_are_govuk_date_inputs(signed_in):
+    html = page(signed_in.get("/users/activity"))
+    legends = [legend.get_text(strip=True) for legend in html.select("legend")]
+    assert {"Date from", "Date to"} <= set(legends)
+    assert html.find(id="date_from-day") and html.find(id="date_to-year")
+    assert not html.select("input[type=date]")
+
+
 def test_user_activity_rejects_a_bad_date_plainly(signed_in):
-    response = signed_in.get("/users/activity?date_from=yesterday")
-    assert "Enter the ‘From’ date like 2026-11-01" in page(response).get_text()
+    response = signed_in.get(
+        "/users/activity?date_from=31&date_from=2&date_from=2026&date_to=&date_to=&date_to=")
+    html = page(response)
+    link = html.select_one(".govuk-error-summary__list a")
+    assert link.get_text() == "Date from must be a real date, like 27 3 2008"
+    assert link["href"] == "#date_from-day"
+    response = signed_in.get("/users/activity?date_from=1&date_from=&date_from=2026")
+    assert "Date from must include a day, month and year" in error_summary(response)
+
+
+def test_user_activity_filters_by_date(signed_in, staff):
+    today = date.today()
+    on = {"date_from": [today.day, today.month, today.year],
+          "date_to": [today.day, today.month, today.year]}
+    html = page(signed_in.get("/users/activity", query_string=on))
+    assert html.select("#activity tbody tr")
+    before = today - timedelta(days=3)
+    off = {"date_from": [before.day, before.month, before.year],
+           "date_to": [before.day, before.month, before.year]}
+    assert not page(signed_in.get("/users/activity", query_string=off)).select("#activity")
 
 
 def test_user_activity_downloads_as_csv(signed_in, staff):
@@ -296,7 +381,7 @@ def test_user_activity_downloads_as_csv(signed_in, staff):
     response = signed_in.get("/users/activity.csv?event=user.suspended")
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0] == ["When (UTC)", "Event", "By", "User affected", "Changes", "Details"]
-    assert rows[1][1] == "User suspended" and "reason: =cmd" in rows[1][5]
+    assert rows[1][1] == "User suspended" and "Reason: =cmd" in rows[1][5]
 
 
 def test_role_and_status_changes_take_effect_on_the_next_request(app, signed_in, boss,

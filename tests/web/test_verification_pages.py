@@ -1,5 +1,6 @@
 """Verify Single Learner: the page, the HTMX result panel, errors and the hourly limit."""
 
+import re
 from datetime import date
 
 import pytest
@@ -35,7 +36,7 @@ def fields(uln="1000000043", given="James", family="Smith", day="1", month="5", 
 def test_the_form_has_the_guides_fields(verifier):
     html = page(verifier.get(PATH))
     labels = [label.get_text(strip=True) for label in html.select("#verify-panel label")]
-    assert labels[:3] == ["ULN", "Given Name", "Family Name"]
+    assert labels[:3] == ["ULN", "Given name", "Family name"]
     assert {"Day", "Month", "Year", "Gender"} <= set(labels)
     assert html.find("legend", string=lambda s: s and "Date of birth" in s)
     form = html.select_one("#verify-panel form")
@@ -59,8 +60,11 @@ def test_htmx_gets_the_panel_only(verifier):
     response = verifier.post(PATH, data={"csrf_token": token, **fields(given="Jim")},
                              headers=PANEL)
     text = response.get_data(as_text=True)
-    assert "<html" not in text and text.lstrip().startswith('<div id="verify-panel">')
+    assert "<html" not in text
     html = page(response)
+    assert html.title.get_text() == "Verify Single Learner – Learning Records Service – GOV.UK"
+    assert html.find(id="verify-errors")["hx-swap-oob"] == "true"
+    assert not html.find(id="verify-errors").select(".govuk-error-summary")
     assert html.find(id="result-heading").get_text(" ", strip=True) == "VRC003 – Possible match"
     assert "short form or nickname" in html.find(id="explanation").get_text()
     assert html.find(id="result-heading")["data-focus-on-swap"] is not None
@@ -100,6 +104,30 @@ def test_bad_input_gets_an_error_summary_and_keeps_what_was_typed(verifier, chan
     assert any(message in item for item in error_summary(response))
     assert page(response).find(id="verification-result") is None
     assert page(response).find("input", attrs={"name": "family_name"})["value"] == "Smith"
+
+
+def test_htmx_errors_title_the_page_and_summarise_at_the_top(verifier):
+    """As without JavaScript: ‘Error: ’ starts the title and the summary sits above the h1
+    (an out-of-band swap into its place), not inside the form's panel."""
+    token = csrf_from(verifier.get(PATH))
+    response = verifier.post(PATH, data={"csrf_token": token, **fields(uln="1000000042")},
+                             headers=PANEL)
+    assert response.status_code == 422
+    html = page(response)
+    assert html.title.get_text().startswith("Error: Verify Single Learner")
+    top = html.find(id="verify-errors")
+    assert top["hx-swap-oob"] == "true" and "ULN is not valid" in top.get_text()
+    assert not html.find(id="verify-panel").select(".govuk-error-summary")
+    whole = page(verifier.get(PATH))
+    region = whole.find(id="verify-errors")
+    assert region.find_next("h1") is not None  # the summary's place is above the heading
+
+
+def test_how_each_detail_matched_shows_values_as_people_write_them(verifier):
+    html = page(submit(verifier, PATH, fields()))
+    explanation = html.find(id="explanation").get_text(" ", strip=True)
+    assert "Gender ‘Male’" in explanation and "Gender ‘1’" not in explanation
+    assert re.search(r"Date of birth ‘\d{1,2} [A-Z][a-z]+ \d{4}’", explanation), explanation
 
 
 def test_the_date_error_links_to_the_day_box(verifier):

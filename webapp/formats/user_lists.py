@@ -3,7 +3,7 @@ events, as rows for formats/csv_files.stream_csv."""
 
 from collections.abc import Iterable, Iterator
 
-from webapp.rules.audit_text import describe_changes, event_label
+from webapp.rules.audit_text import describe_changes, describe_details, event_label
 from webapp.rules.roles import ROLES
 
 USERS_HEADER = ["Username", "Title", "Given name", "Family name", "Email", "Roles", "Status",
@@ -30,4 +30,4 @@ def activity_rows(rows: Iterable) -> Iterator[list]:
         yield [_when(event.occurred_at, "%Y-%m-%d %H:%M:%S"), event_label(event.event),
                row.actor_username or "", row.target_username or "",
                "; ".join(describe_changes(event.before, event.after)),
-               "; ".join(f"{key}: {value}" for key, value in (event.details or {}).items())]
+               "; ".join(describe_details(event.event, event.details))]

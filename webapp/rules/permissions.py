@@ -157,6 +157,13 @@ def _reach(actor: Person, action: UserAction, target: Person) -> Refusal | None:
     if (SERVICE_DESK_ROLE in actor.roles and action is UserAction.CHANGE_EMAIL
             and SUPER_USER in target.roles):
         return None  # a super user's address: their own, or the service desk's, to change
+    if SERVICE_DESK_ROLE in actor.roles and action is UserAction.RESEND_WELCOME:
+        # The desk creates super users, so it can send their welcome email again; nobody
+        # else's (those are their super users' to send).
+        if SUPER_USER in target.roles and target.organisation.kind in (AWARDING, PROVIDER):
+            return None
+        return Refusal(RefusalKind.FORBIDDEN, "FORBIDDEN",
+                       "The service desk resends welcome emails to super users only")
     if SUPER_USER not in actor.roles or actor.organisation.kind not in (AWARDING, PROVIDER):
         return Refusal(RefusalKind.FORBIDDEN, "FORBIDDEN", "Only super users can manage users")
     if target.organisation_id != actor.organisation_id:

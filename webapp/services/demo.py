@@ -15,7 +15,9 @@ from webapp.extensions import db
 from webapp.formats.learner_csv import read_learners
 from webapp.models import Organisation
 from webapp.models.base import utcnow
+from webapp.rules.learner_data import GENDERS
 from webapp.rules.roles import AWARDING, ROLES, ROLES_BY_KIND, SERVICE_DESK, SERVICE_DESK_ROLE
+from webapp.rules.uln import check_digit
 from webapp.services import learners, organisations, synthetic_learners, user_accounts
 from webapp.services.unit_of_work import after_commit
 
@@ -24,6 +26,78 @@ DEMO_ORGANISATION = "Demo Awarding Body"
 DEMO_SERVICE_DESK = "Demo Service Desk"
 DEMO_SERVICE_DESK_UKPRN = "10000002"
 DEMO_LEARNERS = 2000
+
+
+def _demo_ulns(count: int) -> list[str]:
+    """Valid ULNs from 9000000010 upwards. The demo loads its own learners after the
+    synthetic ones, so should a synthetic ULN fall among them, the demo's learner wins."""
+    ulns, stem = [], 900000000
+    while len(ulns) < count:
+        stem += 1
+        if (digit := check_digit(str(stem))) is not None:
+            ulns.append(f"{stem}{digit}")
+    return ulns
+
+
+@dataclass(frozen=True)
+class Try:
+    """Something to type into Verify Single Learner, and the answer it gets."""
+
+    code: str
+    why: str
+    uln: str
+    given_name: str
+    family_name: str
+    date_of_birth: date | None = None
+    gender: str = ""
+
+    def line(self) -> str:
+        born = f"  born {self.date_of_birth:%-d %B %Y}" if self.date_of_birth else ""
+        gender = f"  {GENDERS[self.gender]}" if self.gender else ""
+        return (f"  {self.code} {self.why}:\n      ULN {self.uln}  {self.given_name} "
+                f"{self.family_name}{born}{gender}")
+
+
+(_OLIVER, _JAMES, _SIOBHAN, _AMELIA, _KATHERINE, _WEI, _GRACE, _HARRIET, _LINKED_OLIVER,
+ _LINKED_JAMES, _NOBODY) = _demo_ulns(11)
+_COLUMNS = ("uln,given_name,family_name,preferred_given_name,middle_other_names,"
+            "previous_family_name,family_name_at_16,date_of_birth,gender,postcode,master_uln")
+# The demo's own learners: one for each kind of match the guide's return codes describe.
+DEMO_REGISTER = f"""{_COLUMNS}
+{_OLIVER},Oliver,Bennett,,,,,2008-03-27,1,,
+{_JAMES},James,Wilson,,,,,2005-09-06,1,,
+{_SIOBHAN},Siobhan,O'Brien,,,,,2009-06-14,2,,
+{_AMELIA},Amelia,Smith-Jones,,,,,2007-11-02,2,,
+{_KATHERINE},Katherine,Hughes,,,,,2006-01-30,2,,
+{_WEI},Wei,Zhang,,,,,2008-07-19,1,,
+{_GRACE},Grace,Clarke,,,Taylor,,2004-05-05,2,,
+{_HARRIET},Harriet,Morgan,Maisie,,,,2009-02-11,2,,
+{_LINKED_OLIVER},Oliver,Bennett,,,,,2008-03-27,1,,{_OLIVER}
+{_LINKED_JAMES},James,Wilson,,,,,2005-09-06,1,,{_JAMES}
+"""
+DEMO_TRIES = (
+    Try("VRC001", "exact match", _OLIVER, "Oliver", "Bennett", date(2008, 3, 27), "1"),
+    Try("VRC002", "exact match on a linked ULN", _LINKED_OLIVER, "Oliver", "Bennett",
+        date(2008, 3, 27), "1"),
+    Try("VRC003", "possible match: a short form of the given name (James)", _JAMES, "Jim",
+        "Wilson", date(2005, 9, 6), "1"),
+    Try("VRC003", "possible match: an accent and no apostrophe (Siobhan O'Brien)", _SIOBHAN,
+        "Siobhán", "OBrien"),
+    Try("VRC003", "possible match: one part of a double family name (Smith-Jones)", _AMELIA,
+        "Amelia", "Jones"),
+    Try("VRC003", "possible match: a spelling variant (Katherine)", _KATHERINE, "Katharine",
+        "Hughes"),
+    Try("VRC003", "possible match: given and family names swapped (Wei Zhang)", _WEI,
+        "Zhang", "Wei"),
+    Try("VRC003", "possible match: the previous family name (now Clarke)", _GRACE, "Grace",
+        "Taylor"),
+    Try("VRC003", "possible match: the preferred given name (Harriet)", _HARRIET, "Maisie",
+        "Morgan"),
+    Try("VRC004", "possible match on a linked ULN", _LINKED_JAMES, "Jim", "Wilson"),
+    Try("VRC005", "the learner does not match (James Wilson)", _JAMES, "Peter", "Wilson",
+        date(2005, 9, 6), "1"),
+    Try("VRC006", "no learner has this ULN", _NOBODY, "Oliver", "Bennett"),
+)
 DEMO_PEOPLE = {
     "super_user": ("Sam", "Super"),
     "ab_batch_user": ("Bella", "Batch"),
@@ -40,6 +114,7 @@ class DemoResult:
     credentials_file: Path
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # role, username, pw
     learners: list[dict] = field(default_factory=list)
+    tries: tuple[Try, ...] = ()
 
     def report(self) -> str:
         if not self.created:
@@ -50,10 +125,15 @@ class DemoResult:
         lines += [f"  {ROLES[role].label:<26} {username:<22} {password}"
                   for role, username, password in self.accounts]
         lines.append(f"(also written to {self.credentials_file})")
-        lines.append(f"{DEMO_LEARNERS} synthetic learners are on the register. Try these in "
-                     "Verify Single Learner:")
+        lines.append(f"{DEMO_LEARNERS} synthetic learners are on the register, and a few "
+                     "more for these tries. Type them into Verify Single Learner (as a user "
+                     "with the Awarding body user or LRS super user role) to see every "
+                     "return code:")
+        lines += [attempt.line() for attempt in self.tries]
+        lines.append("Some synthetic learners to try as well:")
         lines += [f"  ULN {row['uln']}  {row['given_name']} {row['family_name']}  born "
-                  f"{row['date_of_birth']}  gender {row['gender']}"
+                  f"{date.fromisoformat(row['date_of_birth']):%-d %B %Y}  "
+                  f"{GENDERS.get(row['gender'], row['gender'])}"
                   + (f"  (previously {row['previous_family_name']})"
                      if row["previous_family_name"] else "")
                   + ("  (a linked ULN)" if row["master_uln"] else "")
@@ -90,6 +170,7 @@ def load_demo_data(instance_path: str) -> DemoResult:
         password=password)
     result.accounts.append((SERVICE_DESK_ROLE, desk_user.username, password))
     result.learners = _load_demo_learners()
+    result.tries = DEMO_TRIES
     after_commit(lambda: _write_credentials(credentials, result))
     return result
 
@@ -102,6 +183,9 @@ def _load_demo_learners() -> list[dict]:
     load = learners.LearnerLoad(date.today())
     load.save(list(load.valid(read_learners(buffer))))
     load.finish()
+    own = learners.LearnerLoad(date.today())  # after the synthetic ones, so these win
+    own.save(list(own.valid(read_learners(io.StringIO(DEMO_REGISTER)))))
+    own.finish()
     buffer.seek(0)
     rows = list(csv.DictReader(buffer))
     linked = next(row for row in rows if row["master_uln"])

@@ -6,8 +6,10 @@ Functions stage their changes and audit rows; the caller's unit of work commits 
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from webapp.extensions import db
-from webapp.models import Organisation, TokenPurpose, User, UserRole, UserStatus
+from webapp.models import AuditEvent, Organisation, TokenPurpose, User, UserRole, UserStatus
 from webapp.rules import accounts as account_rules
 from webapp.rules import permissions
 from webapp.rules.permissions import Area, Refusal, RefusalKind, UserAction
@@ -48,14 +50,27 @@ def visible_user(actor: User, user_id: int) -> User:
     return user_for(actor, UserAction.VIEW, user_id)
 
 
+def suspension_reason(actor: User, user: User) -> str | None:
+    """Why a suspended account was suspended: the reason given at the latest suspension."""
+    if user.status != UserStatus.SUSPENDED.value:
+        return None
+    user_for(actor, UserAction.VIEW, user.id)
+    details = db.session.scalar(
+        select(AuditEvent.details).where(AuditEvent.event == "user.suspended",
+                                         AuditEvent.target_type == "user",
+                                         AuditEvent.target_id == str(user.id))
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).limit(1))
+    return (details or {}).get("reason")
+
+
 def super_user_advice(count: int) -> str | None:
     low, high = RECOMMENDED_SUPER_USERS
     if count < low:
-        return (f"Your organisation has {count} active super user{'s' if count != 1 else ''}. "
-                f"We strongly recommend at least {low}, so someone can always manage users.")
+        return (f"We strongly recommend at least {low} active super users, so someone can "
+                "always manage users.")
     if count > high:
-        return (f"Your organisation has {count} active super users. We recommend no more "
-                f"than {high}: remove the super user role from anyone who does not need it.")
+        return (f"We recommend no more than {high} active super users: remove the super user "
+                "role from anyone who does not need it.")
     return None
 
 

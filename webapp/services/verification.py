@@ -25,7 +25,7 @@ def request_problems(request: VerificationRequest) -> list[Problem]:
     problems = []
     if problem := uln_problem(request.uln):
         problems.append(problem)
-    for field_name, label in (("given_name", "Given Name"), ("family_name", "Family Name")):
+    for field_name, label in (("given_name", "Given name"), ("family_name", "Family name")):
         value = getattr(request, field_name).strip()
         if not value:
             problems.append(Problem("NAME_REQUIRED", f"Enter the learner's {label.lower()}",

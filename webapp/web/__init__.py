@@ -7,7 +7,7 @@ from flask_login import current_user
 from webapp.rules import permissions
 from webapp.rules.permissions import Area, UserAction
 from webapp.web import errors, headers, navigation, sessions
-from webapp.web.display import role_labels
+from webapp.web.display import email_breaks, kind_label, role_labels, supplied_value
 from webapp.web.forms import error_summary
 from webapp.web.htmx import css, targets
 
@@ -30,6 +30,9 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     app.add_template_global(error_summary)
     app.add_template_global(role_labels)
+    app.add_template_global(kind_label)
+    app.add_template_global(supplied_value)
+    app.add_template_filter(email_breaks)
     app.add_template_global(may)
     app.add_template_global(may_use)
     app.add_template_global(targets, "targets")

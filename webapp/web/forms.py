@@ -1,10 +1,12 @@
 """Helpers shared by every blueprint's forms."""
 
+from datetime import date
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.main import wtforms_errors
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+from wtforms import DateField
 
 
 def safe_next(target: str | None) -> str | None:
@@ -30,3 +32,30 @@ def error_summary(form: FlaskForm) -> dict:
             item["href"] += "-day"
     form_level = [{"text": message} for message in form.form_errors]
     return {"titleText": "There is a problem", "errorList": form_level + field_errors}
+
+
+class OptionalDayMonthYear(DateField):
+    """A GOV.UK date input (Day, Month, Year) that may be left blank. A partial or
+    impossible date is an error naming what to fix; a request without the field is blank."""
+
+    example = "27 3 2008"
+
+    def process_formdata(self, valuelist):
+        parts = [(value or "").strip() for value in valuelist][:3]
+        parts += [""] * (3 - len(parts))
+        self.raw_data = parts
+        if not any(parts):
+            self.data = None
+            return
+        if not all(parts):
+            self.data = None
+            raise ValueError(f"{self.label.text} must include a day, month and year")
+        try:
+            day, month, year = (int(part) for part in parts)
+            if year < 1000:
+                raise ValueError
+            self.data = date(year, month, day)
+        except ValueError:
+            self.data = None
+            raise ValueError(
+                f"{self.label.text} must be a real date, like {self.example}") from None

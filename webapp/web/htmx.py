@@ -11,6 +11,7 @@ class Targets:
     USER_RESULTS = "user-results"        # Find user's results table
     USER_STATUS = "user-status"          # View user's status panel
     VERIFY_PANEL = "verify-panel"        # Verify Single Learner's form and result
+    VERIFY_ERRORS = "verify-errors"      # its error summary, above the h1 (out of band)
 
     @staticmethod
     def user_row(user_id: int) -> str:

@@ -89,6 +89,15 @@ def menu_for(user, registered_endpoints, current_endpoint: str | None):
     return visible
 
 
+def areas_not_open_yet(user, registered_endpoints) -> list[str]:
+    """What this user's roles will let them do once those pages are built, in the guide's
+    words: the areas they may use of which no menu page exists yet."""
+    built = {item.area for section in MENU for item in section.items
+             if item.endpoint in registered_endpoints}
+    return [permissions.AREAS[area].label for area in Area
+            if area not in built and permissions.may_use(user, area)]
+
+
 def init_app(app: Flask) -> None:
     @app.context_processor
     def inject_menu():

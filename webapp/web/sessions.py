@@ -20,8 +20,7 @@ PASSIVE_ENDPOINTS = STATIC_ENDPOINTS
 BEFORE_TERMS_ENDPOINTS = frozenset({
     *STATIC_ENDPOINTS, "account.accept_terms", "account.verify_email",
     "account.verify_email_link", "account.stop_email_change", "account.stop_email_change_link",
-    "auth.sign_out",
-    "auth.keep_alive",
+    "auth.sign_out", "auth.keep_alive", "pages.accessibility", "pages.cookies", "pages.privacy",
 })
 
 

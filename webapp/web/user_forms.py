@@ -36,7 +36,7 @@ class UserForm(FlaskForm):
     staff_reference = StringField("Staff ID or your reference (optional)",
                                   widget=GovTextInput(), validators=[Optional(), Length(max=50)])
     verification_provided = StringField(
-        "Verification Provided", widget=GovTextInput(),
+        "Verification provided", widget=GovTextInput(),
         description="How you checked this person's identity and authority, for example a "
                     "staff ID or a work email address",
         validators=[InputRequired("Enter the verification provided"), Length(max=200)])

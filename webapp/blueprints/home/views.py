@@ -1,7 +1,9 @@
-from flask import redirect, render_template, url_for
+from flask import current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from webapp.blueprints.home import bp
+from webapp.rules.permissions import Area, may_use
+from webapp.web.navigation import areas_not_open_yet
 
 
 @bp.get("/")
@@ -14,5 +16,10 @@ def index():
 @bp.get("/learner-management")
 @login_required
 def learner_management():
-    """The ‘Learner Management’ homepage: what this user can do, by role."""
-    return render_template("home/learner_management.html")
+    """The ‘Learner Management’ homepage: what this user can do, by role, and what their
+    roles will do when those pages exist. The service desk's home is its own."""
+    return render_template(
+        "home/learner_management.html",
+        heading="Service desk" if may_use(current_user, Area.SERVICE_DESK)
+        else "Learner Management",
+        coming=areas_not_open_yet(current_user, current_app.view_functions))

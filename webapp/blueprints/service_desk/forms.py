@@ -13,6 +13,14 @@ from webapp.rules.roles import AWARDING, PROVIDER, ROLES, ROLES_BY_KIND
 KIND_CHOICES = [(AWARDING, "Awarding organisation"), (PROVIDER, "Learning provider")]
 
 
+def _roles_field(kind: str) -> SelectMultipleField:
+    return SelectMultipleField(
+        "Roles it may grant", widget=GovCheckboxesInput(),
+        description="Its super users can give their users only these roles",
+        choices=[(name, ROLES[name].label) for name in ROLES_BY_KIND[kind]],
+        default=list(ROLES_BY_KIND[kind]))
+
+
 class OrganisationForm(FlaskForm):
     name = StringField("Organisation name", widget=GovTextInput(),
                        validators=[InputRequired("Enter the organisation's name"),
@@ -22,11 +30,13 @@ class OrganisationForm(FlaskForm):
                         validators=[InputRequired("Enter the UKPRN"), Length(max=8)])
     kind = RadioField("Kind of organisation", choices=KIND_CHOICES, widget=GovRadioInput(),
                       validators=[InputRequired("Select the kind of organisation")])
-    roles = SelectMultipleField(
-        "Roles it may grant", widget=GovCheckboxesInput(),
-        description="Its super users can give their users only these roles",
-        choices=[(name, f"{ROLES[name].label} ({kind})") for kind in (AWARDING, PROVIDER)
-                 for name in ROLES_BY_KIND[kind] if name != "super_user"] + [
-            ("super_user", ROLES["super_user"].label)],
-        validators=[InputRequired("Select the roles this organisation may grant")])
+    # One set of role boxes per kind, each revealed under its kind's radio (GOV.UK
+    # conditional reveal; without JavaScript both show), so only roles of the chosen kind
+    # are offered and read.
+    roles_awarding = _roles_field(AWARDING)
+    roles_provider = _roles_field(PROVIDER)
     submit = SubmitField("Create organisation", widget=GovSubmitInput())
+
+    def roles_for_kind(self):
+        """The role boxes of the kind chosen, or None before a kind is chosen."""
+        return self._fields.get(f"roles_{self.kind.data}")

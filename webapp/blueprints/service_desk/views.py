@@ -30,13 +30,14 @@ def organisations():
 def create_organisation():
     form = OrganisationForm()
     if form.validate_on_submit():
+        roles = form.roles_for_kind()
         try:
             with unit_of_work():
                 organisation = service_desk.create_organisation(
                     current_user, form.name.data, form.ukprn.data, form.kind.data,
-                    form.roles.data)
+                    roles.data if roles else [])
         except DomainError as error:
-            to_form(form, error)
+            to_form(form, error, roles.name if roles else None)
         else:
             flash(f"{organisation.name} created. Now create its first super user.", "success")
             return redirect(url_for("service_desk.organisation", organisation_id=organisation.id))
@@ -95,4 +96,20 @@ def reinstate_super_user(user_id: int):
         flash(error.message, "error")
     else:
         flash(f"{user.username} is reinstated.", "success")
+    return redirect(url_for("service_desk.organisation", organisation_id=user.organisation_id))
+
+
+@bp.post("/users/<int:user_id>/resend-welcome")
+@service_desk_only
+def resend_welcome(user_id: int):
+    """‘Resend Welcome Email’ to a super user the desk created who has not registered."""
+    user = user_management.visible_user(current_user, user_id)
+    try:
+        with unit_of_work():
+            user_management.resend_welcome_email(current_user, user.id)
+    except Conflict as error:
+        flash(error.message, "error")
+    else:
+        flash(f"A new welcome email has been sent to {user.username}. The link in the earlier "
+              "email no longer works.", "success")
     return redirect(url_for("service_desk.organisation", organisation_id=user.organisation_id))

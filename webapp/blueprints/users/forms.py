@@ -2,13 +2,13 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
+    GovDateInput,
     GovSelect,
     GovSubmitInput,
     GovTextInput,
 )
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     SelectField,
     SelectMultipleField,
@@ -18,6 +18,7 @@ from wtforms import (
 from wtforms.validators import Length, Optional
 
 from webapp.models import UserStatus
+from webapp.web.forms import OptionalDayMonthYear
 
 STATUS_CHOICES = [(status.value, status.value) for status in
                   (UserStatus.ACTIVE, UserStatus.INACTIVE, UserStatus.DELETED,
@@ -30,9 +31,9 @@ class FindUserForm(FlaskForm):
     class Meta:
         csrf = False
 
-    given_name = StringField("Given Name", widget=GovTextInput(),
+    given_name = StringField("Given name", widget=GovTextInput(),
                              validators=[Optional(), Length(max=35)])
-    family_name = StringField("Family Name", widget=GovTextInput(),
+    family_name = StringField("Family name", widget=GovTextInput(),
                               validators=[Optional(), Length(max=35)])
     username = StringField("Username", widget=GovTextInput(),
                            validators=[Optional(), Length(max=80)])
@@ -66,8 +67,8 @@ class ActivityForm(FlaskForm):
     username = StringField("Username", widget=GovTextInput(),
                            validators=[Optional(), Length(max=80)])
     event = SelectField("Event type", widget=GovSelect(), choices=[], validate_choice=False)
-    date_from = DateField("From", validators=[Optional()], widget=GovTextInput(),
-                          description="For example, 2026-11-01")
-    date_to = DateField("To", validators=[Optional()], widget=GovTextInput(),
-                        description="For example, 2026-11-30")
+    date_from = OptionalDayMonthYear("Date from", widget=GovDateInput(),
+                                     description="For example, 1 11 2026")
+    date_to = OptionalDayMonthYear("Date to", widget=GovDateInput(),
+                                   description="For example, 30 11 2026")
     submit = SubmitField("Filter", widget=GovSubmitInput())

@@ -6,7 +6,7 @@ from flask_login import current_user
 from webapp.blueprints.users import bp
 from webapp.blueprints.users.forms import ActionForm, ActivityForm, EmailForm, FindUserForm
 from webapp.formats.user_lists import ACTIVITY_HEADER, USERS_HEADER, activity_rows, user_rows
-from webapp.rules.audit_text import describe_changes, event_label
+from webapp.rules.audit_text import describe_changes, describe_details, event_label
 from webapp.rules.permissions import Area
 from webapp.services import organisations, user_activity, user_management, user_search
 from webapp.services.errors import AlreadyExists, Conflict, DomainError, ValidationFailed
@@ -14,7 +14,6 @@ from webapp.services.paging import Page
 from webapp.services.unit_of_work import unit_of_work
 from webapp.web.access import area_required
 from webapp.web.downloads import csv_download
-from webapp.web.forms import safe_next
 from webapp.web.htmx import aimed_at, targets
 from webapp.web.translate import to_form
 from webapp.web.user_forms import UserForm, role_choices
@@ -33,10 +32,17 @@ def _search_from(form: FindUserForm) -> user_search.UserSearch:
 
 
 def _find_form() -> FindUserForm:
+    """The role boxes have one meaning and show what the search used: ‘Select all’, every
+    role, or no role ticked all mean any role, and then every box is ticked; otherwise the
+    roles ticked, with ‘Select all’ unticked."""
     form = FindUserForm(request.args if request.args else None)
     form.roles.choices = role_choices(current_user.organisation.grantable_roles)
-    if not request.args:
-        form.roles.data = [name for name, _ in form.roles.choices]
+    every = [name for name, _ in form.roles.choices]
+    chosen = [name for name in (form.roles.data or []) if name in every]
+    if not request.args or form.all_roles.data or not chosen or set(chosen) == set(every):
+        form.all_roles.data, form.roles.data = True, every
+    else:
+        form.all_roles.data, form.roles.data = False, chosen
     return form
 
 
@@ -47,7 +53,9 @@ def find_user():
     form.validate()
     page = user_search.find_users(current_user, _search_from(form),
                                   request.args.get("page", 1, type=int))
-    context = {"form": form, "page": page, "back": request.full_path.rstrip("?"),
+    roles_used = None if form.all_roles.data else [
+        label for name, label in form.roles.choices if name in form.roles.data]
+    context = {"form": form, "page": page, "roles_used": roles_used,
                "query": {k: v for k, v in request.args.items(multi=True) if k != "page"}}
     if aimed_at(targets.USER_RESULTS):
         return render_template("users/_results.html", **context)
@@ -99,8 +107,13 @@ def create_user():
 @bp.get("/<int:user_id>")
 @user_management_only
 def view_user(user_id: int):
-    user = user_management.visible_user(current_user, user_id)
-    return render_template("users/view_user.html", user=user)
+    return _view_user_page(user_management.visible_user(current_user, user_id))
+
+
+def _view_user_page(user, reason_error: str | None = None):
+    return render_template(
+        "users/view_user.html", user=user, reason_error=reason_error,
+        suspension_reason=user_management.suspension_reason(current_user, user))
 
 
 @bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
@@ -154,20 +167,27 @@ def edit_email(user_id: int):
 
 # --- Suspend, reinstate, unlock, resend, delete: inline with HTMX, or a normal POST ----------
 
-def _after_action(user, message: str, error: str | None = None):
-    """HTMX aimed at a row or the status panel gets that fragment back; a normal form post
-    goes back where it came from with the message."""
-    status = 422 if error else 200
+def _after_action(user, message: str, error: str | None = None,
+                  reason_error: str | None = None):
+    """HTMX aimed at a row or the status panel gets that fragment back, with focus on its
+    status (or on the reason field when the reason is missing). Without JavaScript the
+    answer is View user, where the user can still be seen and the action undone whatever
+    the search was (a suspended user would vanish from a search for active users)."""
+    status = 422 if (error or reason_error) else 200
     if aimed_at(targets.user_row(user.id)):
         return render_template("users/_user_row.html", user=user,
-                               row_message=error or message, row_error=bool(error)), status
+                               row_message=error or message, row_error=bool(error),
+                               reason_error=reason_error), status
     if aimed_at(targets.USER_STATUS):
         return render_template("users/_status_panel.html", user=user,
-                               panel_message=error or message,
-                               panel_error=bool(error)), status
+                               panel_message=error or message, panel_error=bool(error),
+                               reason_error=reason_error,
+                               suspension_reason=user_management.suspension_reason(
+                                   current_user, user)), status
+    if reason_error:
+        return _view_user_page(user, reason_error=reason_error), status
     flash(error or message, "error" if error else "success")
-    back = safe_next(request.form.get("next")) or url_for("users.view_user", user_id=user.id)
-    return redirect(back)
+    return redirect(url_for("users.view_user", user_id=user.id))
 
 
 def _status_action(user_id: int, action, message: str, *args):
@@ -176,7 +196,11 @@ def _status_action(user_id: int, action, message: str, *args):
     try:
         with unit_of_work():
             action(current_user, user.id, *args)
-    except (Conflict, ValidationFailed) as error:
+    except ValidationFailed as error:
+        if error.field == "reason":
+            return _after_action(user, "", reason_error=error.message)
+        return _after_action(user, "", error.message)
+    except Conflict as error:
         return _after_action(user, "", error.message)
     return _after_action(user, message.format(username=user.username))
 
@@ -212,8 +236,8 @@ def resend_welcome(user_id: int):
 @bp.route("/<int:user_id>/delete", methods=["GET", "POST"])
 @user_management_only
 def delete_user(user_id: int):
-    """‘Delete User’ → ‘Confirm delete’. With JavaScript the button asks with hx-confirm
-    and posts straight here; without it, this page is the confirmation step."""
+    """‘Delete User’ → ‘Confirm delete’: this page is the confirmation step, with or
+    without JavaScript."""
     user = user_management.visible_user(current_user, user_id)
     form = ActionForm()
     if request.method == "POST" and form.validate_on_submit():
@@ -225,10 +249,7 @@ def delete_user(user_id: int):
         else:
             flash(f"{user.username} has been deleted. The account keeps its history and the "
                   "username will not be given to anyone else.", "success")
-        target = url_for("users.view_user", user_id=user.id)
-        if request.htmx:
-            return "", 204, {"HX-Redirect": target}
-        return redirect(target)
+        return redirect(url_for("users.view_user", user_id=user.id))
     return render_template("users/confirm_delete.html", user=user, form=form)
 
 
@@ -245,10 +266,6 @@ def _activity_form() -> ActivityForm:
     form.event.choices = [("", "All events")] + [
         (name, event_label(name)) for name in user_activity.activity_event_names(current_user)]
     form.validate()
-    for field in (form.date_from, form.date_to):
-        if field.errors:
-            field.errors = [f"Enter the ‘{field.label.text}’ date like 2026-11-01"]
-            field.data = None
     return form
 
 
@@ -266,6 +283,7 @@ def activity():
     query = {k: v for k, v in request.args.items(multi=True) if k != "page"}
     return render_template("users/activity.html", form=form, page=page, query=query,
                            event_label=event_label, describe_changes=describe_changes,
+                           describe_details=describe_details,
                            volumes=user_activity.verification_volumes(current_user),
                            unusual=current_app.config["UNUSUAL_VERIFICATIONS_PER_DAY"])
 

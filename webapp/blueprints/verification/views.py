@@ -48,5 +48,6 @@ def verify_single():
     context = {"verify_form": form, "result": result, "flag_meanings": FLAGS,
                "next_steps": NEXT_STEPS, "genders": GENDERS}
     if aimed_at(targets.VERIFY_PANEL):
-        return render_template("verification/_verify_panel.html", **context), status
+        return render_template("verification/_verify_panel.html", fragment=True,
+                               **context), status
     return render_template("verification/verify_single.html", **context), status

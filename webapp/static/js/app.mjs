@@ -18,9 +18,14 @@ document.body.addEventListener("htmx:beforeRequest", () => {
   document.querySelectorAll("[data-stale-on-request]").forEach((element) => element.remove());
 });
 
-// After htmx swaps in a result, move focus to it so screen readers announce it.
+// After htmx swaps in a result, move focus to it so screen readers announce it: the
+// verification result, the status of a user after Suspend, Reinstate or Unlock (with its
+// message), or the field a refused action needs filled in.
 document.body.addEventListener("htmx:afterSettle", (event) => {
-  const target = event.detail.elt.querySelector?.("[data-focus-on-swap]");
+  const swapped = event.detail.elt;
+  if (!(swapped instanceof Element)) return;
+  const target = swapped.matches("[data-focus-on-swap]")
+    ? swapped : swapped.querySelector("[data-focus-on-swap]");
   if (target) target.focus();
 });
 
@@ -101,3 +106,18 @@ document.addEventListener("change", (event) => {
     selectAll.checked = roles.every((box) => box.checked);
   }
 }, true);
+
+// Create organisation: show only the role boxes of the kind chosen (all show without
+// JavaScript, each named for its kind; the server reads only the chosen kind's).
+function showRolesOfChosenKind() {
+  const groups = document.querySelectorAll("[data-roles-for-kind]");
+  if (!groups.length) return;
+  const chosen = document.querySelector("input[name=kind]:checked");
+  groups.forEach((group) => {
+    group.hidden = !chosen || group.dataset.rolesForKind !== chosen.value;
+  });
+}
+document.addEventListener("change", (event) => {
+  if (event.target.matches?.("input[name=kind]")) showRolesOfChosenKind();
+});
+showRolesOfChosenKind();
