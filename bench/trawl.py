@@ -48,7 +48,7 @@ ella poppy evie elsie charlotte evelyn sienna sofia daisy phoebe sophie alice ha
 matilda emma jessica hannah lucy chloe megan lauren rebecca amy laura sarah rachel gemma
 emma claire nicola louise kelly michelle joanne karen helen julie susan elizabeth jennifer
 victoria katie samantha natalie zoe jade holly abigail eleanor georgia mary margaret ann
-""".split()
+""".split()  # noqa: SIM905 (a list of words reads best as words)
 BRITISH_FAMILY = """
 smith jones williams taylor brown davies evans wilson thomas johnson roberts robinson
 thompson wright walker white edwards hughes green hall lewis harris clarke patel jackson
@@ -58,7 +58,7 @@ carter richardson bailey collins bell shaw murphy miller cox richards khan marsh
 anderson simpson ellis adams singh begum wilkinson foster chapman powell webb rogers gray
 mason ali hunt hussain campbell matthews owen palmer holmes mills barnes knight lloyd butler
 russell barker fisher stevens jenkins murray dixon harvey graham pearson ahmed fletcher
-""".split()
+""".split()  # noqa: SIM905
 
 
 @dataclass

@@ -253,7 +253,24 @@ def _synonym_match(supplied: str, held: str) -> bool:
     if names.are_synonyms(supplied_key, held_key):
         return True
     single = len(names.parts(supplied)) == 1 and len(names.parts(held)) == 1
-    return single and _is_truncation(supplied_key, held_key)
+    return single and (_is_truncation(supplied_key, held_key)
+                       or _is_pet_form(supplied_key, held_key)
+                       or _is_pet_form(held_key, supplied_key))
+
+
+def _is_pet_form(short: str, full: str) -> bool:
+    """A pet form made of the beginning of a given name and a pet ending, its last
+    consonant perhaps doubled (Angie ~ Angharad, Flori ~ Florentina, Danny ~ Daniel): the
+    full name at least two letters longer than the beginning, not a boy's and a girl's."""
+    for ending in ("ie", "y", "i", "ee", "ey"):
+        if not short.endswith(ending) or len(short) - len(ending) < 3:
+            continue
+        stem = short[:-len(ending)]
+        for beginning in (stem, stem[:-1] if len(stem) > 3 and stem[-1] == stem[-2] else ""):
+            if (beginning and full.startswith(beginning) and len(full) - len(beginning) >= 2
+                    and full != short):
+                return not names.opposite_genders(short, full)
+    return False
 
 
 def _is_truncation(first: str, second: str) -> bool:
@@ -267,19 +284,29 @@ def _is_truncation(first: str, second: str) -> bool:
     return cut and not names.opposite_genders(shorter, longer)
 
 
-def _sounds_same(supplied: str, held: str, given: bool) -> bool:
-    supplied_key, held_key = names.compact(supplied), names.compact(held)
-    if len(supplied_key) < 3 or names.sound_key(supplied_key) != names.sound_key(held_key):
+def _two_real_names(supplied_part: str, held_part: str) -> bool:
+    """Two real names that differ only in their vowels, vowel for vowel, are two names
+    (Hall/Hill, Kamal/Kamil, Marin/Marian, Nikolov/Nikolaev, Hassan/Hassoun). Spellings of
+    one name that do this are in the synonym data (Eleanor, Elinor; Yusuf, Yousef)."""
+    if not (names.is_known_name(supplied_part) and names.is_known_name(held_part)):
         return False
-    if len(names.parts(supplied)) > MAX_PARTS:
+    if _one_vowel_changed(supplied_part, held_part):
+        return True
+    supplied_vowels, held_vowels = names.vowel_runs(supplied_part), names.vowel_runs(held_part)
+    return len(supplied_vowels) == len(held_vowels) and supplied_vowels != held_vowels
+
+
+def _sounds_same(supplied: str, held: str, given: bool) -> bool:
+    supplied_profile, held_profile = names.profile(supplied), names.profile(held)
+    if len(supplied_profile.compact) < 3 or len(supplied_profile.parts) > MAX_PARTS:
         return False
     supplied_part, held_part = _differing_parts(supplied, held)
-    if _one_vowel_changed(supplied_part, held_part):
+    # voiced for voiceless (g/k, d/t, b/p) only when one of them is no known name
+    if supplied_profile.sound != held_profile.sound and (
+            names.voiceless_key(supplied) != names.voiceless_key(held)
+            or names.is_known_name(supplied_part) and names.is_known_name(held_part)):
         return False
-    # Two real names that differ only in a later vowel are two names (Marin/Marian,
-    # Nikolov/Nikolaev, Hassan/Hassoun); spellings of one name are in the synonym data.
-    if (names.later_vowels(supplied_part) != names.later_vowels(held_part)
-            and names.is_known_name(supplied_part) and names.is_known_name(held_part)):
+    if _two_real_names(supplied_part, held_part):
         return False
     return not _different_people(supplied, held, given)
 
@@ -309,15 +336,17 @@ def compare_name(supplied: str, held: str, held_field: str,
                  synonyms: bool = False) -> NameMatch | None:
     """How a supplied name matches one held name, or None. `synonyms` marks a comparison
     with a held given name: short forms count, and given-name lists and genders apply."""
-    if not (held or "").strip() or not (supplied or "").strip():
+    if not held or not supplied:
         return None
     given = synonyms
-    if names.normalise(supplied) == names.normalise(held):
+    supplied_profile, held_profile = names.profile(supplied), names.profile(held)
+    if not supplied_profile.normalised or not held_profile.normalised:
+        return None
+    if supplied_profile.normalised == held_profile.normalised:
         return NameMatch(EXACT, held_field, held)
-    supplied_folds, held_folds = names.folds(supplied), names.folds(held)
-    if {f.replace(" ", "") for f in supplied_folds} & {f.replace(" ", "") for f in held_folds}:
+    if supplied_profile.compacts & held_profile.compacts:
         return NameMatch(FOLDED, held_field, held)
-    supplied_core, held_core = names.without_particles(supplied), names.without_particles(held)
+    supplied_core, held_core = supplied_profile.core, held_profile.core
     if supplied_core and supplied_core == held_core and not names.is_common_element(held_core):
         return NameMatch(PREFIX, held_field, held)
     if _part_match(supplied, held, given):
@@ -397,16 +426,20 @@ def _compare(supplied: Supplied, held: LearnerDetails):
         ("preferred given name", getattr(held, "preferred_given_name", "")),
         ("middle or other names", getattr(held, "middle_other_names", "")),
         ("given and middle names", _given_and_middle(held))], synonyms=True)
-    given_as_family = compare_name(supplied.given_name, held.family_name, "family name")
-    given_as_previous = compare_name(supplied.given_name,
-                                     getattr(held, "previous_family_name", ""),
-                                     "previous family name")
-
     family_direct = compare_name(supplied.family_name, held.family_name, "family name")
     family_alternative = family_direct or _first_match(supplied.family_name, [
         ("previous family name", getattr(held, "previous_family_name", "")),
         ("family name at 16", getattr(held, "family_name_at_16", ""))], synonyms=False)
-    family_as_given = compare_name(supplied.family_name, held.given_name, "given name", True)
+
+    # The cross-checks are needed only when a direct check failed (for the flags) or an
+    # alternative failed (for swapped names): most verifications skip them.
+    previous = getattr(held, "previous_family_name", "")
+    given_as_family = given_as_previous = family_as_given = None
+    if not given_direct or not family_direct or not (given_alternative and family_alternative):
+        given_as_family = compare_name(supplied.given_name, held.family_name, "family name")
+        given_as_previous = compare_name(supplied.given_name, previous, "previous family name")
+        family_as_given = compare_name(supplied.family_name, held.given_name, "given name",
+                                       True)
 
     swapped = (given_as_family or given_as_previous) and family_as_given
     given_match = given_alternative or (swapped and (given_as_family or given_as_previous))
@@ -423,8 +456,7 @@ def _compare(supplied: Supplied, held: LearnerDetails):
         if not family_as_given:
             flags.append("VRF4")
         flags.append("VRF5")
-        if not compare_name(supplied.family_name, getattr(held, "previous_family_name", ""),
-                            "previous family name"):
+        if not compare_name(supplied.family_name, previous, "previous family name"):
             flags.append("VRF6")
     flags.sort()
 

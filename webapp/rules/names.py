@@ -9,12 +9,14 @@ Sources (say where every list comes from and its licence):
   nicknames (MIT)             US-centred given names and nicknames
   gender-guesser (GPLv3; data from Jörg Michael's ‘gender’, GNU FDL)   given-name genders
   Faker person providers (MIT) given and family names of 50 locales: the ‘known real names’
+  names (MIT; US Census 1990 surname list, public domain)   more known family names
   data/given_name_synonyms.txt   hand-made (project licence): short forms and spellings
   data/common_name_elements.txt  hand-made (project licence): elements many people share
 """
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -47,14 +49,14 @@ def nfc(name: str) -> str:
     return unicodedata.normalize("NFC", name or "")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=262144)
 def normalise(name: str) -> str:
     """Exact comparison: NFC, surrounding and repeated spaces ignored, letter case ignored.
     str.lower, not casefold: ß and ss are different text (a possible match, not exact)."""
     return " ".join(nfc(name).split()).lower()
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=262144)
 def folds(name: str) -> tuple[str, ...]:
     """Plain-letter spellings, parts separated by one space: accents dropped, letters with no
     decomposition transliterated (anyascii: ł → l, ı → i, đ → d, ø → o), apostrophes and
@@ -82,12 +84,12 @@ def compact(name: str) -> str:
     return fold(name).replace(" ", "")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=262144)
 def parts(name: str) -> tuple[str, ...]:
     return tuple(fold(name).split())
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=262144)
 def without_particles(name: str) -> str:
     """The compact name with particles and prefixes written one way: O’, Al-, de la, van …
     left out, Mac written Mc (MacDonald ~ McDonald ~ Mc Donald, Al-Rashid ~ Rashid)."""
@@ -97,7 +99,7 @@ def without_particles(name: str) -> str:
     return _MAC.sub("mc", core)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=262144)
 def ocr_key(name: str) -> str:
     text = nfc(name).strip()
     for shape, letter in _OCR_BEFORE_CASE:
@@ -137,7 +139,7 @@ def _vowel_class(cluster: str) -> str:
     return ""
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=262144)
 def sound_key(name: str) -> str:
     """How a name sounds, roughly, in British use: consonant spellings of one sound merged
     (ph/f, c/k, z/s, v/f, x/ks, dh/d, a silent h), doubled letters as one, a final silent e
@@ -149,6 +151,8 @@ def sound_key(name: str) -> str:
     text = compact(name)
     if not text:
         return ""
+    text = re.sub(r"^oluwa(?=[^aeiou])", "olu", text)          # Yoruba Oluwa- / Olu-
+    text = re.sub(r"^(?:gi|[iy])(?=[aeiou])", "j", text)      # Iuliana, Yannis, Giannis
     text = text.replace("ew", "u")
     text = re.sub(r"c(?=[eiy])", "s", text)
     text = re.sub(r"ch(?=[lr])", "k", text)                    # Chloe, Christopher
@@ -168,6 +172,25 @@ def sound_key(name: str) -> str:
     skeleton = re.sub(r"[aeiouy]+", "", rest)
     skeleton = re.sub(r"(.)\1+", r"\1", skeleton).replace("nstn", "nsn").replace("mps", "ms")
     return f"{onset}{_vowel_class(first_vowel)}{skeleton}{('-' + final) if final else ''}"
+
+
+@dataclass(frozen=True, slots=True)
+class NameProfile:
+    """Everything the engine compares about one name, computed once per name."""
+    normalised: str
+    compacts: frozenset[str]   # each plain-letter spelling without spaces
+    compact: str
+    parts: tuple[str, ...]
+    core: str                  # without particles (O’, Al-, de …), Mac as Mc
+    sound: str
+    ocr: str
+
+
+@lru_cache(maxsize=262144)
+def profile(name: str) -> NameProfile:
+    return NameProfile(normalise(name), frozenset(f.replace(" ", "") for f in folds(name)),
+                       compact(name), parts(name), without_particles(name), sound_key(name),
+                       ocr_key(name))
 
 
 # --- what is known about given names -------------------------------------------------------
@@ -212,7 +235,7 @@ def _same(name: str) -> frozenset[str]:
     return _synonym_lines()[0].get(name, frozenset()) | {name}
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=262144)
 def name_family(name: str) -> frozenset[str]:
     """Compact given names that are this name or a short form of it, chained once: the name's
     spellings (its 'same' lines), their nicknames and canonical forms (the `nicknames`
@@ -228,7 +251,7 @@ def name_family(name: str) -> frozenset[str]:
     return frozenset(family)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=262144)
 def name_family_sounds(name: str) -> frozenset[str]:
     """The sound keys of the name's family, the name itself left out."""
     return frozenset(sound_key(n) for n in name_family(name) if len(n) > 4 and n != name)
@@ -275,7 +298,7 @@ def _gender_detector():
     return gender_guesser.detector.Detector(case_sensitive=False)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=262144)
 def gender_of(name: str) -> str | None:
     """MALE or FEMALE when the name is usually one or the other (gender-guesser's ‘male’,
     ‘mostly_male’ …), else None (unknown, or used for both)."""
@@ -284,7 +307,7 @@ def gender_of(name: str) -> str | None:
             "mostly_female": FEMALE}.get(guess)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=262144)
 def opposite_genders(first: str, second: str) -> bool:
     """Boy/girl forms of one name are different people (Justin/Justine, Louis/Louise): the
     gender-guesser list says one is a boy's and one a girl's name, or (when it does not say
@@ -346,24 +369,53 @@ def _known_given_names() -> frozenset[str]:
     return frozenset(known | _faker_names()[0])
 
 
-@lru_cache(maxsize=65536)
+CENSUS_SURNAME_RANK = 20000  # the US Census 1990 surnames, commonest first (88,799 in all)
+
+
+@cache
+def _known_family_names() -> frozenset[str]:
+    """Faker's family names and the US Census 1990 surnames (public domain; shipped in the
+    `names` package, MIT) down to CENSUS_SURNAME_RANK: the commonest surnames of the many
+    traditions in the United States, British, Irish, Polish, South Asian and others."""
+    from importlib import resources as package_files
+
+    known = set(_faker_names()[1])
+    text = package_files.files("names").joinpath("dist.all.last").read_text(encoding="ascii")
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) == 4 and int(fields[3]) <= CENSUS_SURNAME_RANK:
+            known.add(fields[0].lower())
+    return frozenset(known)
+
+
+@lru_cache(maxsize=262144)
 def is_known_name(name: str, given: bool | None = None) -> bool:
     """A real name of that kind (given or family; None: either), so not a typing slip of
     another name."""
     key = compact(name)
     if given is None:
-        return key in _known_given_names() or key in _faker_names()[1]
+        return key in _known_given_names() or key in _known_family_names()
     if given:
         return key in _known_given_names()
-    return key in _faker_names()[1]
+    return key in _known_family_names()
 
 
 _VOWEL_RUNS = re.compile(r"[aeiouy]+")
 
 
-def later_vowels(name: str) -> tuple[str, ...]:
-    """The vowel spellings after the first: where Kamal/Kamil and Nikolov/Nikolaev differ."""
-    return tuple(_VOWEL_RUNS.findall(compact(name))[1:])
+def vowel_runs(name: str) -> tuple[str, ...]:
+    """The vowel spellings of a name, a silent final e left out (Graeme, Monroe)."""
+    text = compact(name)
+    if len(text) > 3 and text.endswith("e"):
+        text = text[:-1]
+    return tuple(run.replace("y", "i") for run in _VOWEL_RUNS.findall(text))
+
+
+@lru_cache(maxsize=262144)
+def voiceless_key(name: str) -> str:
+    """The sound key with voiced and voiceless consonants merged (g/k, d/t, b/p): how some
+    romanisations differ (Logeswaran/Lokeswaran, Dharmalingam/Tharmalingam)."""
+    return sound_key(name).translate(str.maketrans("gdb", "ktp"))
 
 
 @cache
@@ -382,6 +434,7 @@ def warm() -> None:
     """Load every list now (a web worker calls it at start, the bench before timing)."""
     _faker_names()
     _known_given_names()
+    _known_family_names()
     _gender_detector()
     common_elements()
     name_family("james")
