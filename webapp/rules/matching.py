@@ -292,7 +292,9 @@ def _two_real_names(supplied_part: str, held_part: str) -> bool:
         return False
     if _one_vowel_changed(supplied_part, held_part):
         return True
-    supplied_vowels, held_vowels = names.vowel_runs(supplied_part), names.vowel_runs(held_part)
+    # the first vowel is already compared by its sound (Munro ~ Monroe): look at the others
+    supplied_vowels = names.vowel_runs(supplied_part)[1:]
+    held_vowels = names.vowel_runs(held_part)[1:]
     return len(supplied_vowels) == len(held_vowels) and supplied_vowels != held_vowels
 
 
