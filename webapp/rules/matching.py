@@ -25,8 +25,10 @@ text). A supplied name matches a held name at the first rule that holds, stronge
              Dami ~ Oluwadamilola, Kasia ~ Katarzyna, Dafydd ~ David), also when the
              supplied name sounds like one of the family's names
   spelling   the names sound the same (names.sound_key: Stuart ~ Stewart, Graeme ~
-             Graham, Chowdhury ~ Chaudhry), unless they differ by one changed vowel
-             (Hall/Hill, Kamal/Kamil: a different name)
+             Graham, Chowdhury ~ Chaudhry), the shorter of five letters or more; voiced for
+             voiceless (g/k, d/t, b/p) only when one is no known name; not when both are
+             known names that differ only in their vowels (Hall/Hill, Kamal/Kamil,
+             Nikolov/Nikolaev: different names)
   slip       one typing slip: two letters swapped (any length), a letter dropped or doubled
              or added (names of three letters or more), or a neighbouring key (four or more
              for given names, three for family names; not vowel for vowel). Not when the
@@ -70,6 +72,7 @@ from webapp.rules.learner_data import LearnerDetails
 from webapp.rules.names import fold, normalise  # noqa: F401  (part of this module's API)
 
 KNOWN_GENDERS = {"1", "2"}
+SOUND_SHORTEST = 5  # letters in the shorter name for the sound rule
 MAX_PARTS = 3  # more parts than this in one supplied name is a list of guesses, not a name
 
 EXACT, FOLDED, PREFIX, PART, SYNONYM, SPELLING, SLIP, OCR = (
@@ -300,7 +303,10 @@ def _two_real_names(supplied_part: str, held_part: str) -> bool:
 
 def _sounds_same(supplied: str, held: str, given: bool) -> bool:
     supplied_profile, held_profile = names.profile(supplied), names.profile(held)
-    if len(supplied_profile.compact) < 3 or len(supplied_profile.parts) > MAX_PARTS:
+    # Short names that sound alike are too often two names (Sara/Sahra, Ross/Rose, Li/Liu):
+    # their spellings are in the synonym data, their slips are slips.
+    shortest = min(len(supplied_profile.compact), len(held_profile.compact))
+    if shortest < SOUND_SHORTEST or len(supplied_profile.parts) > MAX_PARTS:
         return False
     supplied_part, held_part = _differing_parts(supplied, held)
     # voiced for voiceless (g/k, d/t, b/p) only when one of them is no known name

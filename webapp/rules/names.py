@@ -370,7 +370,7 @@ def _known_given_names() -> frozenset[str]:
 
 
 CENSUS_SURNAME_RANK = 20000  # the US Census 1990 surnames, commonest first (88,799 in all)
-CENSUS_SLIP_RATIO = 10       # a surname this much rarer than one a slip away is that slip
+CENSUS_SLIP_RATIO = 40       # a surname this much rarer than one a slip away is that slip
 
 
 @cache
