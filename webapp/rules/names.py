@@ -49,14 +49,14 @@ def nfc(name: str) -> str:
     return unicodedata.normalize("NFC", name or "")
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=65536)
 def normalise(name: str) -> str:
     """Exact comparison: NFC, surrounding and repeated spaces ignored, letter case ignored.
     str.lower, not casefold: ß and ss are different text (a possible match, not exact)."""
     return " ".join(nfc(name).split()).lower()
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=65536)
 def folds(name: str) -> tuple[str, ...]:
     """Plain-letter spellings, parts separated by one space: accents dropped, letters with no
     decomposition transliterated (anyascii: ł → l, ı → i, đ → d, ø → o), apostrophes and
@@ -84,12 +84,12 @@ def compact(name: str) -> str:
     return fold(name).replace(" ", "")
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=65536)
 def parts(name: str) -> tuple[str, ...]:
     return tuple(fold(name).split())
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=65536)
 def without_particles(name: str) -> str:
     """The compact name with particles and prefixes written one way: O’, Al-, de la, van …
     left out, Mac written Mc (MacDonald ~ McDonald ~ Mc Donald, Al-Rashid ~ Rashid)."""
@@ -99,7 +99,7 @@ def without_particles(name: str) -> str:
     return _MAC.sub("mc", core)
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=65536)
 def ocr_key(name: str) -> str:
     text = nfc(name).strip()
     for shape, letter in _OCR_BEFORE_CASE:
@@ -139,7 +139,7 @@ def _vowel_class(cluster: str) -> str:
     return ""
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=65536)
 def sound_key(name: str) -> str:
     """How a name sounds, roughly, in British use: consonant spellings of one sound merged
     (ph/f, c/k, z/s, v/f, x/ks, dh/d, a silent h), doubled letters as one, a final silent e
@@ -186,7 +186,7 @@ class NameProfile:
     ocr: str
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=65536)
 def profile(name: str) -> NameProfile:
     return NameProfile(normalise(name), frozenset(f.replace(" ", "") for f in folds(name)),
                        compact(name), parts(name), without_particles(name), sound_key(name),
@@ -235,7 +235,7 @@ def _same(name: str) -> frozenset[str]:
     return _synonym_lines()[0].get(name, frozenset()) | {name}
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=65536)
 def name_family(name: str) -> frozenset[str]:
     """Compact given names that are this name or a short form of it, chained once: the name's
     spellings (its 'same' lines), their nicknames and canonical forms (the `nicknames`
@@ -251,7 +251,7 @@ def name_family(name: str) -> frozenset[str]:
     return frozenset(family)
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=65536)
 def name_family_sounds(name: str) -> frozenset[str]:
     """The sound keys of the name's family, the name itself left out."""
     return frozenset(sound_key(n) for n in name_family(name) if len(n) > 4 and n != name)
@@ -298,7 +298,7 @@ def _gender_detector():
     return gender_guesser.detector.Detector(case_sensitive=False)
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=65536)
 def gender_of(name: str) -> str | None:
     """MALE or FEMALE when the name is usually one or the other (gender-guesser's ‘male’,
     ‘mostly_male’ …), else None (unknown, or used for both)."""
@@ -307,7 +307,7 @@ def gender_of(name: str) -> str | None:
             "mostly_female": FEMALE}.get(guess)
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=65536)
 def opposite_genders(first: str, second: str) -> bool:
     """Boy/girl forms of one name are different people (Justin/Justine, Louis/Louise): the
     gender-guesser list says one is a boy's and one a girl's name, or (when it does not say
@@ -409,7 +409,7 @@ def _known_family_names() -> frozenset[str]:
     return frozenset(known)
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=65536)
 def is_known_name(name: str, given: bool | None = None) -> bool:
     """A real name of that kind (given or family; None: either), so not a typing slip of
     another name."""
@@ -432,7 +432,7 @@ def vowel_runs(name: str) -> tuple[str, ...]:
     return tuple(run.replace("y", "i") for run in _VOWEL_RUNS.findall(text))
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=65536)
 def voiceless_key(name: str) -> str:
     """The sound key with voiced and voiceless consonants merged (g/k, d/t, b/p): how some
     romanisations differ (Logeswaran/Lokeswaran, Dharmalingam/Tharmalingam)."""
