@@ -103,6 +103,8 @@ class Config:
 
     # Single verifications one user may make in an hour: stops a rogue bulk trawl.
     VERIFICATIONS_PER_HOUR = _env_int("VERIFICATIONS_PER_HOUR", 300)
+    # ... and all the users of one organisation together (a trawl spread over accounts).
+    ORGANISATION_VERIFICATIONS_PER_HOUR = _env_int("ORGANISATION_VERIFICATIONS_PER_HOUR", 3000)
     # A user with this many single verifications in a day is marked ‘High’ on User activity.
     UNUSUAL_VERIFICATIONS_PER_DAY = _env_int("UNUSUAL_VERIFICATIONS_PER_DAY", 200)
 

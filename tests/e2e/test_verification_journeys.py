@@ -68,7 +68,8 @@ def test_nickname_is_a_possible_match_with_an_explanation(page, live_server, con
     live_server.make_learner(MASTER_ULN, given="James", family="Wilson")
     open_verify_single_learner(page, user)
 
-    fill_details(page, MASTER_ULN, "Jim", "Wilson")
+    # Held details come back only with the date of birth (issue 8).
+    fill_details(page, MASTER_ULN, "Jim", "Wilson", date(2008, 3, 27))
     press_verify(page)
 
     expect(result_heading(page)).to_have_text("VRC003 – Possible match")

@@ -228,16 +228,17 @@ def test_a_chain_of_links_is_reported_and_followed_to_the_master(app, make_user)
         GOOD, LINKED, "1000102504,James,Smith,,,,,2008-05-01,1,,9276308686"), TODAY)
     assert report.chained_links == 1
     assert any("itself linked" in line for line in report.lines())
-    learner, linked = learners.learner_for_verification("1000102504")
-    assert learner.uln == "1000000043" and linked
+    records = learners.learner_for_verification("1000102504")
+    assert records.master.uln == "1000000043" and records.linked
+    assert records.own.uln == "1000102504"
 
 
 def test_a_loop_of_links_does_not_hang(app):
     jobs.import_learners(csv_text(
         "1000000043,James,Smith,,,,,2008-05-01,1,,9276308686",
         "9276308686,James,Smith,,,,,2008-05-01,1,,1000000043"), TODAY)
-    learner, linked = learners.learner_for_verification("1000000043")
-    assert learner.uln == "9276308686" and linked
+    records = learners.learner_for_verification("1000000043")
+    assert records.master.uln == "9276308686" and records.linked
 
 
 def test_import_leaves_the_callers_objects_attached(app, make_user):

@@ -43,3 +43,26 @@ def test_comparison_never_crashes_and_exact_means_equal_after_normalising(first,
 def test_a_name_always_matches_itself_with_punctuation_removed(name):
     match = compare_name(name, fold(name).title(), "family name")
     assert match is not None
+
+
+@given(st.text(alphabet="aeiouéèêëàáâäåçñøłıœæßÅÉÖÜ" + string.ascii_letters, min_size=1,
+               max_size=30).filter(lambda s: any(ch.isalpha() for ch in s)))
+def test_any_unicode_normal_form_of_a_name_is_exact(name):
+    import unicodedata
+
+    for form in ("NFC", "NFD", "NFKC"):
+        same = unicodedata.normalize(form, name)
+        if unicodedata.normalize("NFC", same) == unicodedata.normalize("NFC", name):
+            assert compare_name(same, name, "family name").kind == EXACT
+
+
+@given(st.lists(allowed.filter(lambda s: " " not in s.strip() and len(fold(s)) > 1),
+                min_size=4, max_size=8), allowed)
+def test_a_list_of_names_never_matches_by_its_parts(parts, held):
+    """More than MAX_PARTS parts is a list: only the whole text can match."""
+    from webapp.rules.matching import MAX_PARTS
+
+    supplied = " ".join(parts)
+    if len(fold(supplied).split()) > MAX_PARTS:
+        match = compare_name(supplied, held, "given name", synonyms=True)
+        assert match is None or match.kind not in ("part", "synonym")

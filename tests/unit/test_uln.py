@@ -52,3 +52,20 @@ def test_every_single_digit_change_is_rejected(first_nine, position, shift):
 def test_weighted_sum_over_all_ten_digits_is_10_mod_11(first_nine):
     uln = _valid(first_nine)
     assert sum(int(d) * w for d, w in zip(uln, range(10, 0, -1), strict=True)) % 11 == 10
+
+
+@pytest.mark.parametrize("typed,clean", [
+    ("471 520 0006", "4715200006"), ("4715-200-006", "4715200006"),
+    (" 4715 2000 06 ", "4715200006"), ("4715–200–006", "4715200006"), ("", ""),
+])
+def test_spaces_and_dashes_are_taken_out_of_a_uln(typed, clean):
+    from webapp.rules.uln import normalise_uln
+
+    assert normalise_uln(typed) == clean
+
+
+def test_letters_stay_in_and_are_refused_with_what_a_uln_looks_like():
+    from webapp.rules.uln import normalise_uln
+
+    problem = uln_problem(normalise_uln("4715 2OO 006"))
+    assert problem.code == "BAD_ULN" and "like 4715200006" in problem.fix

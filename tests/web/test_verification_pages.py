@@ -155,3 +155,15 @@ def test_other_roles_are_refused(client, make_user, role):
     sign_in(client, user.username)
     assert client.get(PATH).status_code == 403
     assert client.post(PATH, headers={"HX-Request": "true"}).status_code in (400, 403)
+
+
+def test_without_a_date_of_birth_the_page_says_why_no_details_are_shown(verifier):
+    html = page(submit(verifier, PATH, fields(given="Jim", day="", month="", year="")))
+    assert html.find(id="result-heading").get_text(" ", strip=True).startswith("VRC003")
+    assert html.find(id="held-details") is None
+    assert "date of birth was not supplied" in html.find(id="details-withheld").get_text()
+
+
+def test_a_uln_typed_in_groups_is_understood(verifier):
+    html = page(submit(verifier, PATH, fields(uln="1000 000 043")))
+    assert html.find(id="result-heading").get_text(" ", strip=True).startswith("VRC001")

@@ -1,23 +1,42 @@
 """Learner verification (guide appendix C): compare what an awarding organisation supplied
 with what the register holds, and say how each field matched or why it did not.
 
-Pure functions: the caller loads the held learner (the master's record for a linked ULN)
-as LearnerDetails, or anything with the same attributes (a models.Learner).
+Pure functions: the caller loads the held learner (the master's record for a linked ULN,
+and for a linked ULN the linked record's own details too) as LearnerDetails, or anything
+with the same attributes (a models.Learner). What is known about single names (folds,
+sound keys, synonyms, genders, real names) lives in rules/names.py with its sources.
 
-How names are compared, strongest first (a name matches a held field at the first rule
-that holds):
-  exact        equal after trimming and ignoring case                       (exact codes)
-  folded       equal once accents, apostrophes, hyphens, full stops and
-               spacing are ignored: O’Brien ~ OBrien, Smith-Jones ~ Smith Jones, Zoë ~ Zoe
-  part         one part of a double name equals a part of the other: Sally Ann ~ Sally
-  synonym      given names only: a direct short form or nickname in the `nicknames`
-               dataset (Jim ~ James, Bill ~ William) or a group in
-               data/given_name_synonyms.txt (Mohammed ~ Muhammad, Alfie ~ Alfred)
-  spelling     Jaro-Winkler similarity ≥ SPELLING_THRESHOLD with lengths within two letters
-               (Catherine ~ Katherine, but not Smith ~ Smithson), or one edit (a letter
-               added, dropped, changed or two swapped) in a name of four or more letters,
-               or of three or more in a family name, or two letters swapped at any
-               length: Smyth ~ Smith, Cox ~ Cxo, Tom ~ Tmo, but not Tom ~ Tim
+Every supplied and held name is first put in Unicode NFC (a decomposed accent is the same
+text). A supplied name matches a held name at the first rule that holds, strongest first:
+  exact      equal after NFC, ignoring case and surrounding spaces           (exact codes)
+  folded     equal once accents, apostrophes, hyphens, full stops and spacing are ignored
+             and letters without a decomposition are written plainly (ł ı đ ø æ ß → l i d
+             o ae ss; ä ö ü ø å also as ae oe ue oe aa): O’Brien ~ OBrien, Yıldız ~ Yildiz
+  prefix     equal once a prefix is written one way or left out: Mc/Mac, O’, Al-, de la, van
+             (MacDonald ~ Mc Donald, Al-Rashid ~ Rashid)
+  part       a double name against a part of it, whole parts only: every supplied part
+             matches a held part (Sally ~ Sally Ann, Usman ~ Muhammad Usman) or every held
+             part a supplied one with at most one part more (Sally Ann ~ Sally). A supplied
+             name of more than MAX_PARTS parts is a list, not a name: no part rule. Parts
+             that many people share (data/common_name_elements.txt: Muhammad, Abdul, Singh,
+             Kaur, Bibi, Begum …) never carry a part match on their own
+  synonym    given names only: the same name or a short form, chained once through the
+             `nicknames` dataset and data/given_name_synonyms.txt (Kate ~ Catherine,
+             Dami ~ Oluwadamilola, Kasia ~ Katarzyna, Dafydd ~ David), also when the
+             supplied name sounds like one of the family's names
+  spelling   the names sound the same (names.sound_key: Stuart ~ Stewart, Graeme ~
+             Graham, Chowdhury ~ Chaudhry), the shorter of five letters or more; voiced for
+             voiceless (g/k, d/t, b/p) only when one is no known name; not when both are
+             known names that differ only in their vowels (Hall/Hill, Kamal/Kamil,
+             Nikolov/Nikolaev: different names)
+  slip       one typing slip: two letters swapped (any length), a letter dropped or doubled
+             or added (names of three letters or more), or a neighbouring key (four or more
+             for given names, three for family names; not vowel for vowel). Not when the
+             supplied name is itself a real name (Faker's name lists, gender-guesser): a
+             different real name is not a typo (Holly/Molly, Dean/Sean, Roberts/Robert)
+  ocr        a scanning confusion: rn ~ m, l ~ I, cl ~ d, vv ~ w, 0 ~ o (Bames ~ Barnes)
+A boy's and a girl's form of a name are different people (gender-guesser: Justin/Justine,
+Louis/Louise, Daniel/Danielle): ‘spelling’, ‘slip’ and ‘ocr’ never join them.
 Only ‘exact’ can give VRC001/VRC002; everything else, and any match against a previous
 family name, family name at 16, preferred or middle name or a swapped name, is at best a
 possible match (VRC003/VRC004).
@@ -25,7 +44,15 @@ possible match (VRC003/VRC004).
 A name matches a held name of the other kind (given for family, family for given) only
 when both names are swapped: ‘Claire Clarke’ is not ‘Stephanie Clarke’.
 
-Measured against a labelled set in bench/match_quality.py (figures in docs/benchmarks.md).
+Linked ULNs (guide 13.2): the supplied details are compared with the linked record's own
+details and with the master's; the better comparison gives the code (VRC002/VRC004) and the
+master's details are returned.
+
+Held details (and held names in the explanation) are returned only for a match where the
+supplied date of birth was supplied and matched: names alone, however well guessed, reveal
+nothing held (`withheld` says so, for the page).
+
+Measured against two labelled sets in bench/match_quality.py (figures in docs/benchmarks.md).
 
 Failure flags: VRF1 and VRF5 when the supplied given/family name does not match the held
 given/family name; the cross-checks VRF2/VRF3 (given name against the held family and
@@ -35,22 +62,22 @@ when a supplied date of birth or gender differs. Gender 0 (not known) and 9 (not
 specified) count as not supplied, on either side.
 """
 
-import re
-import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cache
-from importlib import resources
 
-from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
+from webapp.rules import names
 from webapp.rules.learner_data import LearnerDetails
+from webapp.rules.names import fold, normalise  # noqa: F401  (part of this module's API)
 
-SPELLING_THRESHOLD = 0.88
 KNOWN_GENDERS = {"1", "2"}
+SOUND_SHORTEST = 5  # letters in the shorter name for the sound rule
+MAX_PARTS = 3  # more parts than this in one supplied name is a list of guesses, not a name
 
-EXACT, FOLDED, PART, SYNONYM, SPELLING = "exact", "folded", "part", "synonym", "spelling"
-POSSIBLE_KINDS = (FOLDED, PART, SYNONYM, SPELLING)
+EXACT, FOLDED, PREFIX, PART, SYNONYM, SPELLING, SLIP, OCR = (
+    "exact", "folded", "prefix", "part", "synonym", "spelling", "slip", "ocr")
+POSSIBLE_KINDS = (FOLDED, PREFIX, PART, SYNONYM, SPELLING, SLIP, OCR)
 
 CODES = {
     "VRC001": "Exact match",
@@ -73,10 +100,18 @@ FLAGS = {
 KIND_WORDS = {
     EXACT: "exactly (ignoring capital letters)",
     FOLDED: "once accents, apostrophes, hyphens and spaces are ignored",
+    PREFIX: "once a prefix (Mc/Mac, O’, Al-, de …) is written the same way or left out",
     PART: "as one part of a double name",
     SYNONYM: "as a short form or nickname",
-    SPELLING: "as a spelling variant",
+    SPELLING: "as a spelling variant that sounds the same",
+    SLIP: "as a spelling variant (one letter different)",
+    OCR: "as a scanning confusion (such as rn for m, or l for I)",
 }
+WITHHELD = ("The date of birth was not supplied, so the details held for this learner are not "
+            "shown. Verify again with the date of birth to see them.")
+
+KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_VOWEL_LETTERS = frozenset("aeiou")
 
 
 @dataclass(frozen=True)
@@ -93,17 +128,11 @@ class NameMatch:
     kind: str
     held_field: str
     held_value: str
-    score: float | None = None
-    one_edit: bool = False
 
     def describe(self, reveal: bool = True) -> str:
-        """How it matched; the held value only when the learner was recognised."""
-        words = KIND_WORDS[self.kind]
-        if self.kind == SPELLING:
-            words += " (one letter different)" if self.one_edit else (
-                f" (similarity {self.score:.2f})")
+        """How it matched; the held value only when the held details are shown."""
         held = f" ‘{self.held_value}’" if reveal else ""
-        return f"matches the held {self.held_field}{held} {words}"
+        return f"matches the held {self.held_field}{held} {KIND_WORDS[self.kind]}"
 
 
 @dataclass(frozen=True)
@@ -120,6 +149,7 @@ class Verification:
     flags: list[str] = field(default_factory=list)
     checks: list[FieldCheck] = field(default_factory=list)
     returned: LearnerDetails | None = None  # the master's details, for VRC001–VRC004 only
+    withheld: str | None = None  # why a matched learner's details are not returned
 
     @property
     def meaning(self) -> str:
@@ -128,94 +158,215 @@ class Verification:
 
 # --- comparing one name with one held name --------------------------------------------------
 
-def normalise(name: str) -> str:
-    return " ".join((name or "").split()).casefold()
+def _neighbours() -> dict[str, set[str]]:
+    near: dict[str, set[str]] = {}
+    for row_index, row in enumerate(KEYBOARD_ROWS):
+        for column, letter in enumerate(row):
+            around = set(row[max(column - 1, 0):column + 2]) - {letter}
+            for other_row in (row_index - 1, row_index + 1):
+                if 0 <= other_row < len(KEYBOARD_ROWS):
+                    around |= set(KEYBOARD_ROWS[other_row][max(column - 1, 0):column + 2])
+            near[letter] = around
+    return near
 
 
-def fold(name: str) -> str:
-    """Lower case, accents removed, punctuation dropped, hyphens as spaces."""
-    decomposed = unicodedata.normalize("NFKD", name or "")
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    plain = re.sub(r"[’'`.]", "", plain)
-    plain = re.sub(r"[-\s]+", " ", plain)
-    return plain.strip()
+NEIGHBOURS = _neighbours()
 
 
-@cache
-def _nicknamer():
-    from nicknames import NickNamer
-
-    return NickNamer()
+def _substitution(first: str, second: str) -> tuple[str, str] | None:
+    differing = [(a, b) for a, b in zip(first, second, strict=True) if a != b]
+    return differing[0] if len(differing) == 1 else None
 
 
-@cache
-def _synonym_groups() -> dict[str, frozenset[str]]:
-    text = resources.files("webapp.rules.data").joinpath("given_name_synonyms.txt").read_text(
-        encoding="utf-8")
-    groups: dict[str, frozenset[str]] = {}
-    for line in text.splitlines():
-        names = frozenset(n.strip() for n in line.split("#", 1)[0].split(",") if n.strip())
-        for name in names:
-            groups[name] = groups.get(name, frozenset()) | names
-    return groups
+def _one_vowel_changed(first: str, second: str) -> bool:
+    """Hall/Hill, Kamal/Kamil, Mohamed/Mohamud: one vowel for another is another name."""
+    if len(first) != len(second):
+        return False
+    pair = _substitution(first, second)
+    return pair is not None and pair[0] in _VOWEL_LETTERS and pair[1] in _VOWEL_LETTERS
 
 
-@cache
-def _name_family(name: str) -> frozenset[str]:
-    """A given name's nicknames and the names it is a nickname of (direct relations only:
-    two nicknames of a third name are not linked through it), plus its group in
-    data/given_name_synonyms.txt."""
-    namer = _nicknamer()
-    return frozenset(namer.nicknames_of(name) | namer.canonicals_of(name)
-                     | _synonym_groups().get(name, frozenset()))
+def _differing_parts(supplied: str, held: str) -> tuple[str, str]:
+    """The one part that differs when the names have the same parts otherwise, so that the
+    real-name and gender checks look at that part (Muhammad Alim against Muhammad Ali)."""
+    supplied_parts, held_parts = names.parts(supplied), names.parts(held)
+    if len(supplied_parts) == len(held_parts) > 1:
+        differing = [(s, h) for s, h in zip(supplied_parts, held_parts, strict=True) if s != h]
+        if len(differing) == 1:
+            return differing[0]
+    return names.compact(supplied), names.compact(held)
 
 
-def are_synonyms(first: str, second: str) -> bool:
-    return first != second and second in _name_family(first)
+def _different_people(supplied: str, held: str, given: bool) -> bool:
+    """A boy's and a girl's name, or the supplied name is itself another real name."""
+    supplied_part, held_part = _differing_parts(supplied, held)
+    return bool(given and names.opposite_genders(supplied_part, held_part))
 
 
-def spelling_score(first: str, second: str) -> float:
-    return JaroWinkler.normalized_similarity(first, second)
+def _is_slip(supplied: str, held: str, given: bool) -> bool:
+    """One typing slip between two compact names (see the rules at the top)."""
+    if abs(len(supplied) - len(held)) > 1 or OSA.distance(supplied, held) != 1:
+        return False
+    shortest = min(len(supplied), len(held))
+    if Levenshtein.distance(supplied, held) == 2:       # two letters swapped
+        return True
+    if len(supplied) != len(held):                      # a letter added, dropped or doubled
+        return shortest >= 3
+    wrong, right = _substitution(supplied, held)
+    return shortest >= (4 if given else 3) and wrong in NEIGHBOURS.get(right, ())
 
 
-def is_spelling_variant(first: str, second: str,
-                        family_name: bool) -> tuple[bool, float, bool]:
-    """(matches, Jaro-Winkler score, matched by a single edit). Short given names get no
-    single-letter substitution (Tom and Tim, Eva and Ava are different people); a letter
-    added or dropped can still score as similar (Jak ~ Jack, and so Eva ~ Evan): the date
-    of birth and gender, when supplied, tell such people apart."""
-    score = spelling_score(first, second)
-    shortest = 3 if family_name else 4
-    single = OSA.distance(first, second) == 1
-    # Two letters typed the wrong way round is a slip at any length (Tmo for Tom).
-    transposed = single and Levenshtein.distance(first, second) == 2
-    one_edit = single and (transposed or min(len(first), len(second)) >= shortest)
-    similar = score >= SPELLING_THRESHOLD and abs(len(first) - len(second)) <= 2
-    return similar or one_edit, score, one_edit and not similar
+def _part_matches(supplied: str, held: str, given: bool) -> bool:
+    if supplied == held:
+        return True
+    if given and names.are_synonyms(supplied, held):
+        return True
+    return (len(supplied) > 2 and names.sound_key(supplied) == names.sound_key(held)
+            and not _one_vowel_changed(supplied, held)
+            and not (given and names.opposite_genders(supplied, held)))
+
+
+def _covered(smaller: tuple[str, ...], larger: tuple[str, ...], given: bool) -> list[str] | None:
+    """The parts of `smaller` each matched to a different part of `larger`, or None."""
+    free = list(larger)
+    matched = []
+    for part in smaller:
+        for index, other in enumerate(free):
+            if _part_matches(part, other, given):
+                matched.append(part)
+                del free[index]
+                break
+        else:
+            return None
+    return matched
+
+
+def _part_match(supplied: str, held: str, given: bool) -> bool:
+    supplied_parts, held_parts = names.parts(supplied), names.parts(held)
+    if len(supplied_parts) > MAX_PARTS or (len(supplied_parts) < 2 and len(held_parts) < 2):
+        return False
+    matched = _covered(supplied_parts, held_parts, given)
+    if matched is None and len(supplied_parts) <= len(held_parts) + 1:
+        matched = _covered(held_parts, supplied_parts, given)
+    return bool(matched) and not all(names.is_common_element(part) for part in matched)
+
+
+def _synonym_match(supplied: str, held: str) -> bool:
+    supplied_key, held_key = names.compact(supplied), names.compact(held)
+    if names.are_synonyms(supplied_key, held_key):
+        return True
+    single = len(names.parts(supplied)) == 1 and len(names.parts(held)) == 1
+    return single and (_is_truncation(supplied_key, held_key)
+                       or _is_pet_form(supplied_key, held_key)
+                       or _is_pet_form(held_key, supplied_key))
+
+
+def _is_pet_form(short: str, full: str) -> bool:
+    """A pet form made of the beginning of a given name and a pet ending, its last
+    consonant perhaps doubled (Angie ~ Angharad, Flori ~ Florentina, Danny ~ Daniel): the
+    full name at least two letters longer than the beginning, not a boy's and a girl's."""
+    for ending in ("ie", "y", "i", "ee", "ey"):
+        if not short.endswith(ending) or len(short) - len(ending) < 3:
+            continue
+        stem = short[:-len(ending)]
+        for beginning in (stem, stem[:-1] if len(stem) > 3 and stem[-1] == stem[-2] else ""):
+            if (beginning and full.startswith(beginning) and len(full) - len(beginning) >= 2
+                    and full != short):
+                return not names.opposite_genders(short, full)
+    return False
+
+
+def _is_truncation(first: str, second: str) -> bool:
+    """A short form made by cutting a given name (Ash ~ Ashwin, Des ~ Desmond, Nika ~
+    Veronika): the beginning (three letters or more) or the end (four or more) of the
+    other, at least two letters shorter, and not a boy's and a girl's name."""
+    shorter, longer = sorted((first, second), key=len)
+    if len(longer) - len(shorter) < 2 or len(shorter) < 3:
+        return False
+    cut = longer.startswith(shorter) or (len(shorter) >= 4 and longer.endswith(shorter))
+    return cut and not names.opposite_genders(shorter, longer)
+
+
+def _two_real_names(supplied_part: str, held_part: str) -> bool:
+    """Two real names that differ only in their vowels, vowel for vowel, are two names
+    (Hall/Hill, Kamal/Kamil, Marin/Marian, Nikolov/Nikolaev, Hassan/Hassoun). Spellings of
+    one name that do this are in the synonym data (Eleanor, Elinor; Yusuf, Yousef)."""
+    if not (names.is_known_name(supplied_part) and names.is_known_name(held_part)):
+        return False
+    if _one_vowel_changed(supplied_part, held_part):
+        return True
+    # the first vowel is already compared by its sound (Munro ~ Monroe): look at the others
+    supplied_vowels = names.vowel_runs(supplied_part)[1:]
+    held_vowels = names.vowel_runs(held_part)[1:]
+    return len(supplied_vowels) == len(held_vowels) and supplied_vowels != held_vowels
+
+
+def _sounds_same(supplied: str, held: str, given: bool) -> bool:
+    supplied_profile, held_profile = names.profile(supplied), names.profile(held)
+    # Short names that sound alike are too often two names (Sara/Sahra, Ross/Rose, Li/Liu):
+    # their spellings are in the synonym data, their slips are slips.
+    shortest = min(len(supplied_profile.compact), len(held_profile.compact))
+    if shortest < SOUND_SHORTEST or len(supplied_profile.parts) > MAX_PARTS:
+        return False
+    supplied_part, held_part = _differing_parts(supplied, held)
+    # voiced for voiceless (g/k, d/t, b/p) only when one of them is no known name
+    if supplied_profile.sound != held_profile.sound and (
+            names.voiceless_key(supplied) != names.voiceless_key(held)
+            or names.is_known_name(supplied_part) and names.is_known_name(held_part)):
+        return False
+    if _two_real_names(supplied_part, held_part):
+        return False
+    return not _different_people(supplied, held, given)
+
+
+def _slip(supplied: str, held: str, given: bool) -> bool:
+    if not _is_slip(names.compact(supplied), names.compact(held), given):
+        return False
+    supplied_part, held_part = _differing_parts(supplied, held)
+    if names.is_known_name(supplied_part, given):
+        return False
+    # A letter more or less at the end of a real name makes another name (Abbas/Abbasi,
+    # Bain/Bains, Rupa/Rupal), not a slip.
+    shorter, longer = sorted((supplied_part, held_part), key=len)
+    if len(shorter) < len(longer) and longer.startswith(shorter) and \
+            names.is_known_name(shorter):
+        return False
+    return not _different_people(supplied, held, given)
+
+
+def _ocr(supplied: str, held: str, given: bool) -> bool:
+    supplied_key, held_key = names.ocr_key(supplied), names.ocr_key(held)
+    return (len(held_key) >= 2 and supplied_key == held_key
+            and not _different_people(supplied, held, given))
 
 
 def compare_name(supplied: str, held: str, held_field: str,
                  synonyms: bool = False) -> NameMatch | None:
     """How a supplied name matches one held name, or None. `synonyms` marks a comparison
-    with a held given name: short forms count, single edits in short names do not."""
-    if not (held or "").strip() or not (supplied or "").strip():
+    with a held given name: short forms count, and given-name lists and genders apply."""
+    if not held or not supplied:
         return None
-    if normalise(supplied) == normalise(held):
+    given = synonyms
+    supplied_profile, held_profile = names.profile(supplied), names.profile(held)
+    if not supplied_profile.normalised or not held_profile.normalised:
+        return None
+    if supplied_profile.normalised == held_profile.normalised:
         return NameMatch(EXACT, held_field, held)
-    folded_supplied, folded_held = fold(supplied), fold(held)
-    if folded_supplied.replace(" ", "") == folded_held.replace(" ", ""):
+    if supplied_profile.compacts & held_profile.compacts:
         return NameMatch(FOLDED, held_field, held)
-    supplied_parts, held_parts = folded_supplied.split(), folded_held.split()
-    if set(supplied_parts) & set(held_parts):
+    supplied_core, held_core = supplied_profile.core, held_profile.core
+    if supplied_core and supplied_core == held_core and not names.is_common_element(held_core):
+        return NameMatch(PREFIX, held_field, held)
+    if _part_match(supplied, held, given):
         return NameMatch(PART, held_field, held)
-    if synonyms and any(are_synonyms(s, h) for s in supplied_parts for h in held_parts):
+    if given and _synonym_match(supplied, held):
         return NameMatch(SYNONYM, held_field, held)
-    pairs = [(folded_supplied.replace(" ", ""), folded_held.replace(" ", ""))] + [
-        (s, h) for s in supplied_parts for h in held_parts]
-    results = [is_spelling_variant(s, h, family_name=not synonyms) for s, h in pairs]
-    matched, score, one_edit = max(results, key=lambda result: (result[0], result[1]))
-    if matched:
-        return NameMatch(SPELLING, held_field, held, score, one_edit)
+    if _sounds_same(supplied, held, given):
+        return NameMatch(SPELLING, held_field, held)
+    if _slip(supplied, held, given):
+        return NameMatch(SLIP, held_field, held)
+    if _ocr(supplied, held, given):
+        return NameMatch(OCR, held_field, held)
     return None
 
 
@@ -234,9 +385,21 @@ def _known_gender(gender: str | None) -> str | None:
     return gender if gender in KNOWN_GENDERS else None
 
 
-def verify(supplied: Supplied, held: LearnerDetails | None,
-           linked: bool = False) -> Verification:
-    """The return code, failure flags and explanation for one verification."""
+def _given_and_middle(held: LearnerDetails) -> str:
+    middle = (getattr(held, "middle_other_names", "") or "").strip()
+    return f"{held.given_name} {middle}" if middle else ""
+
+
+_RANK = {"VRC001": 0, "VRC003": 1, "VRC005": 2}
+
+
+def verify(supplied: Supplied, held: LearnerDetails | None, linked: bool = False,
+           linked_held: LearnerDetails | None = None) -> Verification:
+    """The return code, failure flags and explanation for one verification. `held` is the
+    learner whose details are returned (the master, for a linked ULN); `linked_held` the
+    supplied linked ULN's own record, compared too (guide 13.2)."""
+    supplied = replace(supplied, given_name=names.nfc(supplied.given_name),
+                       family_name=names.nfc(supplied.family_name))
     if held is None:
         return Verification(
             code="VRC006",
@@ -245,20 +408,46 @@ def verify(supplied: Supplied, held: LearnerDetails | None,
             + (["VRF8"] if _known_gender(supplied.gender) else []),
             checks=[FieldCheck("ULN", supplied.uln, False,
                                "No learner on the register has this ULN")])
+    outcome = _compare(supplied, held)
+    if linked_held is not None:
+        own = _compare(supplied, linked_held)
+        if _RANK[own[0]] < _RANK[outcome[0]]:
+            outcome = own
+    code, flags, checks, given_match, family_match = outcome
+    if linked:
+        code = {"VRC001": "VRC002", "VRC003": "VRC004"}.get(code, code)
+    recognised = code != "VRC005"
+    # Names alone reveal nothing held: details only when the date of birth was supplied
+    # (a supplied date that differs already made the code VRC005).
+    reveal = recognised and supplied.date_of_birth is not None
+    checks[:0] = [_name_check("Given name", supplied.given_name, given_match, reveal),
+                  _name_check("Family name", supplied.family_name, family_match, reveal)]
+    return Verification(code=code, flags=flags, checks=checks,
+                        returned=held if reveal else None,
+                        withheld=WITHHELD if recognised and not reveal else None)
 
+
+def _compare(supplied: Supplied, held: LearnerDetails):
+    """(unlinked code, flags, checks, given match, family match) against one held record."""
     given_direct = compare_name(supplied.given_name, held.given_name, "given name", True)
     given_alternative = given_direct or _first_match(supplied.given_name, [
-        ("preferred given name", held.preferred_given_name),
-        ("middle or other names", held.middle_other_names)], synonyms=True)
-    given_as_family = compare_name(supplied.given_name, held.family_name, "family name")
-    given_as_previous = compare_name(supplied.given_name, held.previous_family_name,
-                                     "previous family name")
-
+        ("preferred given name", getattr(held, "preferred_given_name", "")),
+        ("middle or other names", getattr(held, "middle_other_names", "")),
+        ("given and middle names", _given_and_middle(held))], synonyms=True)
     family_direct = compare_name(supplied.family_name, held.family_name, "family name")
     family_alternative = family_direct or _first_match(supplied.family_name, [
-        ("previous family name", held.previous_family_name),
-        ("family name at 16", held.family_name_at_16)], synonyms=False)
-    family_as_given = compare_name(supplied.family_name, held.given_name, "given name", True)
+        ("previous family name", getattr(held, "previous_family_name", "")),
+        ("family name at 16", getattr(held, "family_name_at_16", ""))], synonyms=False)
+
+    # The cross-checks are needed only when a direct check failed (for the flags) or an
+    # alternative failed (for swapped names): most verifications skip them.
+    previous = getattr(held, "previous_family_name", "")
+    given_as_family = given_as_previous = family_as_given = None
+    if not given_direct or not family_direct or not (given_alternative and family_alternative):
+        given_as_family = compare_name(supplied.given_name, held.family_name, "family name")
+        given_as_previous = compare_name(supplied.given_name, previous, "previous family name")
+        family_as_given = compare_name(supplied.family_name, held.given_name, "given name",
+                                       True)
 
     swapped = (given_as_family or given_as_previous) and family_as_given
     given_match = given_alternative or (swapped and (given_as_family or given_as_previous))
@@ -275,8 +464,7 @@ def verify(supplied: Supplied, held: LearnerDetails | None,
         if not family_as_given:
             flags.append("VRF4")
         flags.append("VRF5")
-        if not compare_name(supplied.family_name, held.previous_family_name,
-                            "previous family name"):
+        if not compare_name(supplied.family_name, previous, "previous family name"):
             flags.append("VRF6")
     flags.sort()
 
@@ -302,20 +490,15 @@ def verify(supplied: Supplied, held: LearnerDetails | None,
     exact = (given_direct is not None and given_direct.kind == EXACT
              and family_direct is not None and family_direct.kind == EXACT)
     if exact and date_ok and gender_ok:
-        code = "VRC002" if linked else "VRC001"
+        code = "VRC001"
     elif given_match and family_match and date_ok and gender_ok:
-        code = "VRC004" if linked else "VRC003"
+        code = "VRC003"
         if swapped and not given_alternative and not family_alternative:
             checks.append(FieldCheck("Names", "", True,
                                      "the given and family names appear to be swapped"))
     else:
         code = "VRC005"
-    # A learner who does not match is not shown anything held, not even in the explanation.
-    recognised = code != "VRC005"
-    checks[:0] = [_name_check("Given name", supplied.given_name, given_match, recognised),
-                  _name_check("Family name", supplied.family_name, family_match, recognised)]
-    return Verification(code=code, flags=flags, checks=checks,
-                        returned=held if recognised else None)
+    return code, flags, checks, given_match, family_match
 
 
 def _name_check(label: str, supplied: str, match: NameMatch | None,

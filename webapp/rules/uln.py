@@ -4,6 +4,8 @@ Check digit: weights 10, 9, …, 2 over the first nine digits; remainder mod 11.
 means no valid ULN starts with those nine digits; otherwise the check digit is 10 − remainder.
 """
 
+import re
+
 from webapp.rules.problems import Problem
 
 WEIGHTS = range(10, 1, -1)
@@ -15,6 +17,16 @@ def check_digit(first_nine: str) -> int | None:
     remainder = sum(int(digit) * weight for digit, weight in zip(first_nine, WEIGHTS,
                                                                  strict=True)) % 11
     return None if remainder == 0 else 10 - remainder
+
+
+_SEPARATORS = re.compile(r"[\s\-‐‑‒–—−]+")
+
+
+def normalise_uln(uln: str | None) -> str:
+    """A ULN as typed, with the spaces and dashes people group its digits with taken out
+    ('471 520 0006', '4715-200-006' → '4715200006'). Anything else is left for uln_problem
+    to refuse, so letters still get an error saying what a ULN looks like."""
+    return _SEPARATORS.sub("", (uln or "").strip())
 
 
 def uln_problem(uln: str, field: str = "uln", label: str = "ULN") -> Problem | None:

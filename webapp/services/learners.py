@@ -14,6 +14,7 @@ webapp/jobs.py's import_learners does exactly that for the CLI and the tests."""
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import aliased
@@ -141,13 +142,20 @@ def count_chained_links() -> int:
 MAX_LINK_HOPS = 5
 
 
-def learner_for_verification(uln: str) -> tuple[Learner | None, bool]:
-    """The learner whose details a verification of this ULN is checked against: the master
-    for a linked ULN (and True, linked), otherwise the learner itself. A chain of links is
+class VerificationRecords(NamedTuple):
+    """What a verification of one ULN is checked against (guide 13.2)."""
+    master: Learner | None   # whose details are returned: the learner itself when not linked
+    linked: bool             # the ULN is linked to another (master) ULN
+    own: Learner | None      # the supplied ULN's own record (the master itself when not linked)
+
+
+def learner_for_verification(uln: str) -> VerificationRecords:
+    """The records a verification of this ULN is checked against: the supplied ULN's own
+    record and, for a linked ULN, its master (the details returned). A chain of links is
     followed to its end; a loop or a missing master stops at the last learner found."""
     learner = db.session.get(Learner, uln)
     if learner is None:
-        return None, False
+        return VerificationRecords(None, False, None)
     current, seen = learner, {learner.uln}
     for _hop in range(MAX_LINK_HOPS):
         if not current.master_uln or current.master_uln in seen:
@@ -157,4 +165,4 @@ def learner_for_verification(uln: str) -> tuple[Learner | None, bool]:
             break
         current = master
         seen.add(master.uln)
-    return current, current is not learner
+    return VerificationRecords(current, current is not learner, learner)

@@ -1,6 +1,9 @@
 """Verify a learner: the one service function behind the portal, batch files and web
-services. It validates the request, loads the held learner (the master for a linked ULN),
-applies the matching rules and audits the verification (ULN and code, no demographics)."""
+services. It validates the request (a ULN typed with spaces or dashes is understood), loads
+the held learner (for a linked ULN both its own record and the master's), applies the
+matching rules and audits the verification: ULN, code, flags and the shape of the query
+(how many name parts and how long each is, whether a date of birth and gender were given),
+never the names themselves."""
 
 from dataclasses import replace
 from datetime import date
@@ -8,9 +11,10 @@ from datetime import date
 from webapp.models import User
 from webapp.rules import matching
 from webapp.rules.learner_data import GENDERS, NAME_MAX, LearnerDetails
+from webapp.rules.names import parts as name_parts
 from webapp.rules.permissions import Area
 from webapp.rules.problems import Problem
-from webapp.rules.uln import uln_problem
+from webapp.rules.uln import normalise_uln, uln_problem
 from webapp.services import audit
 from webapp.services.errors import ValidationFailed
 from webapp.services.learners import learner_for_verification
@@ -46,12 +50,23 @@ def verify_learner(actor: User, request: VerificationRequest, channel: str = "po
                    area: Area = Area.SINGLE_VERIFICATION) -> matching.Verification:
     """Stage the audit row; the caller's unit of work commits it with the answer."""
     require_area(actor, area)
+    request = replace(request, uln=normalise_uln(request.uln))
     if problems := request_problems(request):
         raise ValidationFailed(problems=problems)
-    request = replace(request, uln=request.uln.strip())
-    learner, linked = learner_for_verification(request.uln)
-    held = LearnerDetails.of(learner) if learner else None
-    result = matching.verify(request, held, linked=linked)
+    records = learner_for_verification(request.uln)
+    held = LearnerDetails.of(records.master) if records.master else None
+    own = LearnerDetails.of(records.own) if records.linked and records.own else None
+    result = matching.verify(request, held, linked=records.linked, linked_held=own)
     audit.record("learner.verified", actor=actor, target_type="learner", target_id=request.uln,
-                 details={"code": result.code, "flags": result.flags, "channel": channel})
+                 details={"code": result.code, "flags": result.flags, "channel": channel,
+                          "query": query_shape(request)})
     return result
+
+
+def query_shape(request: VerificationRequest) -> dict:
+    """What the audit keeps of a query: enough to see a trawl (many or odd name parts, no
+    date of birth), nothing that identifies anyone. Lengths of the parts as folded."""
+    return {"given_name_parts": [len(part) for part in name_parts(request.given_name)],
+            "family_name_parts": [len(part) for part in name_parts(request.family_name)],
+            "date_of_birth": request.date_of_birth is not None,
+            "gender": bool((request.gender or "").strip())}

@@ -25,10 +25,23 @@ def _per_user() -> str:
     return f"verify:{current_user.id}"
 
 
+def _organisation_verifications_per_hour() -> str:
+    return f"{current_app.config['ORGANISATION_VERIFICATIONS_PER_HOUR']} per hour"
+
+
+def _per_organisation() -> str:
+    """One count for all of an organisation's users, in the limiter's storage (Redis when
+    REDIS_URL is set), so a trawl spread over many accounts or workers is still capped."""
+    return f"verify-organisation:{current_user.organisation_id}"
+
+
 @bp.route("/verify", methods=["GET", "POST"])
 @area_required(Area.SINGLE_VERIFICATION)
 @limiter.limit(_verifications_per_hour, key_func=_per_user, methods=["POST"],
                error_message="the hourly limit of single verifications")
+@limiter.limit(_organisation_verifications_per_hour, key_func=_per_organisation,
+               methods=["POST"],
+               error_message="your organisation's hourly limit of single verifications")
 def verify_single():
     """The form, and under it the result. Posted, so no learner details go in the URL."""
     form = VerifySingleLearnerForm()

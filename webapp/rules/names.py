@@ -1,0 +1,469 @@
+"""What the matching engine knows about names, one name at a time (pure; cached).
+
+Every function here looks at a single name and returns a key or a fact; the engine in
+matching.py compares keys. Each name's facts are computed once (lru_cache), so a
+verification costs a few dictionary look-ups and a handful of short string comparisons.
+
+Sources (say where every list comes from and its licence):
+  anyascii (ISC)              letters without a decomposition: ł ı đ ø æ ß, and other scripts
+  nicknames (MIT)             US-centred given names and nicknames
+  gender-guesser (GPLv3; data from Jörg Michael's ‘gender’, GNU FDL)   given-name genders
+  Faker person providers (MIT) given and family names of 50 locales: the ‘known real names’
+  names (MIT; US Census 1990 surname list, public domain)   more known family names
+  data/given_name_synonyms.txt   hand-made (project licence): short forms and spellings
+  data/common_name_elements.txt  hand-made (project licence): elements many people share
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+
+from anyascii import anyascii
+
+MALE, FEMALE = "male", "female"
+
+# Letters that German and Nordic names write with two plain letters (Müller ~ Mueller).
+_TWO_LETTER_FOLDS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ø": "oe", "å": "aa",
+                                   "æ": "ae", "ß": "ss"})
+_DROPPED = re.compile(r"[’'`.‘ʼ]")
+_SPACING = re.compile(r"[-‐‑–—\s_]+")
+_NON_LETTERS = re.compile(r"[^a-z ]")
+
+# Particles a family name may be written with or without (O’Brien ~ Brien is not claimed:
+# only the particles written as separate words or with a hyphen, and O’ with its apostrophe).
+_PARTICLE = re.compile(
+    r"^(?:o['’`‘]\s*|(?:al|el|ul|da|das|dos|do|de|del|della|der|di|du|la|le|van|von|ter|ten|bin|"
+    r"ibn|ben|st|saint)(?:[-\s]+|$))+", re.IGNORECASE)
+_MAC = re.compile(r"^mac(?=[^aeiou])")
+
+# OCR confusions: what a scanner or a careless reader turns one shape into (applied to the
+# text as written, before case is folded, so a capital I and a small l meet).
+_OCR_BEFORE_CASE = (("I", "l"), ("1", "l"), ("|", "l"), ("0", "o"), ("5", "s"))
+_OCR_AFTER_CASE = (("rn", "m"), ("vv", "w"), ("cl", "d"), ("ii", "u"), ("nn", "m"))
+
+
+def nfc(name: str) -> str:
+    """The same text in one Unicode form (some forms and Macs send decomposed accents)."""
+    return unicodedata.normalize("NFC", name or "")
+
+
+@lru_cache(maxsize=65536)
+def normalise(name: str) -> str:
+    """Exact comparison: NFC, surrounding and repeated spaces ignored, letter case ignored.
+    str.lower, not casefold: ß and ss are different text (a possible match, not exact)."""
+    return " ".join(nfc(name).split()).lower()
+
+
+@lru_cache(maxsize=65536)
+def folds(name: str) -> tuple[str, ...]:
+    """Plain-letter spellings, parts separated by one space: accents dropped, letters with no
+    decomposition transliterated (anyascii: ł → l, ı → i, đ → d, ø → o), apostrophes and
+    full stops dropped, hyphens as spaces. A second spelling writes ä ö ü ø å æ ß the German
+    and Nordic way (ae oe ue oe aa ae ss) when the name has one of them."""
+    text = normalise(name)
+    spellings = [text]
+    if any(ch in text for ch in "äöüøåæß"):
+        spellings.append(text.translate(_TWO_LETTER_FOLDS))
+    result = []
+    for spelling in spellings:
+        plain = anyascii(_DROPPED.sub("", spelling)).lower()
+        plain = _SPACING.sub(" ", _DROPPED.sub("", plain))
+        plain = " ".join(_NON_LETTERS.sub("", plain).split())
+        if plain not in result:
+            result.append(plain)
+    return tuple(result)
+
+
+def fold(name: str) -> str:
+    return folds(name)[0]
+
+
+def compact(name: str) -> str:
+    return fold(name).replace(" ", "")
+
+
+@lru_cache(maxsize=65536)
+def parts(name: str) -> tuple[str, ...]:
+    return tuple(fold(name).split())
+
+
+@lru_cache(maxsize=65536)
+def without_particles(name: str) -> str:
+    """The compact name with particles and prefixes written one way: O’, Al-, de la, van …
+    left out, Mac written Mc (MacDonald ~ McDonald ~ Mc Donald, Al-Rashid ~ Rashid)."""
+    text = nfc(name).strip()
+    stripped = _PARTICLE.sub("", text)
+    core = compact(stripped) or compact(text)
+    return _MAC.sub("mc", core)
+
+
+@lru_cache(maxsize=65536)
+def ocr_key(name: str) -> str:
+    text = nfc(name).strip()
+    for shape, letter in _OCR_BEFORE_CASE:
+        text = text.replace(shape, letter)
+    key = compact(text)
+    for shape, letter in _OCR_AFTER_CASE:
+        key = key.replace(shape, letter)
+    return key
+
+
+# --- how a name sounds -----------------------------------------------------------------------
+
+_VOWELS = "aeiouy"
+# Spellings of one sound, longest first (applied left to right on the compact name; a merged
+# sound is written in capitals so that a later rule does not split it again).
+_SOUND_SPELLINGS = (
+    ("tch", "C"), ("sch", "S"), ("ph", "f"), ("gh", "g"), ("kh", "k"), ("dh", "d"), ("bh", "b"),
+    ("th", "t"), ("ch", "C"), ("sh", "X"), ("ck", "k"), ("qu", "kw"), ("q", "k"),
+    ("x", "ks"), ("z", "s"), ("v", "f"), ("c", "k"),
+)
+# Vowel spellings, by the sound they usually make in British use.
+_VOWEL_CLASSES = (
+    ("aa", "a"), ("ae", "a"), ("ai", "a"), ("ay", "a"), ("a", "a"),
+    ("ee", "i"), ("ea", "i"), ("ie", "i"), ("ey", "i"), ("i", "i"), ("y", "i"),
+    ("ei", "e"), ("e", "e"),
+    ("oo", "o"), ("ou", "o"), ("au", "o"), ("oa", "o"), ("oe", "o"), ("o", "o"),
+    ("ue", "o"), ("ua", "o"), ("u", "o"),
+)
+_VOWEL_CLASSES = tuple(sorted(_VOWEL_CLASSES, key=lambda pair: -len(pair[0])))
+_FINAL_CLASS = {"a": "a", "e": "i", "i": "i", "o": "o"}
+
+
+def _vowel_class(cluster: str) -> str:
+    for spelling, sound in _VOWEL_CLASSES:
+        if cluster.startswith(spelling):
+            return sound
+    return ""
+
+
+@lru_cache(maxsize=65536)
+def sound_key(name: str) -> str:
+    """How a name sounds, roughly, in British use: consonant spellings of one sound merged
+    (ph/f, c/k, z/s, v/f, x/ks, dh/d, a silent h), doubled letters as one, a final silent e
+    dropped; the first vowel kept as one of four sounds (a, e, i, o/u); later vowels, which
+    English speech reduces, dropped except a final one (kept as a, i or o). So Stuart ~
+    Stewart, Graeme ~ Graham, Aisha ~ Ayesha, Yusuf ~ Yousef, Elinor ~ Eleanor, Monroe ~
+    Munro, Chowdhury ~ Chaudhry, Aimee ~ Amy; but Hall/Hill, Wong/Wang, Shaw/Shah (aw/ah),
+    Dean/Sean, Holly/Molly keep different keys."""
+    text = compact(name)
+    if not text:
+        return ""
+    text = re.sub(r"^oluwa(?=[^aeiou])", "olu", text)          # Yoruba Oluwa- / Olu-
+    text = re.sub(r"^(?:gi|[iy])(?=[aeiou])", "j", text)      # Iuliana, Yannis, Giannis
+    text = text.replace("ew", "u")
+    text = re.sub(r"c(?=[eiy])", "s", text)
+    text = re.sub(r"ch(?=[lr])", "k", text)                    # Chloe, Christopher
+    text = re.sub(r"(?<=[aeiou])y(?=[aeiou])", "", text)       # Ayesha: y between vowels
+    text = re.sub(r"(?<=[aeiou])w(?![aeiouy])", "u", text)     # Chowdhury, Shaw: w in a vowel
+    for spelling, sound in _SOUND_SPELLINGS:
+        text = text.replace(spelling, sound)
+    text = re.sub(r"(?<=[aeiouy])h", "", text)                 # Sarah, Graham, John
+    if len(text) > 3 and text.endswith("e") and text[-2] not in _VOWELS:
+        text = text[:-1]                                       # a silent final e
+    text = re.sub(r"(.)\1+", r"\1", text)
+    match = re.match(r"([^aeiouy]*)([aeiouy]*)(.*)", text)
+    onset, first_vowel, rest = match.groups()
+    final = ""
+    if final_cluster := re.search(r"[aeiouy]+$", rest):
+        final = _FINAL_CLASS.get(_vowel_class(final_cluster.group(0)), "")
+    skeleton = re.sub(r"[aeiouy]+", "", rest)
+    skeleton = re.sub(r"(.)\1+", r"\1", skeleton).replace("nstn", "nsn").replace("mps", "ms")
+    return f"{onset}{_vowel_class(first_vowel)}{skeleton}{('-' + final) if final else ''}"
+
+
+@dataclass(frozen=True, slots=True)
+class NameProfile:
+    """Everything the engine compares about one name, computed once per name."""
+    normalised: str
+    compacts: frozenset[str]   # each plain-letter spelling without spaces
+    compact: str
+    parts: tuple[str, ...]
+    core: str                  # without particles (O’, Al-, de …), Mac as Mc
+    sound: str
+    ocr: str
+
+
+@lru_cache(maxsize=65536)
+def profile(name: str) -> NameProfile:
+    return NameProfile(normalise(name), frozenset(f.replace(" ", "") for f in folds(name)),
+                       compact(name), parts(name), without_particles(name), sound_key(name),
+                       ocr_key(name))
+
+
+# --- what is known about given names -------------------------------------------------------
+
+@cache
+def _nicknamer():
+    from nicknames import NickNamer
+
+    return NickNamer()
+
+
+@cache
+def _synonym_lines() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """(same: name → names on its 'a, b, c' lines; related: name → names it is a short form
+    of, or that are short forms of it, on 'short > full' lines)."""
+    text = resources.files("webapp.rules.data").joinpath("given_name_synonyms.txt").read_text(
+        encoding="utf-8")
+    same: dict[str, set[str]] = {}
+    related: dict[str, set[str]] = {}
+    for line in text.splitlines():
+        body = line.split("#", 1)[0]
+        if not body.strip():
+            continue
+        if ">" in body:
+            left, right = body.split(">", 1)
+            shorts = {compact(n) for n in left.split(",") if n.strip()}
+            fulls = {compact(n) for n in right.split(",") if n.strip()}
+            for name in shorts:
+                same.setdefault(name, set()).update(shorts)
+                related.setdefault(name, set()).update(fulls)
+            for name in fulls:
+                related.setdefault(name, set()).update(shorts)
+        else:
+            names = {compact(n) for n in body.split(",") if n.strip()}
+            for name in names:
+                same.setdefault(name, set()).update(names)
+    return ({k: frozenset(v) for k, v in same.items()},
+            {k: frozenset(v) for k, v in related.items()})
+
+
+def _same(name: str) -> frozenset[str]:
+    return _synonym_lines()[0].get(name, frozenset()) | {name}
+
+
+@lru_cache(maxsize=65536)
+def name_family(name: str) -> frozenset[str]:
+    """Compact given names that are this name or a short form of it, chained once: the name's
+    spellings (its 'same' lines), their nicknames and canonical forms (the `nicknames`
+    dataset and the 'short > full' lines), and the spellings of those. Two short forms of one
+    full name are not linked through it (Ella and Ellie are sisters' names)."""
+    namer = _nicknamer()
+    related_lines = _synonym_lines()[1]
+    family = set(_same(name))
+    for spelling in list(family):
+        for other in (namer.nicknames_of(spelling) | namer.canonicals_of(spelling)
+                      | related_lines.get(spelling, frozenset())):
+            family |= _same(compact(other))
+    return frozenset(family)
+
+
+@lru_cache(maxsize=65536)
+def name_family_sounds(name: str) -> frozenset[str]:
+    """The sound keys of the name's family, the name itself left out."""
+    return frozenset(sound_key(n) for n in name_family(name) if len(n) > 4 and n != name)
+
+
+def are_spellings(first: str, second: str) -> bool:
+    """Compact names on one 'same name' line of the data (spellings, transliterations)."""
+    return first != second and second in _synonym_lines()[0].get(first, ())
+
+
+def are_synonyms(first: str, second: str) -> bool:
+    """Given names (compact, folded) that are the same name or a short form of it, and not
+    a boy's and a girl's form (unless the data says they are one name)."""
+    if first == second or not (second in name_family(first) or first in name_family(second)):
+        return False
+    return are_spellings(first, second) or not opposite_genders(first, second)
+
+
+# Endings that make a girl's name of a boy's (Justin/Justine, Louis/Louise, Khalil/Khalila,
+# Philip/Philippa, Antonio/Antonia, Alexander/Alexandra): the gender-guesser list does not
+# know every name, and these endings hold across many traditions.
+_FEMININE_ENDINGS = ("a", "e", "i", "ie", "ine", "ina", "ette", "elle", "ella", "pa", "ah")
+
+
+def _gender_pair_by_ending(first: str, second: str) -> bool:
+    shorter, longer = sorted((first, second), key=len)
+    if len(shorter) >= 3 and longer.startswith(shorter) and longer[len(shorter):] in \
+            _FEMININE_ENDINGS:
+        return True
+    # the same stem, one with a masculine and one with a feminine ending
+    for masculine, feminine in (("o", "a"), ("us", "a"), ("er", "ra"), ("en", "anie"),
+                                ("an", "a"), ("as", "a"), ("os", "a"), ("ius", "ia")):
+        for boy, girl in ((first, second), (second, first)):
+            if boy.endswith(masculine) and girl.endswith(feminine) and len(boy) > 3 and \
+                    boy[:-len(masculine)] == girl[:-len(feminine)]:
+                return True
+    return False
+
+
+@cache
+def _gender_detector():
+    import gender_guesser.detector
+
+    return gender_guesser.detector.Detector(case_sensitive=False)
+
+
+@lru_cache(maxsize=65536)
+def gender_of(name: str) -> str | None:
+    """MALE or FEMALE when the name is usually one or the other (gender-guesser's ‘male’,
+    ‘mostly_male’ …), else None (unknown, or used for both)."""
+    guess = _gender_detector().get_gender(compact(name).capitalize())
+    return {"male": MALE, "mostly_male": MALE, "female": FEMALE,
+            "mostly_female": FEMALE}.get(guess)
+
+
+@lru_cache(maxsize=65536)
+def opposite_genders(first: str, second: str) -> bool:
+    """Boy/girl forms of one name are different people (Justin/Justine, Louis/Louise): the
+    gender-guesser list says one is a boy's and one a girl's name, or (when it does not say
+    both are the same gender) one is the other with a girl's ending."""
+    first, second = compact(first), compact(second)
+    first_gender, second_gender = gender_of(first), gender_of(second)
+    if first_gender and second_gender:
+        return first_gender != second_gender
+    return _gender_pair_by_ending(first, second)
+
+
+# --- which names are real names --------------------------------------------------------------
+
+_FAKER_LOCALES = (
+    "en_GB", "en_IE", "en_US", "en_IN", "en_PK", "hi_IN", "ta_IN", "bn_BD", "ne_NP", "pl_PL",
+    "ro_RO", "lt_LT", "lv_LV", "et_EE", "pt_PT", "pt_BR", "es_ES", "es_MX", "de_DE", "de_AT",
+    "fr_FR", "it_IT", "nl_NL", "da_DK", "no_NO", "sv_SE", "fi_FI", "cs_CZ", "sk_SK", "hu_HU",
+    "hr_HR", "sl_SI", "ru_RU", "uk_UA", "bg_BG", "el_GR", "tr_TR", "az_AZ", "ka_GE", "hy_AM",
+    "fa_IR", "ar_AA", "he_IL", "vi_VN", "zh_CN", "zh_TW", "yo_NG", "ig_NG", "ha_NG", "tw_GH",
+    "ga_IE", "id_ID", "th_TH", "ko_KR", "ja_JP",
+)
+
+
+@cache
+def _faker_names() -> tuple[frozenset[str], frozenset[str]]:
+    """(given names, family names) of Faker's person providers, folded and compact."""
+    import importlib
+
+    given: set[str] = set()
+    family: set[str] = set()
+    for locale in _FAKER_LOCALES:
+        try:
+            provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        except (ImportError, AttributeError):
+            continue
+        for attribute, names in (("first_names", given), ("first_names_male", given),
+                                 ("first_names_female", given), ("last_names", family),
+                                 ("last_names_male", family), ("last_names_female", family)):
+            for name in getattr(provider, attribute, ()):
+                if key := compact(name):
+                    names.add(key)
+    return frozenset(given), frozenset(family)
+
+
+KNOWN_NAME_FREQUENCY = 2  # gender-guesser's frequency scale, 1 (rare) to 13 (very common)
+
+
+@cache
+def _known_given_names() -> frozenset[str]:
+    """Faker's given names, the names in the synonym data, and gender-guesser's names that
+    are not rare (frequency ≥ KNOWN_NAME_FREQUENCY in some country: its rarest names are
+    too many, and most typing slips would be ‘real’)."""
+    known = set(_synonym_lines()[0]) | set(_synonym_lines()[1])
+    for name, by_gender in _gender_detector().names.items():
+        frequency = max((int(digit, 16) for column in by_gender.values()
+                         for digit in column if digit.strip()), default=0)
+        if frequency >= KNOWN_NAME_FREQUENCY:
+            known.add(compact(name))
+    return frozenset(known | _faker_names()[0])
+
+
+CENSUS_SURNAME_RANK = 20000  # the US Census 1990 surnames, commonest first (88,799 in all)
+CENSUS_SLIP_RATIO = 40       # a surname this much rarer than one a slip away is that slip
+
+
+@cache
+def _known_family_names() -> frozenset[str]:
+    """Faker's family names and the US Census 1990 surnames (public domain; shipped in the
+    `names` package, MIT) down to CENSUS_SURNAME_RANK: the commonest surnames of the many
+    traditions in the United States, British, Irish, Polish, South Asian and others. The
+    census kept data-entry slips (SMTIH, BULTER): a surname one slip away from one at least
+    CENSUS_SLIP_RATIO times as common is taken for that slip and left out."""
+    from importlib import resources as package_files
+
+    from rapidfuzz.distance import OSA
+
+    frequency: dict[str, float] = {}
+    text = package_files.files("names").joinpath("dist.all.last").read_text(encoding="ascii")
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) == 4 and int(fields[3]) <= CENSUS_SURNAME_RANK:
+            frequency[fields[0].lower()] = float(fields[1])
+    def keys(name: str) -> set[str]:
+        return {name} | {name[:i] + name[i + 1:] for i in range(len(name))}
+
+    # Only names common enough to have a slip of them in the list need indexing.
+    rarest = min(frequency.values(), default=0.0)
+    by_deletion: dict[str, list[str]] = {}
+    for name, share in frequency.items():
+        if share >= CENSUS_SLIP_RATIO * rarest:
+            for key in keys(name):
+                by_deletion.setdefault(key, []).append(name)
+    known = set(_faker_names()[1])
+    for name, share in frequency.items():
+        near = {other for key in keys(name) for other in by_deletion.get(key, ())
+                if other != name and frequency[other] >= CENSUS_SLIP_RATIO * share}
+        if not any(OSA.distance(name, other) == 1 for other in near):
+            known.add(name)
+    return frozenset(known)
+
+
+@lru_cache(maxsize=65536)
+def is_known_name(name: str, given: bool | None = None) -> bool:
+    """A real name of that kind (given or family; None: either), so not a typing slip of
+    another name."""
+    key = compact(name)
+    if given is None:
+        return key in _known_given_names() or key in _known_family_names()
+    if given:
+        return key in _known_given_names()
+    return key in _known_family_names()
+
+
+_VOWEL_RUNS = re.compile(r"[aeiouy]+")
+
+
+def vowel_runs(name: str) -> tuple[str, ...]:
+    """The vowel spellings of a name, a silent final e left out (Graeme, Monroe)."""
+    text = compact(name)
+    if len(text) > 3 and text.endswith("e"):
+        text = text[:-1]
+    return tuple(run.replace("y", "i") for run in _VOWEL_RUNS.findall(text))
+
+
+@lru_cache(maxsize=65536)
+def voiceless_key(name: str) -> str:
+    """The sound key with voiced and voiceless consonants merged (g/k, d/t, b/p): how some
+    romanisations differ (Logeswaran/Lokeswaran, Dharmalingam/Tharmalingam)."""
+    return sound_key(name).translate(str.maketrans("gdb", "ktp"))
+
+
+@cache
+def common_elements() -> frozenset[str]:
+    text = resources.files("webapp.rules.data").joinpath("common_name_elements.txt").read_text(
+        encoding="utf-8")
+    return frozenset(line.split("#", 1)[0].strip() for line in text.splitlines()
+                     if line.split("#", 1)[0].strip())
+
+
+def is_common_element(part: str) -> bool:
+    return part in common_elements()
+
+
+def clear_name_caches() -> None:
+    """Forget every name seen (the lists stay loaded): for timing names never seen before."""
+    for function in (normalise, folds, parts, without_particles, ocr_key, sound_key,
+                     voiceless_key, profile, name_family, name_family_sounds, gender_of,
+                     opposite_genders, is_known_name):
+        function.cache_clear()
+
+
+def warm() -> None:
+    """Load every list now (a web worker calls it at start, the bench before timing)."""
+    _faker_names()
+    _known_given_names()
+    _known_family_names()
+    _gender_detector()
+    common_elements()
+    name_family("james")
