@@ -15,7 +15,7 @@ from tests.e2e.helpers import (
     same_page,
     sign_in,
 )
-from webapp.services.errors import SignInRefused
+from webapp.services.sign_in import SUSPENDED_MESSAGE
 
 OTHERS = {  # given, family; all Active awarding body users in the super user's organisation
     "alice": ("Alice", "Archer"),
@@ -125,13 +125,14 @@ def test_suspend_and_reinstate_inline_signs_the_user_out(page, new_page, live_se
         reinstate = row.get_by_role("button", name=f"Reinstate {bob['username']}")
         expect(reinstate).to_be_visible()
 
-    # Bob's own browser is signed out at its next page load, and he cannot sign in again.
+    # Bob's own browser is signed out at its next page load, and he cannot sign in again:
+    # with his right password he is told why, and whom to ask.
     bobs_browser.reload()
     expect(bobs_browser.get_by_role("heading", level=1)).to_have_text(
         "Sign in to the Learning Records Service")
     sign_in(bobs_browser, bob["username"], PASSWORD)
     expect(error_summary(bobs_browser).get_by_role("listitem")).to_have_text(
-        [SignInRefused.GENERIC])
+        [SUSPENDED_MESSAGE])
 
     with same_page(page):
         reinstate.click()
