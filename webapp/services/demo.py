@@ -7,16 +7,24 @@ import io
 import os
 from dataclasses import dataclass, field
 from datetime import date
+from importlib import resources
 from pathlib import Path
 
 from sqlalchemy import select
 
 from webapp.extensions import db
 from webapp.formats.learner_csv import read_learners
+from webapp.formats.qualification_csv import read_qualifications
 from webapp.models import Organisation
 from webapp.models.base import utcnow
 from webapp.rules.roles import AWARDING, ROLES, ROLES_BY_KIND, SERVICE_DESK, SERVICE_DESK_ROLE
-from webapp.services import learners, organisations, synthetic_learners, user_accounts
+from webapp.services import (
+    learners,
+    organisations,
+    qualifications,
+    synthetic_learners,
+    user_accounts,
+)
 from webapp.services.unit_of_work import after_commit
 
 DEMO_UKPRN = "10000001"
@@ -24,6 +32,8 @@ DEMO_ORGANISATION = "Demo Awarding Body"
 DEMO_SERVICE_DESK = "Demo Service Desk"
 DEMO_SERVICE_DESK_UKPRN = "10000002"
 DEMO_LEARNERS = 2000
+DEMO_QUALIFICATIONS = "demo_qualifications.csv"
+DEMO_DIPLOMA = "650/9999/0 Demo Level 2 Diploma in Professional Cookery"
 DEMO_PEOPLE = {
     "super_user": ("Sam", "Super"),
     "ab_batch_user": ("Bella", "Batch"),
@@ -40,6 +50,7 @@ class DemoResult:
     credentials_file: Path
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # role, username, pw
     learners: list[dict] = field(default_factory=list)
+    qualifications: int = 0
 
     def report(self) -> str:
         if not self.created:
@@ -58,6 +69,10 @@ class DemoResult:
                      if row["previous_family_name"] else "")
                   + ("  (a linked ULN)" if row["master_uln"] else "")
                   for row in self.learners]
+        lines.append(f"{self.qualifications} qualifications and units are on the register "
+                     f"(GCSEs, A levels, functional skills and the unit-based "
+                     f"{DEMO_DIPLOMA}); those owned by UKPRN 10000001 or shared can be "
+                     "awarded in Manage Learner Achievements.")
         return "\n".join(lines)
 
 
@@ -90,6 +105,7 @@ def load_demo_data(instance_path: str) -> DemoResult:
         password=password)
     result.accounts.append((SERVICE_DESK_ROLE, desk_user.username, password))
     result.learners = _load_demo_learners()
+    result.qualifications = _load_demo_qualifications()
     after_commit(lambda: _write_credentials(credentials, result))
     return result
 
@@ -107,6 +123,17 @@ def _load_demo_learners() -> list[dict]:
     linked = next(row for row in rows if row["master_uln"])
     changed = next(row for row in rows if row["previous_family_name"] and not row["master_uln"])
     return [rows[0], changed, linked]
+
+
+def _load_demo_qualifications() -> int:
+    """Real GCSE, A level and functional skills numbers and titles (public DfE data) and a
+    synthetic unit-based diploma with its units: webapp/services/data/demo_qualifications.csv."""
+    load = qualifications.QualificationLoad()
+    text = resources.files("webapp.services.data").joinpath(DEMO_QUALIFICATIONS)
+    with text.open(encoding="utf-8", newline="") as source:
+        load.save(list(load.valid(read_qualifications(source))))
+    load.finish()
+    return load.report.inserted
 
 
 def _write_credentials(path: Path, result: DemoResult) -> None:
