@@ -2,18 +2,28 @@
 refusal's code, or the allowed path), each call in its own unit of work as a channel
 makes it. Runs on SQLite and PostgreSQL."""
 
-import io
 from dataclasses import replace
 from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
+from tests.achievement_data import (
+    ANN,
+    JAMES,
+    LINKED,
+    NOBODY,
+    OWN,
+    SHARED,
+    THEIRS,
+    TODAY,
+    UNIT,
+    load_registers,
+    qcf_user,
+    rival_user,
+)
 from tests.helpers import AsChannel
-from webapp import jobs
 from webapp.extensions import db
-from webapp.formats.learner_csv import COLUMNS as LEARNER_COLUMNS
-from webapp.formats.qualification_csv import COLUMNS as REGISTER_COLUMNS
 from webapp.models import Achievement, AchievementEvent, AuditEvent
 from webapp.services import achievements as achievement_service
 from webapp.services.achievements import Action, Learnerish, Lookup, NewAchievement
@@ -29,48 +39,20 @@ from webapp.services.errors import (
 
 achievements = AsChannel(achievement_service)
 
-TODAY = date(2026, 11, 29)
-JAMES = "1000000043"      # James Smith, born 2008-05-01, SW1A 1AA
-LINKED = "9276308686"     # linked to James
-ANN = "1000102504"        # Ann Lee, born 2007-03-02, no postcode
-NOBODY = "1964986809"     # a valid ULN not on the register
-OWN = "600/1166/X"        # owned by the test organisation, 9-1 scale, 2015 – 2025
-SHARED = "500/9126/8"     # another organisation's, shared, Pass;Fail
-THEIRS = "100/2510/8"     # another organisation's, restricted
-UNIT = "K/501/5773"
-
-
-def _csv(columns, *rows):
-    return io.StringIO("\n".join([",".join(columns), *rows]) + "\n")
-
 
 @pytest.fixture
 def register(app, organisation, other_organisation):
-    jobs.import_learners(_csv(
-        LEARNER_COLUMNS,
-        f"{JAMES},James,Smith,,,,,2008-05-01,1,SW1A 1AA,",
-        f"{LINKED},James,Smith,,,,,2008-05-01,1,SW1A 1AA,{JAMES}",
-        f"{ANN},Ann,Lee,,,,,2007-03-02,2,,"), TODAY)
-    jobs.import_qualifications(_csv(
-        REGISTER_COLUMNS,
-        f"{OWN},qualification,GCSE Maths,GCSE,1/2,10012345,restricted,2015-09-01,2020-08-31,"
-        "2025-08-31,9;8;7;6;5;4;3;2;1;U,,,",
-        f"{SHARED},qualification,FS English,Functional Skills,2,10067890,shared,2008-09-01,,,"
-        "Pass;Fail,,,",
-        f"{THEIRS},qualification,Adult Literacy,Basic Skills,2,10067890,restricted,2006-09-01,"
-        ",,Pass;Fail,,,",
-        f"{UNIT},unit,Food safety,Unit,2,10012345,restricted,2016-09-01,,,Pass;Fail,3,,"))
+    load_registers()
 
 
 @pytest.fixture
 def qcf(make_user, register):
-    return make_user(roles=["qcf_user"], given="Quinn", family="Achiever")
+    return qcf_user(make_user)
 
 
 @pytest.fixture
 def rival(make_user, other_organisation, register):
-    return make_user(roles=["qcf_user"], org=other_organisation, given="Rory",
-                     family="Rival", email_address="rory@southern.example")
+    return rival_user(make_user, other_organisation)
 
 
 JAMES_AS_SUBMITTED = Learnerish(JAMES, "James", "Smith")

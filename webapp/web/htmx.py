@@ -11,10 +11,16 @@ class Targets:
     USER_RESULTS = "user-results"        # Find user's results table
     USER_STATUS = "user-status"          # View user's status panel
     VERIFY_PANEL = "verify-panel"        # Verify Single Learner's form and result
+    ACHIEVEMENT_RESULTS = "achievement-results"  # Manage Learner Achievements' search result
+    CREDIT_CHECK = "credit-check"        # Perform Credit Check's form and result
 
     @staticmethod
     def user_row(user_id: int) -> str:
         return f"user-row-{user_id}"
+
+    @staticmethod
+    def achievement_row(achievement_id: int) -> str:
+        return f"achievement-row-{achievement_id}"
 
 
 targets = Targets()
