@@ -150,3 +150,52 @@ def test_edit_grade_without_javascript(new_page, live_server, console):
     click_and_wait(page, "Save changes")
     expect(page.get_by_text("Grade saved for K/501/5773.")).to_be_visible()
     expect(page.locator("#achievements")).to_contain_text("Fail")
+
+
+def test_achievement_pages_have_no_accessibility_violations(browser, live_server):
+    from tests.e2e.test_accessibility import AXE, violations
+
+    assert AXE.exists(), "run `npm ci` (make assets) to install axe-core"
+    user = achievements_user(live_server)
+    award_units_to_ann(live_server, user["username"])
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto("/sign-in")
+    sign_in(page, user["username"], PASSWORD)
+    problems = []
+
+    def check(label: str) -> None:
+        problems.extend(f"{label}: {problem}" for problem in violations(page))
+
+    page.goto("/achievements")
+    page.get_by_label("ULN", exact=True).fill(ANN)
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page.locator("#achievements")).to_be_visible()
+    check("search results")
+    page.get_by_role("link", name="Edit Grade of K/501/5773").click()
+    expect(page.get_by_label("Grade for K/501/5773")).to_be_visible()
+    check("inline Edit Grade")
+    page.goto("/achievements/new")
+    click_and_wait(page, "Create Achievement")
+    check("create with errors")
+    page.goto("/achievements/withdraw")
+    page.get_by_label("ULN", exact=True).fill(ANN)
+    page.get_by_label("Given name", exact=True).fill("Ann")
+    page.get_by_label("Family name", exact=True).fill("Lee")
+    page.get_by_label("Aim reference number", exact=True).fill(UNIT)
+    fill_date(page, "Date of the award", date(2020, 6, 1))
+    click_and_wait(page, "Search")
+    check("withdraw, record found")
+    page.goto("/achievements/1/move")
+    page.get_by_label("New ULN").fill(JAMES)
+    click_and_wait(page, "Continue")
+    check("move check page")
+    page.goto("/achievements/credit-check")
+    page.get_by_label("ULN", exact=True).fill(ANN)
+    page.get_by_label("Qualification").select_option("650/9999/0")
+    page.get_by_role("button", name="Perform Credit Check").click()
+    expect(page.locator("#verdict")).to_be_visible()
+    check("credit check result")
+    context.close()
+    assert problems == [], "\n".join(problems)
