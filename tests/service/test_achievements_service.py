@@ -150,8 +150,13 @@ def test_create_allowed_paths(qcf, changes, held_uln, grade):
     assert held.uln == held_uln and held.grade == grade and held.status == "active"
     assert held.organisation_id == qcf.organisation_id and held.channel == "portal"
     assert [event.event for event in held.history] == ["created"]
-    assert db.session.scalar(select(AuditEvent).where(
-        AuditEvent.event == "achievement.created")).target_id == str(held.id)
+    audited = db.session.scalar(select(AuditEvent).where(
+        AuditEvent.event == "achievement.created"))
+    assert audited.target_id == str(held.id)
+    assert audited.details["verification"] in ("VRC001", "VRC002", "VRC003", "VRC004")
+    assert "James" not in str(audited.details), "no names in the audit trail"
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.event == "learner.verified")) == 0, "not counted as Verify Single Learner"
 
 
 def test_a_linked_uln_is_recorded_on_the_master_with_the_uln_submitted(qcf):

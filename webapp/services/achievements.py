@@ -123,24 +123,22 @@ def _qualification_for(actor: User, reference: str) -> tuple[Qualification | Non
     return qualification, [problem] if problem else []
 
 
-def _verified_learner(actor: User, learner: Learnerish, channel: str) -> Learner:
-    """The held learner (the master for a linked ULN) once the submitted details verify
-    (VRC001–VRC004, and the postcode when both sides have one); otherwise
-    LearnerNotVerified carrying the verification."""
+def _verified_learner(learner: Learnerish) -> tuple[Learner, str]:
+    """The held learner (the master for a linked ULN) and the return code, once the
+    submitted details verify (VRC001–VRC004, and the postcode when both sides have one);
+    otherwise LearnerNotVerified carrying the verification. Not audited as a verification
+    (User activity counts those): the code goes into the achievement's audit row."""
     held, linked = learner_for_verification(learner.uln.strip())
     supplied = matching.Supplied(learner.uln.strip(), learner.given_name, learner.family_name,
                                  learner.date_of_birth)
     result = matching.verify(supplied, LearnerDetails.of(held) if held else None,
                              linked=linked)
-    audit.record("learner.verified", actor=actor, target_type="learner",
-                 target_id=supplied.uln, details={"code": result.code, "flags": result.flags,
-                                                  "channel": channel, "for": "achievement"})
     problem = rules.verification_problem(result.code, result.meaning, supplied.uln)
     if problem is None and held is not None:
         problem = rules.postcode_problem(learner.postcode, held.postcode)
     if problem:
         raise LearnerNotVerified(result, [problem])
-    return held
+    return held, result.code
 
 
 def _history(achievement: Achievement, event: str, actor: User, channel: str,
@@ -200,7 +198,7 @@ def create(actor: User, new: NewAchievement, channel: str = "portal",
     if problems:
         raise ValidationFailed(problems=problems)
 
-    learner = _verified_learner(actor, new.learner, channel)
+    learner, code = _verified_learner(new.learner)
     if existing := _existing(learner.uln, new.award_date, qualification.reference):
         raise AlreadyExists(problems=[rules.duplicate_problem(existing.status)],
                             existing_id=existing.id
@@ -220,7 +218,8 @@ def create(actor: User, new: NewAchievement, channel: str = "portal",
              **({"linked_uln": achievement.submitted_uln}
                 if achievement.submitted_uln != learner.uln else {}))
     _flush_unique()
-    _audit(Event.CREATED, actor, achievement, channel=channel, grade=achievement.grade)
+    _audit(Event.CREATED, actor, achievement, channel=channel, grade=achievement.grade,
+           verification=code)
     return achievement
 
 
