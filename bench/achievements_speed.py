@@ -168,7 +168,7 @@ def main() -> None:
         user = db.session.scalar(select(User).where(User.email == "bench@bench.example"))
         service_times = []
         for (uln, given, family), reference in zip(sample, references, strict=True):
-            new = achievements.NewAchievement(achievements.Learnerish(uln, given, family),
+            new = achievements.NewAchievement(achievements.SubmittedLearner(uln, given, family),
                                               reference, SERVICE_DATE, None, "10034567",
                                               "English")
             begin = time.perf_counter()

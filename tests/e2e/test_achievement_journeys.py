@@ -12,7 +12,7 @@ from tests.e2e.helpers import PASSWORD, assert_console_clean, click_and_wait, sa
 from webapp.extensions import db
 from webapp.models import User
 from webapp.services import achievements
-from webapp.services.achievements import Learnerish, NewAchievement
+from webapp.services.achievements import NewAchievement, SubmittedLearner
 from webapp.services.unit_of_work import unit_of_work
 
 AWARDED = date(2019, 8, 22)
@@ -34,7 +34,7 @@ def award_units_to_ann(live_server, username: str) -> None:
         actor = db.session.query(User).filter_by(username=username).one()
         for unit, when in ((UNIT, date(2020, 6, 1)), (UNIT_2, date(2020, 7, 1)),
                            (UNIT_3, date(2021, 6, 1))):
-            achievements.create(actor, NewAchievement(Learnerish(ANN, "Ann", "Lee"), unit,
+            achievements.create(actor, NewAchievement(SubmittedLearner(ANN, "Ann", "Lee"), unit,
                                                       when, "Pass"))
 
 

@@ -26,7 +26,7 @@ from tests.helpers import AsChannel
 from webapp.extensions import db
 from webapp.models import Achievement, AchievementEvent, AuditEvent
 from webapp.services import achievements as achievement_service
-from webapp.services.achievements import Action, Learnerish, Lookup, NewAchievement
+from webapp.services.achievements import Action, Lookup, NewAchievement, SubmittedLearner
 from webapp.services.errors import (
     AlreadyExists,
     ChangedMeanwhile,
@@ -55,7 +55,7 @@ def rival(make_user, other_organisation, register):
     return rival_user(make_user, other_organisation)
 
 
-JAMES_AS_SUBMITTED = Learnerish(JAMES, "James", "Smith")
+JAMES_AS_SUBMITTED = SubmittedLearner(JAMES, "James", "Smith")
 
 
 def new(**changes) -> NewAchievement:
@@ -77,15 +77,15 @@ def count(model) -> int:
 
 CREATE_REFUSALS = [
     # learner details
-    ({"learner": Learnerish("1000000042", "James", "Smith")}, "BAD_ULN", "uln"),
-    ({"learner": Learnerish(JAMES, "", "Smith")}, "NAME_REQUIRED", "given_name"),
-    ({"learner": Learnerish(JAMES, "James", "Smith", postcode="NOT A CODE")}, "BAD_FORMAT",
+    ({"learner": SubmittedLearner("1000000042", "James", "Smith")}, "BAD_ULN", "uln"),
+    ({"learner": SubmittedLearner(JAMES, "", "Smith")}, "NAME_REQUIRED", "given_name"),
+    ({"learner": SubmittedLearner(JAMES, "James", "Smith", postcode="NOT A CODE")}, "BAD_FORMAT",
      "postcode"),
-    ({"learner": Learnerish(NOBODY, "James", "Smith")}, "LEARNER_NOT_VERIFIED", "uln"),
-    ({"learner": Learnerish(JAMES, "Olivia", "Brown")}, "LEARNER_NOT_VERIFIED", "uln"),
-    ({"learner": Learnerish(JAMES, "James", "Smith", date_of_birth=date(2008, 5, 2))},
+    ({"learner": SubmittedLearner(NOBODY, "James", "Smith")}, "LEARNER_NOT_VERIFIED", "uln"),
+    ({"learner": SubmittedLearner(JAMES, "Olivia", "Brown")}, "LEARNER_NOT_VERIFIED", "uln"),
+    ({"learner": SubmittedLearner(JAMES, "James", "Smith", date_of_birth=date(2008, 5, 2))},
      "LEARNER_NOT_VERIFIED", "uln"),
-    ({"learner": Learnerish(JAMES, "James", "Smith", postcode="LS1 4AP")}, "POSTCODE_DIFFERS",
+    ({"learner": SubmittedLearner(JAMES, "James", "Smith", postcode="LS1 4AP")}, "POSTCODE_DIFFERS",
      "postcode"),
     # reference
     ({"reference": ""}, "REFERENCE_REQUIRED", "reference"),
@@ -118,7 +118,7 @@ def test_create_refuses_each_broken_rule_and_writes_nothing(qcf, changes, code, 
 
 def test_a_refused_learner_carries_the_verification_result(qcf):
     with pytest.raises(achievement_service.LearnerNotVerified) as refused:
-        create(qcf, learner=Learnerish(JAMES, "Olivia", "Brown"))
+        create(qcf, learner=SubmittedLearner(JAMES, "Olivia", "Brown"))
     assert refused.value.verification.code == "VRC005"
     assert refused.value.verification.returned is None
 
@@ -133,9 +133,10 @@ def test_every_field_problem_is_reported_at_once(qcf):
 
 CREATE_ALLOWED = [
     ({}, JAMES, "7"),                                                         # exact, VRC001
-    ({"learner": Learnerish(JAMES, "Jim", "Smith")}, JAMES, "7"),            # possible, VRC003
-    ({"learner": Learnerish(LINKED, "James", "Smith")}, JAMES, "7"),         # linked: master
-    ({"learner": Learnerish(JAMES, "james", "SMITH", "sw1a1aa", date(2008, 5, 1))}, JAMES, "7"),
+    ({"learner": SubmittedLearner(JAMES, "Jim", "Smith")}, JAMES, "7"),       # possible
+    ({"learner": SubmittedLearner(LINKED, "James", "Smith")}, JAMES, "7"),    # linked: master
+    ({"learner": SubmittedLearner(JAMES, "james", "SMITH", "sw1a1aa", date(2008, 5, 1))},
+     JAMES, "7"),
     ({"reference": "6001166X"}, JAMES, "7"),                                  # aim reference
     ({"reference": SHARED, "grade": "pass"}, JAMES, "Pass"),                  # shared; scale
     ({"grade": "", "provider_ukprn": "", "language": ""}, JAMES, None),       # optional
@@ -160,7 +161,7 @@ def test_create_allowed_paths(qcf, changes, held_uln, grade):
 
 
 def test_a_linked_uln_is_recorded_on_the_master_with_the_uln_submitted(qcf):
-    achievement = create(qcf, learner=Learnerish(LINKED, "James", "Smith"))
+    achievement = create(qcf, learner=SubmittedLearner(LINKED, "James", "Smith"))
     held = db.session.get(Achievement, achievement.id)
     assert (held.uln, held.submitted_uln) == (JAMES, LINKED)
     assert held.history[0].details["linked_uln"] == LINKED
@@ -176,9 +177,9 @@ def test_the_unique_reference_is_uln_award_date_and_reference(qcf):
         create(qcf, grade="8")
     assert again.value.code == "ACHIEVEMENT_EXISTS" and again.value.existing_id == first.id
     with pytest.raises(AlreadyExists):   # the linked ULN is the same learner
-        create(qcf, learner=Learnerish(LINKED, "James", "Smith"))
+        create(qcf, learner=SubmittedLearner(LINKED, "James", "Smith"))
     create(qcf, award_date=date(2019, 8, 23))       # another date: another achievement
-    create(qcf, learner=Learnerish(ANN, "Ann", "Lee"))
+    create(qcf, learner=SubmittedLearner(ANN, "Ann", "Lee"))
     assert count(Achievement) == 3
 
 
@@ -280,11 +281,11 @@ def test_withdraw_then_reinstate_with_history(qcf):
 
 
 LOOKUP_MISSES = [
-    {"learner": Learnerish(JAMES, "John", "Smith")},
-    {"learner": Learnerish(JAMES, "Jim", "Smith")},      # verifies, but not the name used
-    {"learner": Learnerish(JAMES, "James", "Smithers")},
-    {"learner": Learnerish(JAMES, "James", "Smith", date_of_birth=date(2008, 5, 2))},
-    {"learner": Learnerish(ANN, "James", "Smith")},
+    {"learner": SubmittedLearner(JAMES, "John", "Smith")},
+    {"learner": SubmittedLearner(JAMES, "Jim", "Smith")},      # verifies, but not the name used
+    {"learner": SubmittedLearner(JAMES, "James", "Smithers")},
+    {"learner": SubmittedLearner(JAMES, "James", "Smith", date_of_birth=date(2008, 5, 2))},
+    {"learner": SubmittedLearner(ANN, "James", "Smith")},
     {"reference": SHARED},
     {"award_date": date(2019, 8, 21)},
 ]
@@ -292,7 +293,7 @@ LOOKUP_MISSES = [
 
 @pytest.mark.parametrize("changes", LOOKUP_MISSES)
 def test_withdraw_finds_only_with_the_names_and_reference_used_at_creation(qcf, changes):
-    create(qcf, learner=Learnerish(JAMES, "James", "Smith", date_of_birth=date(2008, 5, 1)))
+    create(qcf, learner=SubmittedLearner(JAMES, "James", "Smith", date_of_birth=date(2008, 5, 1)))
     with pytest.raises(NotFound) as refused:
         achievements.withdraw(qcf, lookup(**changes), action(), today=TODAY)
     assert refused.value.code == "ACHIEVEMENT_NOT_FOUND"
@@ -300,7 +301,7 @@ def test_withdraw_finds_only_with_the_names_and_reference_used_at_creation(qcf, 
 
 def test_lookup_ignores_capitals_and_spaces_and_accepts_the_aim_reference(qcf):
     create(qcf)
-    found = achievements.find(qcf, lookup(learner=Learnerish(JAMES, " JAMES ", "smith"),
+    found = achievements.find(qcf, lookup(learner=SubmittedLearner(JAMES, " JAMES ", "smith"),
                                           reference="6001166X"), TODAY)
     assert found.uln == JAMES
 
@@ -373,7 +374,7 @@ def test_move_to_a_new_learner(qcf):
         ANN, "Ann", "Lee")
     assert held.history[-1].event == "moved"
     assert held.history[-1].details == {"before": JAMES, "after": ANN}
-    achievements.withdraw(qcf, lookup(learner=Learnerish(ANN, "Ann", "Lee")), action(),
+    achievements.withdraw(qcf, lookup(learner=SubmittedLearner(ANN, "Ann", "Lee")), action(),
                           today=TODAY)
 
 
@@ -393,7 +394,7 @@ def test_move_refusals(qcf, rival, target, error, code):
     achievement = create(qcf)
     actor = qcf
     if target == "duplicate":
-        create(qcf, learner=Learnerish(ANN, "Ann", "Lee"))
+        create(qcf, learner=SubmittedLearner(ANN, "Ann", "Lee"))
         target = ANN
     elif target == "withdrawn":
         achievements.withdraw(qcf, lookup(), action(), today=TODAY)

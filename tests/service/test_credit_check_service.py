@@ -23,12 +23,12 @@ from tests.achievement_data import (
 from tests.helpers import AsChannel
 from webapp.services import achievements as achievement_service
 from webapp.services import credit_check as credit_check_service
-from webapp.services.achievements import Action, Learnerish, Lookup, NewAchievement
+from webapp.services.achievements import Action, Lookup, NewAchievement, SubmittedLearner
 from webapp.services.errors import Forbidden, ValidationFailed
 
 achievements = AsChannel(achievement_service)
 credit = AsChannel(credit_check_service)
-JAMES_SMITH = Learnerish(JAMES, "James", "Smith")
+JAMES_SMITH = SubmittedLearner(JAMES, "James", "Smith")
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from tests.helpers import committed, csrf_from, error_summary, h1_text, htmx_to,
 from webapp.extensions import db
 from webapp.models import Achievement
 from webapp.services import achievements
-from webapp.services.achievements import Action, Learnerish, Lookup, NewAchievement
+from webapp.services.achievements import Action, Lookup, NewAchievement, SubmittedLearner
 
 RESULTS = htmx_to("achievement-results")
 
@@ -43,7 +43,7 @@ def signed_in(client, qcf):
 def make(actor, uln=JAMES, given="James", family="Smith", reference=OWN, grade="7",
          award=date(2019, 8, 22)):
     return committed(achievements.create, actor, NewAchievement(
-        Learnerish(uln, given, family), reference, award, grade))
+        SubmittedLearner(uln, given, family), reference, award, grade))
 
 
 def post(client, path, data, get_path=None, **kwargs):
@@ -165,7 +165,7 @@ def test_create_for_a_learner_who_does_not_verify_shows_the_result(signed_in):
 
 def test_create_a_duplicate_points_to_reinstate_when_withdrawn(signed_in, qcf):
     make(qcf)
-    committed(achievements.withdraw, qcf, Lookup(Learnerish(JAMES, "James", "Smith"), OWN,
+    committed(achievements.withdraw, qcf, Lookup(SubmittedLearner(JAMES, "James", "Smith"), OWN,
                                                  date(2019, 8, 22)),
               Action(date(2026, 11, 1), "SUBINERROR"))
     response = post(signed_in, "/achievements/new", create_fields())
@@ -340,7 +340,7 @@ def test_credit_check_page_fragment_and_verdicts(signed_in, qcf):
     for unit in (UNIT, UNIT_2):
         make(qcf, reference=unit, grade="Pass", award=date(2020, 6, 1))
     committed(achievements.create, qcf, NewAchievement(
-        Learnerish(JAMES, "James", "Smith"), UNIT_3, date(2021, 6, 1), "Pass"))
+        SubmittedLearner(JAMES, "James", "Smith"), UNIT_3, date(2021, 6, 1), "Pass"))
     met = post(signed_in, "/achievements/credit-check", {"uln": LINKED, "reference": DIPLOMA},
                get_path="/achievements/credit-check")
     html = page(met)

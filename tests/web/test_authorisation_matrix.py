@@ -13,7 +13,7 @@ import pytest
 from tests.achievement_data import JAMES, SHARED, load_registers, rival_user
 from tests.helpers import committed, csrf_from, sign_in
 from webapp.services import achievements as achievement_service
-from webapp.services.achievements import Action, Learnerish, Lookup, NewAchievement
+from webapp.services.achievements import Action, Lookup, NewAchievement, SubmittedLearner
 
 PASSWORD = "a matrix test pass phrase"
 AWARDING_ROLES = ["super_user", "ab_batch_user", "ab_user", "qcf_record_set_user", "qcf_user",
@@ -67,7 +67,7 @@ def world(app, make_user, organisation, other_organisation, provider_organisatio
     for day, org, actor in ((1, organisation, actors["qcf_user@awarding"]),
                             (2, other_organisation, rival_user(make_user, other_organisation))):
         # withdrawn, so its ‘withdrawn’ success screen exists
-        awarded, james = date(2019, 8, day), Learnerish(JAMES, "James", "Smith")
+        awarded, james = date(2019, 8, day), SubmittedLearner(JAMES, "James", "Smith")
         achievement = committed(achievement_service.create, actor, NewAchievement(
             james, SHARED, awarded, "Pass"))
         committed(achievement_service.withdraw, actor, Lookup(james, SHARED, awarded),

@@ -47,7 +47,7 @@ class LearnerNotVerified(ValidationFailed):
 
 
 @dataclass(frozen=True)
-class Learnerish:
+class SubmittedLearner:
     """Who the achievement is for, as submitted: the guide's create and search fields."""
 
     uln: str
@@ -59,7 +59,7 @@ class Learnerish:
 
 @dataclass(frozen=True)
 class NewAchievement:
-    learner: Learnerish
+    learner: SubmittedLearner
     reference: str
     award_date: date | None
     grade: str | None = None
@@ -72,7 +72,7 @@ class Lookup:
     """How withdraw and reinstate find an achievement: the learner as it was submitted, the
     reference and the award date (the unique reference)."""
 
-    learner: Learnerish
+    learner: SubmittedLearner
     reference: str
     award_date: date | None
 
@@ -96,7 +96,7 @@ def _clean(text: str | None) -> str | None:
     return " ".join(text.split()) if text and text.strip() else None
 
 
-def _learner_problems(learner: Learnerish) -> list[Problem]:
+def _learner_problems(learner: SubmittedLearner) -> list[Problem]:
     problems = request_problems(matching.Supplied(learner.uln, learner.given_name,
                                                   learner.family_name, learner.date_of_birth))
     if learner.postcode:
@@ -123,7 +123,7 @@ def _qualification_for(actor: User, reference: str) -> tuple[Qualification | Non
     return qualification, [problem] if problem else []
 
 
-def _verified_learner(learner: Learnerish) -> tuple[Learner, str]:
+def _verified_learner(learner: SubmittedLearner) -> tuple[Learner, str]:
     """The held learner (the master for a linked ULN) and the return code, once the
     submitted details verify (VRC001–VRC004, and the postcode when both sides have one);
     otherwise LearnerNotVerified carrying the verification. Not audited as a verification

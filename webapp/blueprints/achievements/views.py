@@ -47,7 +47,7 @@ def _labels() -> dict:
 
 
 def _learner(form):
-    return achievements.Learnerish(
+    return achievements.SubmittedLearner(
         uln=form.uln.data or "", given_name=form.given_name.data or "",
         family_name=form.family_name.data or "", postcode=form.postcode.data or None,
         date_of_birth=form.date_of_birth.data)
