@@ -370,3 +370,19 @@ def test_a_records_user_may_credit_check_but_not_manage(client, make_user, organ
     sign_in(client, records.username)
     assert client.get("/achievements/credit-check").status_code == 200
     assert client.get("/achievements").status_code == 403
+
+
+def test_the_achievement_page_and_user_activity(signed_in, qcf, client, make_user):
+    mine = make(qcf)
+    committed(achievements.update_grade, qcf, mine.id, "8")
+    response = signed_in.get(f"/achievements/{mine.id}")
+    assert h1_text(response) == "600/1166/X"
+    text = page(response).get_text(" ")
+    assert "Grade changed" in text and "7 → 8" in text
+    boss = make_user(roles=["super_user"], given="Bea", family="Boss",
+                     email_address="bea@exams.example")
+    other = client.application.test_client()
+    sign_in(other, boss.username)
+    activity = other.get("/users/activity")
+    assert activity.status_code == 200
+    assert "Achievement: grade changed" in activity.get_data(as_text=True)
