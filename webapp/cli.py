@@ -102,6 +102,19 @@ def import_learners_command(csv_file):
         click.echo(line)
 
 
+@lrs_group.command("import-qualifications")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
+def import_qualifications_command(csv_file):
+    """Insert or update qualifications and units from a CSV file (see README)."""
+    with open(csv_file, newline="", encoding="utf-8-sig") as source:
+        try:
+            report = jobs.import_qualifications(source)
+        except RuleBroken as error:
+            _fail(error)
+    for line in report.lines():
+        click.echo(line)
+
+
 @lrs_group.command("generate-learners")
 @click.option("--count", type=click.IntRange(min=1), required=True)
 @click.option("--seed", type=int, default=1, show_default=True)

@@ -6,9 +6,14 @@ so a new area (achievements, batches, challenges, an API) is never left unchecke
 to BLUEPRINTS with who may use it. Who may use what is written out here by hand, not asked
 of rules/permissions.py, so the test is an independent statement of the rules."""
 
+from datetime import date
+
 import pytest
 
-from tests.helpers import csrf_from, sign_in
+from tests.achievement_data import JAMES, SHARED, load_registers, rival_user
+from tests.helpers import committed, csrf_from, sign_in
+from webapp.services import achievements as achievement_service
+from webapp.services.achievements import Action, Lookup, NewAchievement, SubmittedLearner
 
 PASSWORD = "a matrix test pass phrase"
 AWARDING_ROLES = ["super_user", "ab_batch_user", "ab_user", "qcf_record_set_user", "qcf_user",
@@ -27,13 +32,20 @@ BLUEPRINTS = {
     "users": {"super_user@awarding", "super_user@provider"},
     "verification": {"super_user@awarding", "ab_user@awarding"},
     "service_desk": {"service_desk@service-desk"},
+    "achievements": {"super_user@awarding", "qcf_user@awarding"},
+}
+# Endpoints whose people differ from the rest of their blueprint's.
+ENDPOINTS = {
+    "achievements.credit_check": {"super_user@awarding", "qcf_user@awarding",
+                                  "qcf_record_set_user@awarding"},
 }
 # Pages of a signed-in blueprint that work signed out too: an emailed link.
 PUBLIC_ENDPOINTS = {"account.verify_email", "account.verify_email_link",
                     "account.stop_email_change", "account.stop_email_change_link"}
 # Who sees other organisations' records in a blueprint (everyone else gets 404 for them).
 SEES_EVERY_ORGANISATION = {"service_desk": {"service_desk@service-desk"}}
-PARAMETERS = {"user_id", "organisation_id", "token", "filename"}
+PARAMETERS = {"user_id", "organisation_id", "token", "filename", "achievement_id", "verb"}
+RECORD_PARAMETERS = {"user_id", "achievement_id"}  # name one organisation's record
 
 
 @pytest.fixture
@@ -52,7 +64,18 @@ def world(app, make_user, organisation, other_organisation, provider_organisatio
     targets = {org.id: make_user(given="Target", family=f"Org{org.id}", roles=["super_user"],
                                  password=PASSWORD, org=org)
                for org in (organisation, other_organisation, provider_organisation)}
-    return {"actors": actors, "targets": targets,
+    load_registers()
+    achievements = {}
+    for day, org, actor in ((1, organisation, actors["qcf_user@awarding"]),
+                            (2, other_organisation, rival_user(make_user, other_organisation))):
+        # withdrawn, so its ‘withdrawn’ success screen exists
+        awarded, james = date(2019, 8, day), SubmittedLearner(JAMES, "James", "Smith")
+        achievement = committed(achievement_service.create, actor, NewAchievement(
+            james, SHARED, awarded, "Pass"))
+        committed(achievement_service.withdraw, actor, Lookup(james, SHARED, awarded),
+                  Action(date(2026, 11, 1), "SUBINERROR"))
+        achievements[org.id] = achievement
+    return {"actors": actors, "targets": targets, "achievements": achievements,
             "organisations": [organisation, other_organisation, provider_organisation]}
 
 
@@ -90,6 +113,11 @@ def path_for(rule, world, organisation_id) -> str:
         values["organisation_id"] = organisation_id
     if "token" in rule.arguments:
         values["token"] = "not-a-real-token"
+    if "achievement_id" in rule.arguments:
+        values["achievement_id"] = world["achievements"].get(
+            organisation_id, next(iter(world["achievements"].values()))).id
+    if "verb" in rule.arguments:
+        values["verb"] = "withdraw"
     if "filename" in rule.arguments:
         values["filename"] = "images/favicon.svg"
     return rule.build(values, append_unknown=False)[1]
@@ -97,7 +125,7 @@ def path_for(rule, world, organisation_id) -> str:
 
 def expected(rule, method, who, whose) -> str:
     blueprint = rule.endpoint.split(".")[0]
-    allowed = BLUEPRINTS[blueprint]
+    allowed = ENDPOINTS.get(rule.endpoint, BLUEPRINTS[blueprint])
     if allowed == PUBLIC or rule.endpoint in PUBLIC_ENDPOINTS:
         return "csrf-refused" if who is None and method == "POST" else "allowed"
     if who is None:  # no session, so a POST cannot carry a valid CSRF token either
@@ -106,7 +134,7 @@ def expected(rule, method, who, whose) -> str:
         return "allowed"
     if who not in allowed:
         return "forbidden"
-    names_a_record = bool(set(rule.arguments) & {"user_id"})
+    names_a_record = bool(set(rule.arguments) & RECORD_PARAMETERS)
     if whose == "other" and names_a_record and who not in SEES_EVERY_ORGANISATION.get(
             blueprint, set()):
         return "not-found"
@@ -149,8 +177,8 @@ def test_every_route_checks_role_organisation_kind_and_organisation(app, world, 
             if rule.endpoint in ("auth.sign_out",):
                 continue  # would end this actor's session for the routes that follow
             for whose in ("own", "other"):
-                if whose == "other" and not set(rule.arguments) & {"user_id",
-                                                                   "organisation_id"}:
+                if whose == "other" and not set(rule.arguments) & (RECORD_PARAMETERS
+                                                                   | {"organisation_id"}):
                     continue
                 path = path_for(rule, world, orgs[whose])
                 response = client.open(path, method=method, headers=headers,

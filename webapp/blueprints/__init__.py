@@ -5,6 +5,7 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from webapp.blueprints.account import bp as account_bp
+    from webapp.blueprints.achievements import bp as achievements_bp
     from webapp.blueprints.assets import bp as assets_bp
     from webapp.blueprints.auth import bp as auth_bp
     from webapp.blueprints.home import bp as home_bp
@@ -14,6 +15,6 @@ def register_blueprints(app: Flask) -> None:
     from webapp.blueprints.verification import bp as verification_bp
 
     blueprints = (assets_bp, auth_bp, account_bp, home_bp, pages_bp, users_bp,
-                  service_desk_bp, verification_bp)
+                  service_desk_bp, verification_bp, achievements_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -7,18 +7,26 @@ import io
 import os
 from dataclasses import dataclass, field
 from datetime import date
+from importlib import resources
 from pathlib import Path
 
 from sqlalchemy import select
 
 from webapp.extensions import db
 from webapp.formats.learner_csv import read_learners
+from webapp.formats.qualification_csv import read_qualifications
 from webapp.models import Organisation
 from webapp.models.base import utcnow
 from webapp.rules.learner_data import GENDERS
 from webapp.rules.roles import AWARDING, ROLES, ROLES_BY_KIND, SERVICE_DESK, SERVICE_DESK_ROLE
 from webapp.rules.uln import check_digit
-from webapp.services import learners, organisations, synthetic_learners, user_accounts
+from webapp.services import (
+    learners,
+    organisations,
+    qualifications,
+    synthetic_learners,
+    user_accounts,
+)
 from webapp.services.unit_of_work import after_commit
 
 DEMO_UKPRN = "10000001"
@@ -98,6 +106,8 @@ DEMO_TRIES = (
         date(2005, 9, 6), "1"),
     Try("VRC006", "no learner has this ULN", _NOBODY, "Oliver", "Bennett"),
 )
+DEMO_QUALIFICATIONS = "demo_qualifications.csv"
+DEMO_DIPLOMA = "650/9999/0 Demo Level 2 Diploma in Professional Cookery"
 DEMO_PEOPLE = {
     "super_user": ("Sam", "Super"),
     "ab_batch_user": ("Bella", "Batch"),
@@ -115,6 +125,7 @@ class DemoResult:
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # role, username, pw
     learners: list[dict] = field(default_factory=list)
     tries: tuple[Try, ...] = ()
+    qualifications: int = 0
 
     def report(self) -> str:
         if not self.created:
@@ -138,6 +149,10 @@ class DemoResult:
                      if row["previous_family_name"] else "")
                   + ("  (a linked ULN)" if row["master_uln"] else "")
                   for row in self.learners]
+        lines.append(f"{self.qualifications} qualifications and units are on the register "
+                     f"(GCSEs, A levels, functional skills and the unit-based "
+                     f"{DEMO_DIPLOMA}); those owned by UKPRN 10000001 or shared can be "
+                     "awarded in Manage Learner Achievements.")
         return "\n".join(lines)
 
 
@@ -171,6 +186,7 @@ def load_demo_data(instance_path: str) -> DemoResult:
     result.accounts.append((SERVICE_DESK_ROLE, desk_user.username, password))
     result.learners = _load_demo_learners()
     result.tries = DEMO_TRIES
+    result.qualifications = _load_demo_qualifications()
     after_commit(lambda: _write_credentials(credentials, result))
     return result
 
@@ -191,6 +207,17 @@ def _load_demo_learners() -> list[dict]:
     linked = next(row for row in rows if row["master_uln"])
     changed = next(row for row in rows if row["previous_family_name"] and not row["master_uln"])
     return [rows[0], changed, linked]
+
+
+def _load_demo_qualifications() -> int:
+    """Real GCSE, A level and functional skills numbers and titles (public DfE data) and a
+    synthetic unit-based diploma with its units: webapp/services/data/demo_qualifications.csv."""
+    load = qualifications.QualificationLoad()
+    text = resources.files("webapp.services.data").joinpath(DEMO_QUALIFICATIONS)
+    with text.open(encoding="utf-8", newline="") as source:
+        load.save(list(load.valid(read_qualifications(source))))
+    load.finish()
+    return load.report.inserted
 
 
 def _write_credentials(path: Path, result: DemoResult) -> None:

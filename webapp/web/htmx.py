@@ -12,10 +12,16 @@ class Targets:
     USER_STATUS = "user-status"          # View user's status panel
     VERIFY_PANEL = "verify-panel"        # Verify Single Learner's form and result
     VERIFY_ERRORS = "verify-errors"      # its error summary, above the h1 (out of band)
+    ACHIEVEMENT_RESULTS = "achievement-results"  # Manage Learner Achievements' search result
+    CREDIT_CHECK = "credit-check"        # Perform Credit Check's form and result
 
     @staticmethod
     def user_row(user_id: int) -> str:
         return f"user-row-{user_id}"
+
+    @staticmethod
+    def achievement_row(achievement_id: int) -> str:
+        return f"achievement-row-{achievement_id}"
 
 
 targets = Targets()

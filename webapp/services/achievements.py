@@ -1,0 +1,384 @@
+"""Achievements on the personal learning record: create, update the grade, move to another
+learner, withdraw and reinstate (guide 7.1, 7.2), and the searches behind them. The one
+service the portal, batch files and web services call; every refusal is a DomainError of
+Problems from rules/achievements.py.
+
+Each change stages the achievement, a history row (achievement_events) and an audit row;
+the caller's unit of work commits the three together. Only the organisation that owns an
+achievement sees or changes it: anyone else gets NotFound, as for a missing one."""
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from webapp.extensions import db
+from webapp.models import Achievement, AchievementEvent, Learner, Qualification, User
+from webapp.rules import achievements as rules
+from webapp.rules import matching
+from webapp.rules.achievements import Event
+from webapp.rules.learner_data import LearnerDetails, postcode_errors
+from webapp.rules.permissions import Area
+from webapp.rules.problems import Problem
+from webapp.rules.qualifications import canonical_reference, grade_in_scale, reference_problem
+from webapp.rules.uln import uln_problem
+from webapp.services import audit
+from webapp.services.errors import (
+    AlreadyExists,
+    ChangedMeanwhile,
+    Conflict,
+    NotFound,
+    ValidationFailed,
+)
+from webapp.services.learners import learner_for_verification
+from webapp.services.qualifications import find as find_qualification
+from webapp.services.user_management import require_area
+from webapp.services.verification import request_problems
+
+
+class LearnerNotVerified(ValidationFailed):
+    """The learner's details did not verify: the verification result says why."""
+
+    def __init__(self, verification: matching.Verification, problems: list[Problem]):
+        super().__init__(problems=problems)
+        self.verification = verification
+
+
+@dataclass(frozen=True)
+class SubmittedLearner:
+    """Who the achievement is for, as submitted: the guide's create and search fields."""
+
+    uln: str
+    given_name: str
+    family_name: str
+    postcode: str | None = None
+    date_of_birth: date | None = None
+
+
+@dataclass(frozen=True)
+class NewAchievement:
+    learner: SubmittedLearner
+    reference: str
+    award_date: date | None
+    grade: str | None = None
+    provider_ukprn: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """How withdraw and reinstate find an achievement: the learner as it was submitted, the
+    reference and the award date (the unique reference)."""
+
+    learner: SubmittedLearner
+    reference: str
+    award_date: date | None
+
+
+@dataclass(frozen=True)
+class Action:
+    """Withdraw and reinstate: the date the change was agreed and appendix D's reason."""
+
+    action_date: date | None
+    action_reason: str | None
+
+
+def _entry(qualification: Qualification) -> rules.RegisterEntry:
+    return rules.RegisterEntry(qualification.reference, qualification.owner_ukprn,
+                               qualification.availability,
+                               qualification.operational_start_date,
+                               qualification.certification_end_date, qualification.grades)
+
+
+def _clean(text: str | None) -> str | None:
+    return " ".join(text.split()) if text and text.strip() else None
+
+
+def _learner_problems(learner: SubmittedLearner) -> list[Problem]:
+    problems = request_problems(matching.Supplied(learner.uln, learner.given_name,
+                                                  learner.family_name, learner.date_of_birth))
+    if learner.postcode:
+        problems += [problem for problem in postcode_errors(learner.postcode.upper())
+                     if problem.code == "BAD_FORMAT"]  # a format check, not the register's
+    return problems
+
+
+def _lookup_problems(lookup: Lookup, today: date) -> list[Problem]:
+    problems = _learner_problems(lookup.learner)
+    if problem := reference_problem(lookup.reference):
+        problems.append(problem)
+    if lookup.award_date is None:
+        problems += rules.award_date_problems(None, today)
+    return problems
+
+
+def _qualification_for(actor: User, reference: str) -> tuple[Qualification | None,
+                                                              list[Problem]]:
+    qualification = find_qualification(reference)
+    if qualification is None:
+        return None, [rules.reference_not_found(canonical_reference(reference))]
+    problem = rules.ownership_problem(_entry(qualification), actor.organisation.ukprn)
+    return qualification, [problem] if problem else []
+
+
+def _verified_learner(learner: SubmittedLearner) -> tuple[Learner, str]:
+    """The held learner (the master for a linked ULN) and the return code, once the
+    submitted details verify (VRC001–VRC004, and the postcode when both sides have one);
+    otherwise LearnerNotVerified carrying the verification. Not audited as a verification
+    (User activity counts those): the code goes into the achievement's audit row."""
+    held, linked = learner_for_verification(learner.uln.strip())
+    supplied = matching.Supplied(learner.uln.strip(), learner.given_name, learner.family_name,
+                                 learner.date_of_birth)
+    result = matching.verify(supplied, LearnerDetails.of(held) if held else None,
+                             linked=linked)
+    problem = rules.verification_problem(result.code, result.meaning, supplied.uln)
+    if problem is None and held is not None:
+        problem = rules.postcode_problem(learner.postcode, held.postcode)
+    if problem:
+        raise LearnerNotVerified(result, [problem])
+    return held, result.code
+
+
+def _history(achievement: Achievement, event: str, actor: User, channel: str,
+             action: Action | None = None, **details) -> None:
+    db.session.add(AchievementEvent(
+        achievement=achievement, event=event, actor_user_id=actor.id, channel=channel,
+        action_date=action.action_date if action else None,
+        action_reason=action.action_reason if action else None, details=details or None))
+
+
+def _audit(event: str, actor: User, achievement: Achievement, **details) -> None:
+    audit.record(f"achievement.{event}", actor=actor, target_type="achievement",
+                 target_id=str(achievement.id),
+                 details={"uln": achievement.uln, "reference": achievement.reference,
+                          "award_date": achievement.award_date.isoformat(), **details})
+
+
+def _existing(uln: str, award_date: date, reference: str) -> Achievement | None:
+    return db.session.scalar(select(Achievement).where(
+        Achievement.uln == uln, Achievement.award_date == award_date,
+        Achievement.reference == reference))
+
+
+def _flush_unique() -> None:
+    """Flush, turning a clash on the unique reference (two creates at once) into a refusal;
+    the caller's unit of work rolls back."""
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise AlreadyExists(problems=[rules.duplicate_problem(rules.ACTIVE)]) from None
+
+
+# --- create ------------------------------------------------------------------------------------
+
+def create(actor: User, new: NewAchievement, channel: str = "portal",
+           today: date | None = None) -> Achievement:
+    """Check every rule, verify the learner, then stage the achievement, its ‘created’
+    history row and the audit row. Field problems are collected and raised together."""
+    require_area(actor, Area.ACHIEVEMENTS)
+    today = today or date.today()
+    problems = _learner_problems(new.learner)
+    qualification = None
+    if problem := reference_problem(new.reference):
+        problems.append(problem)
+    else:
+        qualification, found = _qualification_for(actor, new.reference)
+        problems += found
+    entry = _entry(qualification) if qualification else None
+    problems += rules.award_date_problems(new.award_date, today, entry)
+    grade = _clean(new.grade)
+    if grade and qualification and (problem := rules.grade_problem(grade, entry.grades)):
+        problems.append(problem)
+    for problem in (rules.provider_ukprn_problem(_clean(new.provider_ukprn)),
+                    rules.language_problem(_clean(new.language))):
+        if problem:
+            problems.append(problem)
+    if problems:
+        raise ValidationFailed(problems=problems)
+
+    learner, code = _verified_learner(new.learner)
+    if existing := _existing(learner.uln, new.award_date, qualification.reference):
+        raise AlreadyExists(problems=[rules.duplicate_problem(existing.status)],
+                            existing_id=existing.id
+                            if existing.organisation_id == actor.organisation_id else None)
+    achievement = Achievement(
+        uln=learner.uln, reference=qualification.reference, award_date=new.award_date,
+        grade=grade_in_scale(grade, entry.grades) if grade else None,
+        provider_ukprn=_clean(new.provider_ukprn), language=_clean(new.language),
+        organisation_id=actor.organisation_id, submitted_uln=new.learner.uln.strip(),
+        submitted_given_name=_clean(new.learner.given_name),
+        submitted_family_name=_clean(new.learner.family_name),
+        submitted_date_of_birth=new.learner.date_of_birth,
+        submitted_postcode=(_clean(new.learner.postcode) or "").upper() or None,
+        status=rules.ACTIVE, channel=channel)
+    db.session.add(achievement)
+    _history(achievement, Event.CREATED, actor, channel, grade=achievement.grade,
+             **({"linked_uln": achievement.submitted_uln}
+                if achievement.submitted_uln != learner.uln else {}))
+    _flush_unique()
+    _audit(Event.CREATED, actor, achievement, channel=channel, grade=achievement.grade,
+           verification=code)
+    return achievement
+
+
+# --- finding -----------------------------------------------------------------------------------
+
+def achievement_for(actor: User, achievement_id: int, area: Area = Area.ACHIEVEMENTS
+                    ) -> Achievement:
+    """One of the actor's organisation's achievements, or NotFound."""
+    require_area(actor, area)
+    achievement = db.session.get(Achievement, achievement_id)
+    if achievement is None or achievement.organisation_id != actor.organisation_id:
+        raise NotFound(problems=[rules.not_found_problem()])
+    return achievement
+
+
+def for_learner(actor: User, uln: str) -> tuple[str, list[Achievement]]:
+    """The organisation's achievements for a learner (a linked ULN finds the master's), newest
+    award first, with their history: (the ULN they are held on, the achievements)."""
+    require_area(actor, Area.ACHIEVEMENTS)
+    if problem := uln_problem(uln):
+        raise ValidationFailed(problems=[problem])
+    learner, _linked = learner_for_verification(uln.strip())
+    held_uln = learner.uln if learner else uln.strip()
+    found = db.session.scalars(
+        select(Achievement).options(selectinload(Achievement.history))
+        .where(Achievement.uln == held_uln, Achievement.organisation_id == actor.organisation_id)
+        .order_by(Achievement.award_date.desc(), Achievement.id.desc()))
+    return held_uln, list(found)
+
+
+def find(actor: User, lookup: Lookup, today: date | None = None) -> Achievement:
+    """Withdraw's and reinstate's search: the organisation's achievement with this unique
+    reference whose submitted names (and date of birth and postcode, when both sides have
+    one) are those given. Anything else is ACHIEVEMENT_NOT_FOUND."""
+    require_area(actor, Area.ACHIEVEMENTS)
+    today = today or date.today()
+    if problems := _lookup_problems(lookup, today):
+        raise ValidationFailed(problems=problems)
+    learner = lookup.learner
+    held, _linked = learner_for_verification(learner.uln.strip())
+    uln = held.uln if held else learner.uln.strip()
+    achievement = _existing(uln, lookup.award_date, canonical_reference(lookup.reference))
+    if (achievement is None or achievement.organisation_id != actor.organisation_id
+            or not rules.same_name(learner.given_name, achievement.submitted_given_name)
+            or not rules.same_name(learner.family_name, achievement.submitted_family_name)
+            or _differs(learner.date_of_birth, achievement.submitted_date_of_birth)
+            or _differs(learner.postcode and learner.postcode.replace(" ", "").upper(),
+                        (achievement.submitted_postcode or "").replace(" ", "") or None)):
+        raise NotFound(problems=[rules.not_found_problem()])
+    return achievement
+
+
+def _differs(supplied, held) -> bool:
+    return supplied is not None and held is not None and supplied != held
+
+
+# --- changes -----------------------------------------------------------------------------------
+
+def _refuse_state(action: str, achievement: Achievement) -> None:
+    if problem := rules.state_problem(action, achievement.status):
+        raise Conflict(problems=[problem])
+
+
+def update_grade(actor: User, achievement_id: int, grade: str, channel: str = "portal",
+                 version: int | None = None) -> Achievement:
+    """Change the grade of an active achievement to one of its qualification's scale (an
+    empty grade removes it)."""
+    achievement = achievement_for(actor, achievement_id)
+    if version is not None and version != achievement.version:
+        raise ChangedMeanwhile()
+    _refuse_state("update", achievement)
+    grade = _clean(grade)
+    grades = achievement.qualification.grades
+    if grade and (problem := rules.grade_problem(grade, grades)):
+        raise ValidationFailed(problems=[problem])
+    new_grade = grade_in_scale(grade, grades) if grade else None
+    if new_grade == achievement.grade:
+        return achievement
+    before, achievement.grade = achievement.grade, new_grade
+    _history(achievement, Event.GRADE_CHANGED, actor, channel, before=before, after=new_grade)
+    _audit(Event.GRADE_CHANGED, actor, achievement, channel=channel, before=before,
+           after=new_grade)
+    db.session.flush()
+    return achievement
+
+
+def move_target(actor: User, achievement_id: int, new_uln: str) -> tuple[Achievement, Learner]:
+    """Check a move before it is made (the portal's check page): the achievement and the
+    learner it would move to (the master for a linked ULN)."""
+    achievement = achievement_for(actor, achievement_id)
+    _refuse_state("move", achievement)
+    if problem := uln_problem(new_uln, "new_uln", "New ULN"):
+        raise ValidationFailed(problems=[problem])
+    learner, _linked = learner_for_verification(new_uln.strip())
+    if learner is None:
+        raise ValidationFailed("No learner on the register has this ULN", "new_uln",
+                               code="LEARNER_NOT_FOUND", value=new_uln,
+                               fix="Check the ULN with the learning provider")
+    if learner.uln == achievement.uln:
+        raise ValidationFailed("The achievement is already on this learner's record",
+                               "new_uln", code="MOVE_TO_SAME_LEARNER", value=new_uln,
+                               fix="Enter the ULN of the learner it should move to")
+    if existing := _existing(learner.uln, achievement.award_date, achievement.reference):
+        raise AlreadyExists(problems=[replace(rules.duplicate_problem(existing.status),
+                                              field="new_uln")])
+    return achievement, learner
+
+
+def move(actor: User, achievement_id: int, new_uln: str, channel: str = "portal"
+         ) -> Achievement:
+    """Move the achievement to another learner's record. The names it was submitted with
+    belonged to the other learner, so the target learner's held names and date of birth
+    become its submitted details (see decisions.md); the history keeps both ULNs."""
+    achievement, learner = move_target(actor, achievement_id, new_uln)
+    before = achievement.uln
+    achievement.uln, achievement.submitted_uln = learner.uln, new_uln.strip()
+    achievement.submitted_given_name = learner.given_name
+    achievement.submitted_family_name = learner.family_name
+    achievement.submitted_date_of_birth = learner.date_of_birth
+    achievement.submitted_postcode = None
+    _history(achievement, Event.MOVED, actor, channel, before=before, after=learner.uln)
+    _flush_unique()
+    _audit(Event.MOVED, actor, achievement, channel=channel, before=before, after=learner.uln)
+    return achievement
+
+
+def _action(actor: User, lookup: Lookup, action: Action, today: date | None
+            ) -> tuple[Achievement, date]:
+    today = today or date.today()
+    problems = _lookup_problems(lookup, today) + rules.action_problems(
+        action.action_date, action.action_reason, today)
+    if problems:
+        raise ValidationFailed(problems=problems)
+    return find(actor, lookup, today), today
+
+
+def withdraw(actor: User, lookup: Lookup, action: Action, channel: str = "portal",
+             today: date | None = None) -> Achievement:
+    achievement, _today = _action(actor, lookup, action, today)
+    _refuse_state("withdraw", achievement)
+    achievement.status = rules.WITHDRAWN
+    _history(achievement, Event.WITHDRAWN, actor, channel, action)
+    _audit(Event.WITHDRAWN, actor, achievement, channel=channel,
+           action_reason=action.action_reason)
+    db.session.flush()
+    return achievement
+
+
+def reinstate(actor: User, lookup: Lookup, action: Action, channel: str = "portal",
+              today: date | None = None, grade: str | None = None) -> Achievement:
+    """Reinstate a withdrawn achievement as it was. A batch row or API call may carry a
+    grade: it must be the held one (reinstating cannot change the grade)."""
+    achievement, _today = _action(actor, lookup, action, today)
+    _refuse_state("reinstate", achievement)
+    if problem := rules.reinstate_grade_problem(grade, achievement.grade):
+        raise ValidationFailed(problems=[problem])
+    achievement.status = rules.ACTIVE
+    _history(achievement, Event.REINSTATED, actor, channel, action)
+    _audit(Event.REINSTATED, actor, achievement, channel=channel,
+           action_reason=action.action_reason)
+    db.session.flush()
+    return achievement
