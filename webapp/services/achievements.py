@@ -19,12 +19,12 @@ from webapp.models import Achievement, AchievementEvent, Learner, Qualification,
 from webapp.rules import achievements as rules
 from webapp.rules import matching
 from webapp.rules.achievements import Event
-from webapp.rules.learner_data import LearnerDetails, postcode_errors
+from webapp.rules.learner_data import postcode_errors
 from webapp.rules.permissions import Area
 from webapp.rules.problems import Problem
 from webapp.rules.qualifications import canonical_reference, grade_in_scale, reference_problem
-from webapp.rules.uln import uln_problem
-from webapp.services import audit
+from webapp.rules.uln import normalise_uln, uln_problem
+from webapp.services import audit, verification
 from webapp.services.errors import (
     AlreadyExists,
     ChangedMeanwhile,
@@ -128,11 +128,9 @@ def _verified_learner(learner: SubmittedLearner) -> tuple[Learner, str]:
     submitted details verify (VRC001–VRC004, and the postcode when both sides have one);
     otherwise LearnerNotVerified carrying the verification. Not audited as a verification
     (User activity counts those): the code goes into the achievement's audit row."""
-    held, linked = learner_for_verification(learner.uln.strip())
-    supplied = matching.Supplied(learner.uln.strip(), learner.given_name, learner.family_name,
-                                 learner.date_of_birth)
-    result = matching.verify(supplied, LearnerDetails.of(held) if held else None,
-                             linked=linked)
+    supplied = matching.Supplied(normalise_uln(learner.uln), learner.given_name,
+                                 learner.family_name, learner.date_of_birth)
+    result, held = verification.match_learner(supplied)
     problem = rules.verification_problem(result.code, result.meaning, supplied.uln)
     if problem is None and held is not None:
         problem = rules.postcode_problem(learner.postcode, held.postcode)
@@ -241,7 +239,7 @@ def for_learner(actor: User, uln: str) -> tuple[str, list[Achievement]]:
     require_area(actor, Area.ACHIEVEMENTS)
     if problem := uln_problem(uln):
         raise ValidationFailed(problems=[problem])
-    learner, _linked = learner_for_verification(uln.strip())
+    learner = learner_for_verification(normalise_uln(uln)).master
     held_uln = learner.uln if learner else uln.strip()
     found = db.session.scalars(
         select(Achievement).options(selectinload(Achievement.history))
@@ -259,7 +257,7 @@ def find(actor: User, lookup: Lookup, today: date | None = None) -> Achievement:
     if problems := _lookup_problems(lookup, today):
         raise ValidationFailed(problems=problems)
     learner = lookup.learner
-    held, _linked = learner_for_verification(learner.uln.strip())
+    held = learner_for_verification(normalise_uln(learner.uln)).master
     uln = held.uln if held else learner.uln.strip()
     achievement = _existing(uln, lookup.award_date, canonical_reference(lookup.reference))
     if (achievement is None or achievement.organisation_id != actor.organisation_id
@@ -313,7 +311,7 @@ def move_target(actor: User, achievement_id: int, new_uln: str) -> tuple[Achieve
     _refuse_state("move", achievement)
     if problem := uln_problem(new_uln, "new_uln", "New ULN"):
         raise ValidationFailed(problems=[problem])
-    learner, _linked = learner_for_verification(new_uln.strip())
+    learner = learner_for_verification(normalise_uln(new_uln)).master
     if learner is None:
         raise ValidationFailed("No learner on the register has this ULN", "new_uln",
                                code="LEARNER_NOT_FOUND", value=new_uln,

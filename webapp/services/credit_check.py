@@ -95,7 +95,7 @@ def check(actor: User, uln: str, reference: str) -> CreditCheck:
                                 "Choose a qualification from the list"))
     learner = None
     if not problems:
-        learner, _linked = learner_for_verification(uln.strip())
+        learner = learner_for_verification(uln.strip()).master
         if learner is None:
             problems.append(Problem("LEARNER_NOT_FOUND", "No learner on the register has this "
                                     "ULN", "uln", uln, "Check the ULN with the learning "

@@ -8,7 +8,7 @@ never the names themselves."""
 from dataclasses import replace
 from datetime import date
 
-from webapp.models import User
+from webapp.models import Learner, User
 from webapp.rules import matching
 from webapp.rules.learner_data import GENDERS, NAME_MAX, LearnerDetails
 from webapp.rules.names import parts as name_parts
@@ -53,14 +53,21 @@ def verify_learner(actor: User, request: VerificationRequest, channel: str = "po
     request = replace(request, uln=normalise_uln(request.uln))
     if problems := request_problems(request):
         raise ValidationFailed(problems=problems)
-    records = learner_for_verification(request.uln)
-    held = LearnerDetails.of(records.master) if records.master else None
-    own = LearnerDetails.of(records.own) if records.linked and records.own else None
-    result = matching.verify(request, held, linked=records.linked, linked_held=own)
+    result, _learner = match_learner(request)
     audit.record("learner.verified", actor=actor, target_type="learner", target_id=request.uln,
                  details={"code": result.code, "flags": result.flags, "channel": channel,
                           "query": query_shape(request)})
     return result
+
+
+def match_learner(request: VerificationRequest) -> tuple[matching.Verification, Learner | None]:
+    """The one comparison behind every channel and every use (verification, achievements):
+    the answer, and the learner whose details are returned (the master for a linked ULN).
+    Neither checked nor audited here: the callers do that for their own purpose."""
+    records = learner_for_verification(request.uln)
+    held = LearnerDetails.of(records.master) if records.master else None
+    own = LearnerDetails.of(records.own) if records.linked and records.own else None
+    return matching.verify(request, held, linked=records.linked, linked_held=own), records.master
 
 
 def query_shape(request: VerificationRequest) -> dict:
