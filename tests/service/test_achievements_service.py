@@ -171,6 +171,15 @@ def test_a_linked_uln_is_recorded_on_the_master_with_the_uln_submitted(qcf):
     assert [a.id for a in via_link] == [held.id]
 
 
+def test_a_uln_typed_in_groups_is_understood_as_in_verification(qcf):
+    grouped = f"{JAMES[:3]} {JAMES[3:6]}-{JAMES[6:]}"
+    achievement = create(qcf, learner=SubmittedLearner(grouped, "James", "Smith"))
+    held = db.session.get(Achievement, achievement.id)
+    assert (held.uln, held.submitted_uln) == (JAMES, JAMES)
+    _uln, found = achievements.for_learner(qcf, grouped)
+    assert [a.id for a in found] == [held.id]
+
+
 def test_the_unique_reference_is_uln_award_date_and_reference(qcf):
     first = create(qcf)
     with pytest.raises(AlreadyExists) as again:

@@ -56,6 +56,9 @@ class SubmittedLearner:
     postcode: str | None = None
     date_of_birth: date | None = None
 
+    def __post_init__(self):  # '471 520 0006' is the ULN 4715200006, as in verification
+        object.__setattr__(self, "uln", normalise_uln(self.uln))
+
 
 @dataclass(frozen=True)
 class NewAchievement:
@@ -237,9 +240,10 @@ def for_learner(actor: User, uln: str) -> tuple[str, list[Achievement]]:
     """The organisation's achievements for a learner (a linked ULN finds the master's), newest
     award first, with their history: (the ULN they are held on, the achievements)."""
     require_area(actor, Area.ACHIEVEMENTS)
+    uln = normalise_uln(uln)
     if problem := uln_problem(uln):
         raise ValidationFailed(problems=[problem])
-    learner = learner_for_verification(normalise_uln(uln)).master
+    learner = learner_for_verification(uln).master
     held_uln = learner.uln if learner else uln.strip()
     found = db.session.scalars(
         select(Achievement).options(selectinload(Achievement.history))
@@ -309,6 +313,7 @@ def move_target(actor: User, achievement_id: int, new_uln: str) -> tuple[Achieve
     learner it would move to (the master for a linked ULN)."""
     achievement = achievement_for(actor, achievement_id)
     _refuse_state("move", achievement)
+    new_uln = normalise_uln(new_uln)
     if problem := uln_problem(new_uln, "new_uln", "New ULN"):
         raise ValidationFailed(problems=[problem])
     learner = learner_for_verification(normalise_uln(new_uln)).master
@@ -333,7 +338,7 @@ def move(actor: User, achievement_id: int, new_uln: str, channel: str = "portal"
     become its submitted details (see decisions.md); the history keeps both ULNs."""
     achievement, learner = move_target(actor, achievement_id, new_uln)
     before = achievement.uln
-    achievement.uln, achievement.submitted_uln = learner.uln, new_uln.strip()
+    achievement.uln, achievement.submitted_uln = learner.uln, normalise_uln(new_uln)
     achievement.submitted_given_name = learner.given_name
     achievement.submitted_family_name = learner.family_name
     achievement.submitted_date_of_birth = learner.date_of_birth
