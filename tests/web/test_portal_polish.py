@@ -34,13 +34,13 @@ def test_footer_links_phase_banner_and_their_pages(client):
 
 
 def test_a_role_without_pages_yet_is_told_what_it_will_do(client, make_user):
-    user = make_user(roles=["qcf_user"])
+    user = make_user(roles=["edc_resolver", "ab_batch_user"])  # pages not built yet
     sign_in(client, user.username)
     html = page(client.get("/learner-management"))
     assert "Choose what you want to do" not in html.get_text()
     coming = [li.get_text(strip=True) for li in html.select("#coming-list li")]
-    assert "create, update, withdraw and reinstate achievements" in coming
-    assert "perform a credit check" in coming
+    assert "receive and resolve event data challenges" in coming
+    assert "submit and retrieve ‘verify learner’ batch files" in coming
 
 
 def test_a_verifier_chooses_and_is_not_told_of_pages_they_cannot_use(client, make_user):
