@@ -105,3 +105,11 @@ def focused_id(page: Page) -> str:
 def assert_no_query_string(page: Page) -> None:
     parts = urlsplit(page.url)
     assert (parts.path, parts.query) == (VERIFY_PATH, ""), page.url
+
+
+def htmx_settled(page: Page) -> None:
+    """Wait until no htmx request is in flight and swapped content has settled, so the next
+    click lands on elements htmx has already processed (a link clicked sooner would be a
+    plain link, or nothing, on a slow machine)."""
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")
+           ).to_have_count(0)

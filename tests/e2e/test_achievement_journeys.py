@@ -8,7 +8,14 @@ from datetime import date
 from playwright.sync_api import Page, expect
 
 from tests.achievement_data import ANN, JAMES, UNIT, UNIT_2, UNIT_3, load_registers
-from tests.e2e.helpers import PASSWORD, assert_console_clean, click_and_wait, same_page, sign_in
+from tests.e2e.helpers import (
+    PASSWORD,
+    assert_console_clean,
+    click_and_wait,
+    htmx_settled,
+    same_page,
+    sign_in,
+)
 from webapp.extensions import db
 from webapp.models import User
 from webapp.services import achievements
@@ -86,9 +93,11 @@ def test_create_edit_grade_withdraw_reinstate_move_and_credit_check(page, live_s
         page.get_by_role("button", name="Search", exact=True).click()
         row = page.locator("#achievements tbody tr").first
         expect(row).to_contain_text("600/1166/X")
+        htmx_settled(page)
         row.get_by_role("link", name=re.compile("^Edit Grade")).click()
         grade = page.get_by_label("Grade for 600/1166/X")
         expect(grade).to_have_value("7")
+        htmx_settled(page)
         grade.select_option("9")
         page.get_by_role("button", name=re.compile("^Save changes")).click()
         expect(row.locator("[data-grade]")).to_have_text("9")
@@ -172,6 +181,7 @@ def test_achievement_pages_have_no_accessibility_violations(browser, live_server
     page.get_by_label("ULN", exact=True).fill(ANN)
     page.get_by_role("button", name="Search", exact=True).click()
     expect(page.locator("#achievements")).to_be_visible()
+    htmx_settled(page)
     check("search results")
     page.get_by_role("link", name="Edit Grade of K/501/5773").click()
     expect(page.get_by_label("Grade for K/501/5773")).to_be_visible()
