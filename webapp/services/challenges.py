@@ -113,6 +113,12 @@ def same_qualification(achievement: Achievement) -> list[Achievement]:
         .order_by(Achievement.award_date, Achievement.id)))
 
 
+def organisation_names(found: list[Achievement]) -> dict[int, str]:
+    ids = {achievement.organisation_id for achievement in found}
+    return dict(db.session.execute(select(Organisation.id, Organisation.name).where(
+        Organisation.id.in_(ids))).all()) if ids else {}
+
+
 def achievements_of(challenge: Challenge) -> list[Achievement]:
     return [a for a in (challenge.achievement, challenge.duplicate_achievement) if a]
 

@@ -32,7 +32,8 @@ def _labels() -> dict:
             "long_type_labels": rules.TYPE_LABELS, "reasons": rules.REASONS,
             "event_labels": achievement_rules.EVENT_LABELS,
             "action_reasons": achievement_rules.ACTION_REASONS,
-            "resolved": rules.RESOLVED, "statuses": list(rules.Status)}
+            "resolved": rules.RESOLVED, "statuses": [status.value for status in rules.Status],
+            "age_days": challenges.age_in_days}
 
 
 def _page_number() -> int:
@@ -75,8 +76,9 @@ def view_learner_record():
     elif request.method == "GET" and session.get(VIEWED_ULN):
         record = challenges.record_for_uln(current_user, session[VIEWED_ULN])
     status = 422 if form.errors or form.form_errors else 200
+    names = challenges.organisation_names(record.achievements) if record else {}
     return render_template("challenges/learner_record.html", form=form, record=record,
-                           flag_meanings=FLAGS, **_labels()), status
+                           flag_meanings=FLAGS, organisation_names=names, **_labels()), status
 
 
 @bp.route("/learner-record/challenge", methods=["GET", "POST"])
@@ -160,9 +162,13 @@ def bulk_status():
     Comments: every ticked row in one transaction; the rows shown are re-rendered in place
     with what changed and what could not."""
     status = _status_filter()
-    ticked = [i for i in (_int(v) for v in request.form.getlist("challenge")) if i]
     shown = [i for i in (_int(v) for v in request.form.getlist("shown")) if i]
-    wanted = BULK_ACTIONS.get(request.form.get("action", ""))
+    ticked = shown if request.form.get("all") == "yes" else [
+        i for i in (_int(v) for v in request.form.getlist("challenge")) if i]
+    action = request.form.get("action", "")
+    if action == "resolve":
+        action = request.form.get("resolution", "")
+    wanted = BULK_ACTIONS.get(action)
     comments = request.form.get("comments", "")
     outcomes, message, comments_error, code = {}, None, None, 200
     if not ticked or wanted is None:
