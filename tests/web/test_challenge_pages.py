@@ -64,8 +64,8 @@ def as_(client, world, who):
     return client
 
 
-def post(client, path, data, token_from="/account", **kwargs):
-    token = csrf_from(client.get(token_from))
+def post(client, path, data, form_page="/account", **kwargs):
+    token = csrf_from(client.get(form_page))
     return client.post(path, data={"csrf_token": token, **data}, **kwargs)
 
 
@@ -108,20 +108,20 @@ def test_raising_a_challenge(client, world, outbox):
     form = client.get(path)
     assert h1_text(form) == "Raise a data challenge"
     refused = post(client, "/learner-record/challenge", {
-        "achievement": world["first"].id, "type": "wrong_information"}, token_from=path)
+        "achievement": world["first"].id, "type": "wrong_information"}, form_page=path)
     assert refused.status_code == 422
     assert len(error_summary(refused)) == 4  # what is wrong, its value, notes, contact
     done = post(client, "/learner-record/challenge", {
         "achievement": world["first"].id, "type": "wrong_information", "wrong_reason": "grade",
         "proposed_value": "6", "notes": "Certificate says 6", "contact": "Pat, 0123"},
-        token_from=path)
+        form_page=path)
     assert done.status_code == 302 and done.headers["Location"] == "/my-challenges"
     mine = client.get("/my-challenges")
     assert "Open" in page(mine).find(id="raised-challenges").get_text()
     assert len(outbox.to("rita@exams.example")) == 1
     again = post(client, "/learner-record/challenge", {
         "achievement": world["first"].id, "type": "wrong_information", "wrong_reason": "grade",
-        "proposed_value": "6", "notes": "again", "contact": "Pat"}, token_from=path)
+        "proposed_value": "6", "notes": "again", "contact": "Pat"}, form_page=path)
     assert again.status_code == 422 and "already has an open challenge" in again.text
 
 
@@ -132,7 +132,7 @@ def test_a_duplicate_picks_the_other_achievement(client, world):
     done = post(client, "/learner-record/challenge", {
         "achievement": world["first"].id, "type": "duplicate",
         "duplicate_of": world["second"].id, "notes": "Uploaded twice", "contact": "Pat"},
-        token_from=path)
+        form_page=path)
     assert done.status_code == 302
     assert db.session.scalar(db.select(Challenge.duplicate_achievement_id)) == \
         world["second"].id
