@@ -334,3 +334,35 @@ def test_a_claimed_month_refuses_a_second_claim_in_the_database(people, outbox):
     assert len(outbox.messages) == before
     assert challenges.send_monthly_reports(date(2026, 12, 1)) == []
     assert len(outbox.messages) == before
+
+
+def test_lrs_edc_report_sends_once_a_month(people, app, outbox):
+    raise_one(people)
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["lrs", "edc-report", "--date", "2026-12-01"])
+    assert first.exit_code == 0, first.output
+    assert "Northern Exams Board: 1 open, 2 resolver(s) emailed" in first.output
+    again = runner.invoke(args=["lrs", "edc-report", "--date", "2026-12-02"])
+    assert "Sent 0 report(s) for December 2026." in again.output
+    assert len([m for m in outbox.messages if m["Subject"].startswith("Open data")]) == 2
+
+
+def test_two_workers_at_once_send_the_report_once(people, app, outbox):
+    raise_one(people)
+    start = threading.Barrier(2)
+    answers = []
+
+    def worker():
+        with app.app_context():
+            start.wait()
+            answers.append(len(challenges.send_monthly_reports(date(2026, 12, 1))))
+            db.session.remove()
+
+    workers = [threading.Thread(target=worker) for _ in range(2)]
+    for one in workers:
+        one.start()
+    for one in workers:
+        one.join()
+    assert sorted(answers) == [0, 1]
+    assert db.session.query(ChallengeReport).count() == 1
+    assert len([m for m in outbox.messages if m["Subject"].startswith("Open data")]) == 2
