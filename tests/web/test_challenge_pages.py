@@ -163,6 +163,11 @@ def test_the_list_and_its_filter_as_page_and_fragment(client, world):
     assert [row["id"] for row in page(fragment).select("#challenges tbody tr")] == [
         f"challenge-row-{two.id}"]
     assert "Event Data Challenges" in client.get("/challenges?status=open").text
+    committed(challenges.set_status, world["resolver"], one.id, None, Status.UPHELD, "Fixed")
+    default = page(client.get("/challenges")).select("#challenges tbody tr")
+    assert [row["id"] for row in default] == [f"challenge-row-{two.id}"]  # unresolved only
+    everything = page(client.get("/challenges?status=all")).select("#challenges tbody tr")
+    assert len(everything) == 2
 
 
 def test_bulk_in_progress_counts_what_changed_and_what_could_not(client, world):

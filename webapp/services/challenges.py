@@ -50,6 +50,7 @@ from webapp.services.paging import Page, paginate
 from webapp.services.unit_of_work import unit_of_work
 from webapp.services.user_management import require_area
 
+UNRESOLVED = "unresolved"  # the list filter for Open and In progress
 SHOWN_CODES = frozenset({"VRC001", "VRC002", "VRC003", "VRC004"})
 _REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -232,13 +233,20 @@ def _oldest_first(statement):
     return statement.order_by(Challenge.raised_at, Challenge.id)
 
 
+def _of_status(statement, status: str | None):
+    """One status; `unresolved` for Open and In progress; anything else, every status."""
+    if status in rules.STATUSES:
+        return statement.where(Challenge.status == status)
+    if status == UNRESOLVED:
+        return statement.where(Challenge.status.in_(rules.UNRESOLVED))
+    return statement
+
+
 def list_for_resolver(actor: User, status: str | None = None, page: int = 1) -> Page:
-    """The organisation's challenges, oldest first, perhaps of one status."""
+    """The organisation's challenges, oldest first, perhaps of one status (or unresolved)."""
     require_area(actor, Area.RESOLVE_CHALLENGES)
     statement = select(Challenge).where(Challenge.organisation_id == actor.organisation_id)
-    if status in rules.STATUSES:
-        statement = statement.where(Challenge.status == status)
-    return paginate(_oldest_first(statement), page)
+    return paginate(_oldest_first(_of_status(statement, status)), page)
 
 
 def list_for_provider(actor: User, page: int = 1) -> Page:
@@ -253,10 +261,7 @@ def list_for_provider(actor: User, page: int = 1) -> Page:
 def list_for_desk(actor: User, status: str | None = None, page: int = 1) -> Page:
     """Every organisation's challenges, read-only, oldest first."""
     require_area(actor, Area.CHALLENGE_OVERSIGHT)
-    statement = select(Challenge)
-    if status in rules.STATUSES:
-        statement = statement.where(Challenge.status == status)
-    return paginate(_oldest_first(statement), page)
+    return paginate(_oldest_first(_of_status(select(Challenge), status)), page)
 
 
 def challenge_for(actor: User, challenge_id: int) -> Challenge:

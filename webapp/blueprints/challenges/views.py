@@ -34,6 +34,8 @@ def _labels() -> dict:
             "event_labels": achievement_rules.EVENT_LABELS,
             "action_reasons": achievement_rules.ACTION_REASONS,
             "resolved": rules.RESOLVED, "statuses": [status.value for status in rules.Status],
+            "filter_labels": {UNRESOLVED: "Open and In progress", ALL: "All statuses",
+                              **rules.STATUS_LABELS},
             "age_days": challenges.age_in_days}
 
 
@@ -42,9 +44,14 @@ def _page_number() -> int:
     return int(value) if value.isdigit() else 1
 
 
-def _status_filter() -> str:
-    status = request.values.get("status", "")
-    return status if status in rules.STATUSES else ""
+UNRESOLVED, ALL = "unresolved", "all"
+
+
+def _status_filter(default: str = UNRESOLVED) -> str:
+    """The Status filter: one status, ‘all’, or (the resolver's default, since the list is
+    oldest first and resolved ones would fill its first pages) Open and In progress."""
+    status = request.values.get("status") or default
+    return status if status in rules.STATUSES | {UNRESOLVED, ALL} else default
 
 
 def _int(value) -> int | None:
@@ -156,7 +163,7 @@ def list_challenges():
     """‘Event Data Challenges’: the organisation's challenges, oldest first; ‘Status’ and
     ‘Refresh’ refresh only the table when htmx is there, the page when it is not."""
     status = _status_filter()
-    page = challenges.list_for_resolver(current_user, status or None, _page_number())
+    page = challenges.list_for_resolver(current_user, status, _page_number())
     context = _list_context(page, status)
     if aimed_at(targets.CHALLENGE_RESULTS):
         return render_template("challenges/_results.html", **context)
@@ -205,7 +212,7 @@ def bulk_status():
     rows = challenges.challenges_for(current_user, shown or ticked)
     page = challenges.Page(items=rows, number=_page_number(), per_page=len(rows) or 1,
                            total=len(rows)) if shown or ticked else \
-        challenges.list_for_resolver(current_user, status or None, _page_number())
+        challenges.list_for_resolver(current_user, status, _page_number())
     context = _list_context(page, status, message, outcomes, comments_error)
     context["rerendered"] = True
     if aimed_at(targets.CHALLENGE_RESULTS):
@@ -317,8 +324,8 @@ def process_challenge(challenge_id: int):
 @bp.get("/challenges/all")
 @desk_only
 def all_challenges():
-    status = _status_filter()
-    page = challenges.list_for_desk(current_user, status or None, _page_number())
+    status = _status_filter(default=ALL)
+    page = challenges.list_for_desk(current_user, status, _page_number())
     context = {"page": page, "status_filter": status, **_labels()}
     if aimed_at(targets.CHALLENGE_RESULTS):
         return render_template("challenges/_desk_results.html", **context)
