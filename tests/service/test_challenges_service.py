@@ -366,3 +366,12 @@ def test_two_workers_at_once_send_the_report_once(people, app, outbox):
     assert sorted(answers) == [0, 1]
     assert db.session.query(ChallengeReport).count() == 1
     assert len([m for m in outbox.messages if m["Subject"].startswith("Open data")]) == 2
+
+
+def test_a_correct_value_is_kept_only_for_wrong_information(people):
+    disputed = raise_one(people, Proposal("not_this_learner", "wrong_uln", "6", notes="n",
+                                          contact="c"))
+    assert disputed.proposed_value is None and disputed.reason == "wrong_uln"
+    duplicate = raise_one(people, Proposal("duplicate", "grade", "6", people["second"].id,
+                                           notes="n", contact="c"))
+    assert duplicate.reason is None and duplicate.proposed_value is None

@@ -192,7 +192,8 @@ def raise_challenge(actor: User, held_uln: str | None, achievement_id: int,
         duplicate_achievement_id=duplicate.id if duplicate else None, uln=achievement.uln,
         type=proposal.type, reason=proposal.reason if rules.REASONS[
             rules.ChallengeType(proposal.type)] else None,
-        proposed_value=(proposal.proposed_value or "").strip() or None,
+        proposed_value=((proposal.proposed_value or "").strip() or None)
+        if proposal.type == rules.ChallengeType.WRONG_INFORMATION else None,
         notes=proposal.notes.strip(), contact=proposal.contact.strip(),
         raised_by_user_id=actor.id, raised_by_organisation_id=actor.organisation_id,
         status=Status.OPEN)
