@@ -12,11 +12,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from tests.helpers import BOSS_PASSWORD, STRONG_PASSWORD, Outbox, check_structure, committed
+from tests.mail_privacy import learner_data_in
 from webapp import create_app
 from webapp.config import TestConfig
 from webapp.extensions import db
 from webapp.models.base import utcnow
-from webapp.services import organisations, schema, user_accounts
+from webapp.services import mailer, organisations, schema, user_accounts
 from webapp.services.unit_of_work import unit_of_work
 
 POSTGRES_URL = os.environ.get("DATABASE_URL")
@@ -175,3 +176,23 @@ def outbox(app):
     return Outbox(Path(app.instance_path) / "mail")
 
 
+
+
+@pytest.fixture(autouse=True)
+def no_learner_data_in_email(monkeypatch):
+    """Every email sent anywhere in the suite is inspected as it leaves (mailer.send_now,
+    which both the SMTP and the file outbox go through): a ULN together with any of that
+    learner's five demographics fails the test that sent it."""
+    findings = []
+    send_now = mailer.send_now
+
+    def inspected(message):
+        with db.engine.connect() as connection:  # its own: the session has just committed
+            found = learner_data_in(connection, message)
+        findings.extend(f"‘{message.subject}’ to {', '.join(message.recipients)}: {what}"
+                        for what in found)
+        send_now(message)
+
+    monkeypatch.setattr(mailer, "send_now", inspected)
+    yield findings
+    assert not findings, "an email gave away learner data: " + "; ".join(findings)

@@ -14,7 +14,14 @@ from flask.cli import AppGroup
 from webapp import jobs
 from webapp.rules.problems import RuleBroken
 from webapp.rules.roles import ORGANISATION_KINDS, parse_roles
-from webapp.services import demo, organisations, schema, synthetic_learners, user_accounts
+from webapp.services import (
+    challenges,
+    demo,
+    organisations,
+    schema,
+    synthetic_learners,
+    user_accounts,
+)
 from webapp.services.errors import DomainError
 from webapp.services.unit_of_work import unit_of_work
 
@@ -124,6 +131,20 @@ def generate_learners_command(count, seed, out):
     with open(out, "w", newline="", encoding="utf-8") as target:
         written = synthetic_learners.write_csv(target, count, seed, date.today())
     click.echo(f"Wrote {written} learners to {out}")
+
+
+@lrs_group.command("edc-report")
+@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day to report as of (default today); its month is the one claimed.")
+def edc_report_command(on):
+    """Email every awarding organisation's nominated resolvers its open data challenges
+    (once per organisation per month: running it again sends nothing new)."""
+    today = on.date() if on else date.today()
+    sent = challenges.send_monthly_reports(today)
+    for report in sent:
+        click.echo(f"{report.organisation.name}: {report.open_challenges} open, "
+                   f"{report.recipients} resolver(s) emailed")
+    click.echo(f"Sent {len(sent)} report(s) for {today:%B %Y}.")
 
 
 @lrs_group.command("demo")

@@ -3,6 +3,7 @@
 axe is injected from node_modules (installed by `npm ci`) into a browser context that
 bypasses the Content-Security-Policy, since the scan itself is an injected script."""
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -153,4 +154,88 @@ def test_small_screens_have_no_accessibility_violations(browser, live_server):
     for path in ("/learner-management", "/users", "/users/activity", "/users/1"):
         problems += scan(page, path)
     context.close()
+    assert problems == [], "\n".join(problems)
+
+
+def test_data_challenge_pages_have_no_accessibility_violations(scan_page, live_server):
+    """The provider's record and raise form, the resolver's list (after a bulk change, with
+    a row's comments box open), Process, and the service desk's read-only pages."""
+    from tests.achievement_data import JAMES, OWN, load_registers
+    from webapp.extensions import db
+    from webapp.models import User
+    from webapp.services import achievements
+    from webapp.services.achievements import NewAchievement, SubmittedLearner
+    from webapp.services.unit_of_work import unit_of_work
+
+    page = scan_page
+    live_server.make_organisation()
+    live_server.make_organisation("Southern Awards", "10067890")
+    live_server.make_organisation("Riverside College", "10034567", kind="provider")
+    live_server.make_organisation("LRS Service Desk", "10000000", kind="service-desk")
+    with live_server.data():
+        load_registers()
+    resolver = live_server.make_user(password=PASSWORD, accept_terms=True,
+                                     roles=("edc_resolver", "qcf_user"), given="Rita",
+                                     family="Resolver", email_address="rita@exams.example")
+    provider = live_server.make_user(ukprn="10034567", password=PASSWORD, accept_terms=True,
+                                     roles=("provider_user",), given="Pat", family="Provider",
+                                     email_address="pat@college.example")
+    desk = live_server.make_user(ukprn="10000000", password=PASSWORD, accept_terms=True,
+                                 roles=("service_desk",), given="Dee", family="Desk",
+                                 email_address="dee@desk.example")
+    with live_server.data(), unit_of_work():
+        actor = db.session.query(User).filter_by(username=resolver["username"]).one()
+        achievements.create(actor, NewAchievement(SubmittedLearner(JAMES, "James", "Smith"),
+                                                  OWN, date(2019, 8, 22), "7"))
+    problems = []
+
+    page.goto("/sign-in")
+    sign_in(page, provider["username"], PASSWORD)
+    problems += scan(page, "/learner-record")
+    page.get_by_label("ULN", exact=True).fill(JAMES)
+    page.get_by_label("Given Name", exact=True).fill("Someone")
+    page.get_by_label("Family Name", exact=True).fill("Else")
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page.locator("#record-not-shown")).to_be_visible()
+    problems += [f"record not shown: {p}" for p in violations(page)]
+    page.get_by_label("Given Name", exact=True).fill("James")
+    page.get_by_label("Family Name", exact=True).fill("Smith")
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page.locator("#learner-achievements")).to_be_visible()
+    problems += [f"learner record: {p}" for p in violations(page)]
+    page.get_by_role("link", name=re.compile("^Raise a data challenge")).click()
+    problems += [f"raise: {p}" for p in violations(page)]
+    page.get_by_role("button", name="Raise data challenge").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    problems += [f"raise with errors: {p}" for p in violations(page)]
+    page.get_by_label("Information on the qualification is wrong").check()
+    page.get_by_label("Grade", exact=True).check()
+    page.get_by_label("The correct value").fill("8")
+    page.get_by_label("Notes", exact=True).fill("The certificate says 8")
+    page.get_by_label("Contact", exact=True).fill("Pat")
+    page.get_by_role("button", name="Raise data challenge").click()
+    expect(page.locator("#raised-challenges")).to_be_visible()
+    problems += [f"my data challenges: {p}" for p in violations(page)]
+
+    page.context.clear_cookies()
+    page.goto("/sign-in")
+    sign_in(page, resolver["username"], PASSWORD)
+    problems += scan(page, "/challenges")
+    page.locator("#select-all").check()
+    page.get_by_role("button", name="Set status to ‘In progress’").click()
+    expect(page.locator("#bulk-outcome")).to_be_visible()
+    problems += [f"list after bulk: {p}" for p in violations(page)]
+    page.locator("select[name^=status-]").first.select_option("rejected")
+    expect(page.locator("textarea[name^=comments-]")).to_be_visible()
+    problems += [f"row with comments open: {p}" for p in violations(page)]
+    problems += scan(page, "/challenges/1")
+    page.get_by_label("Status", exact=True).select_option("upheld")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    problems += [f"process with errors: {p}" for p in violations(page)]
+
+    page.context.clear_cookies()
+    page.goto("/sign-in")
+    sign_in(page, desk["username"], PASSWORD)
+    problems += scan(page, "/challenges/all") + scan(page, "/challenges/reports")
     assert problems == [], "\n".join(problems)

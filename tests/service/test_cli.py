@@ -80,7 +80,7 @@ def test_demo_data_is_loaded_once(run, app):
     count = db.session.scalar(select(func.count(User.id)))
     second = run("demo")
     assert "already loaded" in second.output
-    assert db.session.scalar(select(func.count(User.id))) == count == 7
+    assert db.session.scalar(select(func.count(User.id))) == count == 8  # and a provider
     credentials = Path(app.instance_path) / "demo-accounts.txt"
     assert credentials.stat().st_mode & 0o077 == 0
 

@@ -32,7 +32,7 @@ def usable(someone) -> set[Area]:
     ({"super_user"}, "awarding", AWARDING_AREAS),
     ({"provider_user"}, "provider", {Area.RAISE_CHALLENGES}),
     ({"super_user"}, "provider", {Area.USER_MANAGEMENT, Area.RAISE_CHALLENGES}),
-    ({"service_desk"}, "service-desk", {Area.SERVICE_DESK}),
+    ({"service_desk"}, "service-desk", {Area.SERVICE_DESK, Area.CHALLENGE_OVERSIGHT}),
     # A role held in an organisation of the wrong kind opens nothing of learner data.
     ({"ab_user", "super_user"}, "provider", {Area.USER_MANAGEMENT, Area.RAISE_CHALLENGES}),
     ({"provider_user"}, "awarding", set()),

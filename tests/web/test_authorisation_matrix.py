@@ -12,8 +12,11 @@ import pytest
 
 from tests.achievement_data import JAMES, SHARED, load_registers, rival_user
 from tests.helpers import committed, csrf_from, sign_in
+from webapp.extensions import db
+from webapp.models import Challenge
 from webapp.services import achievements as achievement_service
 from webapp.services.achievements import Action, Lookup, NewAchievement, SubmittedLearner
+from webapp.services.unit_of_work import unit_of_work
 
 PASSWORD = "a matrix test pass phrase"
 AWARDING_ROLES = ["super_user", "ab_batch_user", "ab_user", "qcf_record_set_user", "qcf_user",
@@ -33,19 +36,26 @@ BLUEPRINTS = {
     "verification": {"super_user@awarding", "ab_user@awarding"},
     "service_desk": {"service_desk@service-desk"},
     "achievements": {"super_user@awarding", "qcf_user@awarding"},
+    "challenges": {"super_user@awarding", "edc_resolver@awarding"},
 }
 # Endpoints whose people differ from the rest of their blueprint's.
 ENDPOINTS = {
     "achievements.credit_check": {"super_user@awarding", "qcf_user@awarding",
                                   "qcf_record_set_user@awarding"},
+    **dict.fromkeys(("challenges.view_learner_record", "challenges.raise_challenge",
+                     "challenges.raised_challenges"),
+                    {"super_user@provider", "provider_user@provider"}),
+    **dict.fromkeys(("challenges.all_challenges", "challenges.report_history"),
+                    {"service_desk@service-desk"}),
 }
 # Pages of a signed-in blueprint that work signed out too: an emailed link.
 PUBLIC_ENDPOINTS = {"account.verify_email", "account.verify_email_link",
                     "account.stop_email_change", "account.stop_email_change_link"}
 # Who sees other organisations' records in a blueprint (everyone else gets 404 for them).
 SEES_EVERY_ORGANISATION = {"service_desk": {"service_desk@service-desk"}}
-PARAMETERS = {"user_id", "organisation_id", "token", "filename", "achievement_id", "verb"}
-RECORD_PARAMETERS = {"user_id", "achievement_id"}  # name one organisation's record
+PARAMETERS = {"user_id", "organisation_id", "token", "filename", "achievement_id", "verb",
+              "challenge_id"}
+RECORD_PARAMETERS = {"user_id", "achievement_id", "challenge_id"}  # name one organisation's record
 
 
 @pytest.fixture
@@ -75,8 +85,24 @@ def world(app, make_user, organisation, other_organisation, provider_organisatio
         committed(achievement_service.withdraw, actor, Lookup(james, SHARED, awarded),
                   Action(date(2026, 11, 1), "SUBINERROR"))
         achievements[org.id] = achievement
+    challenges = {org_id: _challenge(achievement, actors["provider_user@provider"])
+                  for org_id, achievement in achievements.items()}
     return {"actors": actors, "targets": targets, "achievements": achievements,
+            "challenges": challenges,
             "organisations": [organisation, other_organisation, provider_organisation]}
+
+
+def _challenge(achievement, raiser):
+    """A data challenge on the organisation's achievement, written as the service would."""
+    with unit_of_work():
+        challenge = Challenge(reference=f"EDCMATRIX{achievement.id:02d}",
+                              organisation_id=achievement.organisation_id,
+                              achievement_id=achievement.id, uln=achievement.uln,
+                              type="duplicate", notes="n", contact="c",
+                              raised_by_user_id=raiser.id,
+                              raised_by_organisation_id=raiser.organisation_id, status="open")
+        db.session.add(challenge)
+    return challenge
 
 
 def test_every_blueprint_is_described(app):
@@ -116,6 +142,9 @@ def path_for(rule, world, organisation_id) -> str:
     if "achievement_id" in rule.arguments:
         values["achievement_id"] = world["achievements"].get(
             organisation_id, next(iter(world["achievements"].values()))).id
+    if "challenge_id" in rule.arguments:
+        values["challenge_id"] = world["challenges"].get(
+            organisation_id, next(iter(world["challenges"].values()))).id
     if "verb" in rule.arguments:
         values["verb"] = "withdraw"
     if "filename" in rule.arguments:

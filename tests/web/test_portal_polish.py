@@ -34,12 +34,11 @@ def test_footer_links_phase_banner_and_their_pages(client):
 
 
 def test_a_role_without_pages_yet_is_told_what_it_will_do(client, make_user):
-    user = make_user(roles=["edc_resolver", "ab_batch_user"])  # pages not built yet
+    user = make_user(roles=["ab_batch_user"])  # pages not built yet
     sign_in(client, user.username)
     html = page(client.get("/learner-management"))
     assert "Choose what you want to do" not in html.get_text()
     coming = [li.get_text(strip=True) for li in html.select("#coming-list li")]
-    assert "receive and resolve event data challenges" in coming
     assert "submit and retrieve ‘verify learner’ batch files" in coming
 
 

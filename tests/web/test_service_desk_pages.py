@@ -21,7 +21,7 @@ def test_the_desk_menu_and_organisation_list(desk, organisation):
     html = page(desk.get("/service-desk/organisations"))
     menu = [a.get_text(strip=True) for a in html.find("nav", attrs={"aria-label": "Menu"})
             .find_all("a")]
-    assert menu == ["Organisations", "Create organisation", "My account"]
+    assert menu == ["Organisations", "Create organisation", "Data challenges", "My account"]
     names = [a.get_text(strip=True) for a in html.select("tbody a")]
     assert "Northern Exams Board" in names and "LRS Service Desk" in names
 

@@ -48,6 +48,7 @@ class Area(enum.StrEnum):
     RESOLVE_CHALLENGES = "resolve_challenges"
     RAISE_CHALLENGES = "raise_challenges"
     SERVICE_DESK = "service_desk"
+    CHALLENGE_OVERSIGHT = "challenge_oversight"
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,9 @@ AREAS: dict[Area, AreaRule] = {
                                     "view learners' records and raise data challenges"),
     Area.SERVICE_DESK: AreaRule(frozenset({SERVICE_DESK_ROLE}), frozenset({SERVICE_DESK}),
                                 "set up organisations and their super users"),
+    Area.CHALLENGE_OVERSIGHT: AreaRule(frozenset({SERVICE_DESK_ROLE}),
+                                       frozenset({SERVICE_DESK}),
+                                       "see every organisation's data challenges and reports"),
 }
 
 

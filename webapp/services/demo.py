@@ -15,12 +15,22 @@ from sqlalchemy import select
 from webapp.extensions import db
 from webapp.formats.learner_csv import read_learners
 from webapp.formats.qualification_csv import read_qualifications
-from webapp.models import Organisation
+from webapp.models import Achievement, AchievementEvent, Organisation
 from webapp.models.base import utcnow
+from webapp.rules.challenges import Proposal
 from webapp.rules.learner_data import GENDERS
-from webapp.rules.roles import AWARDING, ROLES, ROLES_BY_KIND, SERVICE_DESK, SERVICE_DESK_ROLE
+from webapp.rules.roles import (
+    AWARDING,
+    PROVIDER,
+    PROVIDER_USER,
+    ROLES,
+    ROLES_BY_KIND,
+    SERVICE_DESK,
+    SERVICE_DESK_ROLE,
+)
 from webapp.rules.uln import check_digit
 from webapp.services import (
+    challenges,
     learners,
     organisations,
     qualifications,
@@ -34,6 +44,11 @@ DEMO_ORGANISATION = "Demo Awarding Body"
 DEMO_SERVICE_DESK = "Demo Service Desk"
 DEMO_SERVICE_DESK_UKPRN = "10000002"
 DEMO_LEARNERS = 2000
+DEMO_COLLEGE = "Demo College"
+DEMO_COLLEGE_UKPRN = "10000003"
+DEMO_ACHIEVEMENTS = (("100/2510/8", date(2012, 7, 1), "Fail"),
+                     ("500/9126/8", date(2018, 7, 1), "Pass"),
+                     ("500/9126/8", date(2018, 7, 2), "Pass"))
 
 
 def _demo_ulns(count: int) -> list[str]:
@@ -164,6 +179,7 @@ def load_demo_data(instance_path: str) -> DemoResult:
         return DemoResult(created=False, credentials_file=credentials)
     organisation = organisations.create_organisation(DEMO_ORGANISATION, DEMO_UKPRN, AWARDING)
     result = DemoResult(created=True, credentials_file=credentials)
+    people = {}
     for role in ROLES_BY_KIND[AWARDING]:
         given, family = DEMO_PEOPLE[role]
         password = user_accounts.generate_password()
@@ -175,6 +191,7 @@ def load_demo_data(instance_path: str) -> DemoResult:
             password=password,
         )
         result.accounts.append((role, user.username, password))
+        people[role] = user
     desk = organisations.create_organisation(DEMO_SERVICE_DESK, DEMO_SERVICE_DESK_UKPRN,
                                              SERVICE_DESK)
     password = user_accounts.generate_password()
@@ -187,8 +204,51 @@ def load_demo_data(instance_path: str) -> DemoResult:
     result.learners = _load_demo_learners()
     result.tries = DEMO_TRIES
     result.qualifications = _load_demo_qualifications()
+    college_user, password = _demo_college()
+    result.accounts.append((PROVIDER_USER, college_user.username, password))
+    _load_demo_challenges(people["qcf_user"], college_user)
     after_commit(lambda: _write_credentials(credentials, result))
     return result
+
+
+def _demo_college():
+    college = organisations.create_organisation(DEMO_COLLEGE, DEMO_COLLEGE_UKPRN, PROVIDER)
+    password = user_accounts.generate_password()
+    user = user_accounts.create_user(
+        college, user_accounts.NewUser(given_name="Pat", family_name="Provider",
+                                       email="pat.provider@demo-college.example",
+                                       roles=[PROVIDER_USER],
+                                       verification_provided="Demo account"),
+        password=password)
+    return user, password
+
+
+def _load_demo_challenges(awarding_user, college_user) -> None:
+    """A few achievements for James Wilson (ULN in DEMO_TRIES) and data challenges on them
+    from the demo college, so Event Data Challenges and My data challenges have rows."""
+    db.session.flush()
+    made = []
+    for reference, awarded, grade in DEMO_ACHIEVEMENTS:
+        achievement = Achievement(
+            uln=_JAMES, reference=reference, award_date=awarded, grade=grade,
+            organisation_id=awarding_user.organisation_id, submitted_uln=_JAMES,
+            submitted_given_name="James", submitted_family_name="Wilson", status="active",
+            channel="portal")
+        db.session.add(achievement)
+        db.session.add(AchievementEvent(achievement=achievement, event="created",
+                                        actor_user_id=awarding_user.id, channel="portal",
+                                        details={"grade": grade}))
+        made.append(achievement)
+    db.session.flush()
+    first, second, third = made
+    for achievement, proposal in (
+            (first, Proposal("wrong_information", "grade", "Pass", notes="The learner's "
+                             "certificate shows a pass", contact="Exams office, 0161 496 0000")),
+            (second, Proposal("duplicate", duplicate_of=third.id, notes="Uploaded twice",
+                              contact="Exams office, 0161 496 0000")),
+            (third, Proposal("not_this_learner", "disputed", notes="The learner never "
+                             "took this qualification", contact="Pat Provider"))):
+        challenges.raise_challenge(college_user, _JAMES, achievement.id, proposal)
 
 
 def _load_demo_learners() -> list[dict]:

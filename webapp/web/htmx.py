@@ -14,10 +14,15 @@ class Targets:
     VERIFY_ERRORS = "verify-errors"      # its error summary, above the h1 (out of band)
     ACHIEVEMENT_RESULTS = "achievement-results"  # Manage Learner Achievements' search result
     CREDIT_CHECK = "credit-check"        # Perform Credit Check's form and result
+    CHALLENGE_RESULTS = "challenge-results"  # Event Data Challenges' table and bulk form
 
     @staticmethod
     def user_row(user_id: int) -> str:
         return f"user-row-{user_id}"
+
+    @staticmethod
+    def challenge_row(challenge_id: int) -> str:
+        return f"challenge-row-{challenge_id}"
 
     @staticmethod
     def achievement_row(achievement_id: int) -> str:

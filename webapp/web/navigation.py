@@ -57,6 +57,7 @@ MENU: tuple[MenuSection, ...] = (
     MenuSection("Service desk", (
         MenuItem("Organisations", "service_desk.organisations", Area.SERVICE_DESK),
         MenuItem("Create organisation", "service_desk.create_organisation", Area.SERVICE_DESK),
+        MenuItem("Data challenges", "challenges.all_challenges", Area.CHALLENGE_OVERSIGHT),
     )),
     MenuSection("My account", (
         MenuItem("My account", "account.my_account"),

@@ -1,0 +1,167 @@
+"""Event data challenges (guide section 8): the types a provider may raise, the statuses a
+resolver moves them through, and every refusal as a named Problem. Pure: no database."""
+
+import enum
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from webapp.rules.problems import Problem
+
+
+class ChallengeType(enum.StrEnum):
+    WRONG_INFORMATION = "wrong_information"
+    NOT_THIS_LEARNER = "not_this_learner"
+    DUPLICATE = "duplicate"
+
+
+TYPES = frozenset(kind.value for kind in ChallengeType)
+TYPE_LABELS = {
+    ChallengeType.WRONG_INFORMATION: "Information on the qualification is wrong",
+    ChallengeType.NOT_THIS_LEARNER: "The qualification does not belong to this learner",
+    ChallengeType.DUPLICATE: "The qualification appears more than once",
+}
+SHORT_TYPE_LABELS = {
+    ChallengeType.WRONG_INFORMATION: "Wrong information",
+    ChallengeType.NOT_THIS_LEARNER: "Not this learner",
+    ChallengeType.DUPLICATE: "Duplicate",
+}
+# What, within a type, is challenged (guide 8.1).
+REASONS = {
+    ChallengeType.WRONG_INFORMATION: {"grade": "Grade", "award_start_date": "Award start date",
+                                      "award_end_date": "Award end date"},
+    ChallengeType.NOT_THIS_LEARNER: {"shared_uln": "The ULN was shared",
+                                     "wrong_uln": "It was assigned to the wrong ULN",
+                                     "disputed": "The qualification is disputed"},
+    ChallengeType.DUPLICATE: {},
+}
+
+
+class Status(enum.StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    UPHELD = "upheld"
+    REJECTED = "rejected"
+
+
+STATUSES = frozenset(status.value for status in Status)
+STATUS_LABELS = {
+    Status.OPEN: "Open",
+    Status.IN_PROGRESS: "In progress",
+    Status.UPHELD: "Resolved – Upheld",
+    Status.REJECTED: "Resolved – Rejected",
+}
+UNRESOLVED = frozenset({Status.OPEN, Status.IN_PROGRESS})
+RESOLVED = frozenset({Status.UPHELD, Status.REJECTED})
+# Where each status may go. A resolved challenge is closed: reopening it would undo an
+# answer the service desk and the provider have already been sent.
+TRANSITIONS = {
+    Status.OPEN: frozenset({Status.IN_PROGRESS, Status.UPHELD, Status.REJECTED}),
+    Status.IN_PROGRESS: frozenset({Status.OPEN, Status.UPHELD, Status.REJECTED}),
+    Status.UPHELD: frozenset(),
+    Status.REJECTED: frozenset(),
+}
+NOTES_MAX, CONTACT_MAX, VALUE_MAX, COMMENTS_MAX = 1000, 200, 100, 2000
+AGE_BANDS = (("0 to 30 days", 0, 30), ("31 to 60 days", 31, 60), ("61 to 90 days", 61, 90),
+             ("Over 90 days", 91, None))
+_ULN_LIKE = re.compile(r"(?<!\d)\d(?:[ -]?\d){9}(?!\d)")
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What a provider submits: the type, what within it, the correct value (wrong
+    information), the duplicate (appears more than once), notes and a contact."""
+
+    type: str
+    reason: str | None = None
+    proposed_value: str | None = None
+    duplicate_of: int | None = None
+    notes: str = ""
+    contact: str = ""
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(Status(status), status) if status in STATUSES else status
+
+
+def proposal_problems(proposal: Proposal) -> list[Problem]:
+    problems = []
+    if proposal.type not in TYPES:
+        return [Problem("CHALLENGE_TYPE_REQUIRED", "Select why you are challenging this "
+                        "achievement", "type", proposal.type or "")]
+    kind = ChallengeType(proposal.type)
+    reasons = REASONS[kind]
+    if reasons and proposal.reason not in reasons:
+        problems.append(Problem("CHALLENGE_REASON_REQUIRED", "Select what is wrong", "reason",
+                                proposal.reason or ""))
+    value = (proposal.proposed_value or "").strip()
+    if kind is ChallengeType.WRONG_INFORMATION and not value:
+        problems.append(Problem("CORRECT_VALUE_REQUIRED", "Enter the correct value",
+                                "proposed_value", fix="Give the grade or date as it should be"))
+    if len(value) > VALUE_MAX:
+        problems.append(Problem("CORRECT_VALUE_TOO_LONG", f"The correct value must be "
+                                f"{VALUE_MAX} characters or fewer", "proposed_value", value))
+    if kind is ChallengeType.DUPLICATE and proposal.duplicate_of is None:
+        problems.append(Problem("DUPLICATE_REQUIRED", "Select the achievement this one "
+                                "duplicates", "duplicate_of"))
+    if not proposal.notes.strip():
+        problems.append(Problem("NOTES_REQUIRED", "Enter notes that explain the challenge",
+                                "notes"))
+    elif len(proposal.notes) > NOTES_MAX:
+        problems.append(Problem("NOTES_TOO_LONG", f"Notes must be {NOTES_MAX} characters or "
+                                "fewer", "notes"))
+    if not proposal.contact.strip():
+        problems.append(Problem("CONTACT_REQUIRED", "Enter who the resolver can contact",
+                                "contact"))
+    elif len(proposal.contact) > CONTACT_MAX:
+        problems.append(Problem("CONTACT_TOO_LONG", f"Contact must be {CONTACT_MAX} "
+                                "characters or fewer", "contact"))
+    return problems
+
+
+def duplicate_problem(challenge_type: str, reference: str) -> Problem:
+    return Problem("CHALLENGE_ALREADY_OPEN",
+                   f"This achievement already has an open challenge of this type ({reference})",
+                   "type", challenge_type, "Wait for the awarding organisation to resolve it")
+
+
+def same_achievement_problem() -> Problem:
+    return Problem("DUPLICATE_IS_SAME", "Select a different achievement as the duplicate",
+                   "duplicate_of")
+
+
+def transition_problem(current: str, wanted: str) -> Problem | None:
+    """None when a challenge in `current` may move to `wanted`."""
+    if wanted not in STATUSES:
+        return Problem("BAD_STATUS", "Select a status", "status", wanted or "")
+    if wanted == current:
+        return Problem("STATUS_UNCHANGED", f"It is already ‘{status_label(current)}’",
+                       "status", wanted)
+    if Status(wanted) not in TRANSITIONS[Status(current)]:
+        return Problem("TRANSITION_NOT_ALLOWED", f"It is ‘{status_label(current)}’ and cannot "
+                       f"become ‘{status_label(wanted)}’", "status", wanted)
+    return None
+
+
+def comments_problem(status: str, comments: str) -> Problem | None:
+    """Resolving needs Additional Comments (guide 8.4). They are emailed to the service desk
+    and the provider, so they may not hold a ULN."""
+    comments = (comments or "").strip()
+    if status in RESOLVED and not comments:
+        return Problem("COMMENTS_REQUIRED", "Enter additional comments that explain the "
+                       "resolution", "comments")
+    if len(comments) > COMMENTS_MAX:
+        return Problem("COMMENTS_TOO_LONG", f"Additional comments must be {COMMENTS_MAX} "
+                       "characters or fewer", "comments")
+    if _ULN_LIKE.search(comments):
+        return Problem("COMMENTS_HOLD_ULN", "Additional comments are emailed: do not include a "
+                       "ULN", "comments", fix="Describe the action without the learner's ULN")
+    return None
+
+
+def age_band(raised_on: date, today: date) -> str:
+    days = (today - raised_on).days
+    for label, low, high in AGE_BANDS:
+        if days >= low and (high is None or days <= high):
+            return label
+    return AGE_BANDS[0][0]
