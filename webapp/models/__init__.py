@@ -2,6 +2,7 @@
 
 from webapp.models.achievement import Achievement, AchievementEvent, AchievementStatus
 from webapp.models.audit import AuditEvent
+from webapp.models.batch import BatchJob, BatchRowOutcome, BatchStatus
 from webapp.models.learner import Learner
 from webapp.models.organisation import Organisation, OrganisationRole
 from webapp.models.qualification import Qualification
@@ -13,6 +14,9 @@ __all__ = [
     "AchievementEvent",
     "AchievementStatus",
     "AuditEvent",
+    "BatchJob",
+    "BatchRowOutcome",
+    "BatchStatus",
     "Learner",
     "OneTimeToken",
     "Organisation",
