@@ -3,10 +3,10 @@ as the portal would, outputs are in the uploaded format, validate only changes n
 
 import csv
 import io
-import xml.etree.ElementTree as ET
 from datetime import date
 
 import pytest
+from defusedxml import ElementTree as ET
 from sqlalchemy import func, select
 
 from tests.achievement_data import ANN, JAMES, NOBODY, OWN, SHARED, load_registers

@@ -6,13 +6,17 @@ so a new area (achievements, batches, challenges, an API) is never left unchecke
 to BLUEPRINTS with who may use it. Who may use what is written out here by hand, not asked
 of rules/permissions.py, so the test is an independent statement of the rules."""
 
+import io
 from datetime import date
 
 import pytest
 
 from tests.achievement_data import JAMES, SHARED, load_registers, rival_user
 from tests.helpers import committed, csrf_from, sign_in
+from webapp.formats import batch_files
+from webapp.jobs import tasks
 from webapp.services import achievements as achievement_service
+from webapp.services import batches as batch_service
 from webapp.services.achievements import Action, Lookup, NewAchievement, SubmittedLearner
 
 PASSWORD = "a matrix test pass phrase"
@@ -33,19 +37,25 @@ BLUEPRINTS = {
     "verification": {"super_user@awarding", "ab_user@awarding"},
     "service_desk": {"service_desk@service-desk"},
     "achievements": {"super_user@awarding", "qcf_user@awarding"},
+    "batches": {"super_user@awarding", "ab_batch_user@awarding"},
 }
+ACHIEVEMENT_BATCHES = {"super_user@awarding", "qcf_record_set_user@awarding"}
 # Endpoints whose people differ from the rest of their blueprint's.
 ENDPOINTS = {
     "achievements.credit_check": {"super_user@awarding", "qcf_user@awarding",
                                   "qcf_record_set_user@awarding"},
+    **{f"batches.{name}": ACHIEVEMENT_BATCHES for name in (
+        "submit_achievement", "view_achievement", "achievement_job_row", "achievement_output",
+        "cancel_achievement", "achievement_template")},
 }
 # Pages of a signed-in blueprint that work signed out too: an emailed link.
 PUBLIC_ENDPOINTS = {"account.verify_email", "account.verify_email_link",
                     "account.stop_email_change", "account.stop_email_change_link"}
 # Who sees other organisations' records in a blueprint (everyone else gets 404 for them).
 SEES_EVERY_ORGANISATION = {"service_desk": {"service_desk@service-desk"}}
-PARAMETERS = {"user_id", "organisation_id", "token", "filename", "achievement_id", "verb"}
-RECORD_PARAMETERS = {"user_id", "achievement_id"}  # name one organisation's record
+PARAMETERS = {"user_id", "organisation_id", "token", "filename", "achievement_id", "verb",
+              "job_id", "file_format"}
+RECORD_PARAMETERS = {"user_id", "achievement_id", "job_id"}  # name one organisation's record
 
 
 @pytest.fixture
@@ -75,7 +85,22 @@ def world(app, make_user, organisation, other_organisation, provider_organisatio
         committed(achievement_service.withdraw, actor, Lookup(james, SHARED, awarded),
                   Action(date(2026, 11, 1), "SUBINERROR"))
         achievements[org.id] = achievement
+    batch_jobs = {}
+    for org in (organisation, other_organisation):
+        batcher = make_user(roles=["ab_batch_user", "qcf_record_set_user"], org=org,
+                            given="Batch", family=f"Org{org.id}")
+        for kind, header, row in (
+                ("verify", "MISIdentifier,ULN,FamilyName,GivenName,DateOfBirth,Gender",
+                 f"1,{JAMES},Smith,James,,"),
+                ("achievement", ",".join(batch_files.ACHIEVEMENT_COLUMNS),
+                 f"1,create,{JAMES},James,Smith,,,,{SHARED},2019-08-0{org.id % 9 + 1}"
+                 ",Pass,,,,,")):
+            job = committed(batch_service.submit, batcher, kind, batch_service.Upload(
+                f"{kind}.csv", io.BytesIO(f"{header}\r\n{row}\r\n".encode())))
+            tasks.queue_batch_job(job.id)
+            batch_jobs[(org.id, kind)] = job.id
     return {"actors": actors, "targets": targets, "achievements": achievements,
+            "batch_jobs": batch_jobs,
             "organisations": [organisation, other_organisation, provider_organisation]}
 
 
@@ -116,6 +141,12 @@ def path_for(rule, world, organisation_id) -> str:
     if "achievement_id" in rule.arguments:
         values["achievement_id"] = world["achievements"].get(
             organisation_id, next(iter(world["achievements"].values()))).id
+    if "job_id" in rule.arguments:
+        kind = "achievement" if rule.endpoint in ENDPOINTS else "verify"
+        values["job_id"] = world["batch_jobs"].get(
+            (organisation_id, kind), world["batch_jobs"][(world["organisations"][0].id, kind)])
+    if "file_format" in rule.arguments:
+        values["file_format"] = "csv"
     if "verb" in rule.arguments:
         values["verb"] = "withdraw"
     if "filename" in rule.arguments:

@@ -256,6 +256,12 @@ def summary(job: BatchJob) -> dict:
             for name in names}
 
 
+def counts_for_people(job: BatchJob) -> list[tuple[str, int]]:
+    counts = job.counts or {}
+    names = SUMMARY_ORDER if job.kind == ACHIEVEMENT else sorted(counts)
+    return [(name[0].upper() + name[1:], counts[name]) for name in names if counts.get(name)]
+
+
 def _fail(job_id: int, reason: str) -> None:
     with unit_of_work():
         job = db.session.get(BatchJob, job_id)
