@@ -13,18 +13,20 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+import redis
 from sqlalchemy import func, select
 
 from tests.achievement_data import JAMES, SHARED, load_registers
 from tests.helpers import committed, csrf_from, sign_in
 from webapp.extensions import db
 from webapp.formats import batch_files
-from webapp.jobs import tasks
+from webapp.jobs import queue, tasks
 from webapp.models import Achievement, BatchJob
 from webapp.services import batches
 
 REPO = Path(__file__).resolve().parents[2]
 KEY = "q3Z4V8m0bW6pD2yH1tR5uJ9kL7cX3nA0sE4fG6hI8jM="
+REDIS_URL = "redis://127.0.0.1:6379/5"  # this suite's own database number, flushed alone
 
 
 @pytest.fixture
@@ -33,15 +35,24 @@ def app_overrides():
             "BATCH_CHUNK_ROWS": 50}
 
 
+def redis_is_up() -> bool:
+    try:
+        return redis.Redis.from_url(REDIS_URL, socket_timeout=1).ping()
+    except redis.RedisError:
+        return False
+
+
 @pytest.fixture
 def start_worker(app, database_url):
     started = []
 
-    def start():
+    def start(redis_url=None):
         env = {**os.environ, "DATABASE_URL": database_url, "LRS_INSTANCE_PATH":
                app.instance_path, "BATCH_FILE_KEY": KEY, "BATCH_STALE_SECONDS": "1",
                "BATCH_CHUNK_ROWS": "50", "PYTHONPATH": str(REPO)}
         env.pop("REDIS_URL", None)
+        if redis_url:
+            env["REDIS_URL"] = redis_url
         worker = subprocess.Popen([sys.executable, "-m", "webapp.cli", "worker"], cwd=REPO,
                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         started.append(worker)
@@ -129,3 +140,28 @@ def test_a_worker_killed_mid_job_is_replaced_and_no_achievement_is_made_twice(
     output = b"".join(batches.output_chunks(done)).decode()
     outcomes = [row["Outcome"] for row in csv.DictReader(io.StringIO(output))]
     assert outcomes == ["created"] * rows
+
+
+@pytest.mark.skipif(not redis_is_up(), reason="needs Redis on 127.0.0.1:6379")
+def test_on_redis_several_workers_share_the_queue(app, make_user, start_worker):
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    app.config["REDIS_URL"] = REDIS_URL
+    queue.init_app(app)
+    assert type(queue.huey.storage).__name__ == "RedisStorage"
+    load_registers()
+    user = make_user(roles=["qcf_record_set_user"])
+    jobs = []
+    for first in (0, 400):
+        text = io.StringIO()
+        rows = list(achievement_rows(800))[first:first + 400]
+        batch_files.write_input(text, "achievement", "csv", rows)
+        job = committed(batches.submit, user, "achievement", batches.Upload(
+            f"part{first}.csv", io.BytesIO(text.getvalue().encode())))
+        tasks.queue_batch_job(job.id)
+        jobs.append(job.id)
+    start_worker(REDIS_URL)
+    start_worker(REDIS_URL)
+    for job_id in jobs:
+        assert wait_for(job_id, lambda job: job.ended, timeout=120).status == "Successful"
+    assert db.session.scalar(select(func.count()).select_from(Achievement)) == 800
+    redis.Redis.from_url(REDIS_URL).flushdb()
