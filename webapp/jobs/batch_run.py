@@ -12,6 +12,7 @@ import io
 import logging
 import secrets
 from collections import Counter
+from contextlib import nullcontext
 from itertools import islice
 
 from flask import current_app
@@ -179,11 +180,17 @@ class _Run:
         actor = session.get(User, self.submitted_by_id)
         outcomes = []
         try:
-            for row in rows:
-                outcome, cells = ROW_RUNNERS[self.kind](actor, row)
-                if not session.is_active and len(rows) > 1:
-                    raise _SessionBroken()
-                outcomes.append((row.number, outcome, cells))
+            held = batches.warm((row.cells.get("ULN", "") for row in rows),
+                                (row.cells.get("Reference", "") for row in rows))
+            # A verification stages only its audit row: those are flushed together at the
+            # end. Achievement rows keep autoflush, as a later row must see an earlier one.
+            with session.no_autoflush if self.kind == VERIFY else nullcontext():
+                for row in rows:
+                    outcome, cells = ROW_RUNNERS[self.kind](actor, row)
+                    if not session.is_active and len(rows) > 1:
+                        raise _SessionBroken()
+                    outcomes.append((row.number, outcome, cells))
+            del held
             if self.validate_only or not session.is_active:
                 session.rollback()  # validate only, or the one row's change did not hold
             counts = self.counts + Counter(outcome for _n, outcome, _c in outcomes)

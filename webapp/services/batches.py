@@ -9,6 +9,7 @@ one generated once in the instance folder), and deleted after BATCH_RETENTION_DA
 import hashlib
 import os
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -20,10 +21,12 @@ from sqlalchemy import or_, select, update
 from webapp.extensions import db
 from webapp.formats import batch_files, sealed_files
 from webapp.formats.batch_files import ACHIEVEMENT, VERIFY
-from webapp.models import BatchJob, BatchRowOutcome, BatchStatus, User
+from webapp.models import BatchJob, BatchRowOutcome, BatchStatus, Learner, Qualification, User
 from webapp.models.base import utcnow
 from webapp.rules.permissions import Area
 from webapp.rules.problems import Problem, RuleBroken
+from webapp.rules.qualifications import canonical_reference
+from webapp.rules.uln import normalise_uln
 from webapp.services import audit
 from webapp.services.errors import AlreadyExists, Conflict, NotFound, ValidationFailed
 from webapp.services.mailer import portal_url, send_email
@@ -266,6 +269,23 @@ def stale_job_ids() -> list[int]:
     return list(db.session.scalars(select(BatchJob.id).where(or_(
         (BatchJob.status == BatchStatus.IN_PROGRESS) & (BatchJob.heartbeat_at < stale),
         (BatchJob.status == BatchStatus.WAITING) & (BatchJob.created_at < stale)))))
+
+
+def warm(ulns: Iterable[str], references: Iterable[str] = ()) -> list:
+    """Load a chunk's learners (and their masters) and qualifications in a few queries, so
+    the service calls for its rows find them in the session instead of asking the database
+    one row at a time. The caller keeps the returned list while the chunk runs (the
+    session holds loaded objects only while something refers to them)."""
+    wanted = {normalise_uln(uln) for uln in ulns if uln}
+    held = list(db.session.scalars(select(Learner).where(Learner.uln.in_(wanted))))
+    masters = {learner.master_uln for learner in held if learner.master_uln} - wanted
+    if masters:
+        held += db.session.scalars(select(Learner).where(Learner.uln.in_(masters)))
+    codes = {canonical_reference(reference) for reference in references if reference}
+    if codes:
+        held += db.session.scalars(select(Qualification).where(
+            Qualification.reference.in_(codes)))
+    return held
 
 
 def purge_expired(now=None) -> int:
