@@ -76,10 +76,16 @@ def _error_cells(error_class: str, problems: list[Problem], number: int) -> list
             joined("fix")]
 
 
+# Refused as bad input by the services, yet about what the organisation may do.
+BUSINESS_RULE_CODES = {"REFERENCE_NOT_OWNED", "REINSTATE_CHANGES_GRADE", "MOVE_TO_SAME_LEARNER"}
+
+
 def _error_class(error: DomainError) -> str:
     if isinstance(error, LearnerNotVerified) or error.code == "LEARNER_NOT_FOUND":
         return LEARNER_DATA
-    return FIELD_DATA if type(error) is ValidationFailed else BUSINESS_RULE
+    if type(error) is ValidationFailed and error.code not in BUSINESS_RULE_CODES:
+        return FIELD_DATA
+    return BUSINESS_RULE
 
 
 # --- one row -------------------------------------------------------------------------------
