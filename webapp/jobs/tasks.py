@@ -15,7 +15,7 @@ from huey import crontab
 
 from webapp.jobs import batch_run
 from webapp.jobs.queue import huey, in_app_context
-from webapp.services import batches
+from webapp.services import batches, self_service
 from webapp.services.unit_of_work import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -30,6 +30,15 @@ def run_batch_job(job_id: int) -> None:
 def queue_batch_job(job_id: int) -> None:
     """Call once the job is committed."""
     run_batch_job(job_id)
+
+
+@huey.task()
+@in_app_context
+def request_password_reset(username_or_email: str) -> None:
+    """‘I have forgotten my password’, decided after the answer has gone (so the answer
+    takes as long for a real account as for none)."""
+    with unit_of_work():
+        self_service.request_password_reset(username_or_email)
 
 
 # --- periodic ------------------------------------------------------------------------------
