@@ -197,3 +197,17 @@ def test_only_a_waiting_job_can_be_cancelled(batch_user, app):
     db.session.expire_all()
     assert db.session.get(BatchJob, waiting.id).rows_done == 0
     assert date.today()
+
+
+def test_a_damaged_stored_file_fails_the_job_and_tells_the_submitter(batch_user, outbox):
+    job = committed(batches.submit, batch_user, "verify", batches.Upload(
+        "a.csv", file_of("verify", "csv", VERIFY_ROWS)))
+    with open(job.input_path, "r+b") as sealed:
+        sealed.seek(40)
+        sealed.write(b"tampered")
+    tasks.queue_batch_job(job.id)  # huey logs the error; the job records that it failed
+    db.session.expire_all()
+    failed = db.session.get(BatchJob, job.id)
+    assert failed.status == "Failed" and failed.failure and failed.output_path is None
+    (mail,) = outbox.to("bob@exams.example")
+    assert "Failed" in mail["Subject"]
