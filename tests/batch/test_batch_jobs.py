@@ -211,3 +211,12 @@ def test_a_damaged_stored_file_fails_the_job_and_tells_the_submitter(batch_user,
     assert failed.status == "Failed" and failed.failure and failed.output_path is None
     (mail,) = outbox.to("bob@exams.example")
     assert "Failed" in mail["Subject"]
+
+
+def test_a_job_left_waiting_or_abandoned_is_queued_again(batch_user, app):
+    app.config["BATCH_STALE_SECONDS"] = 0
+    job = committed(batches.submit, batch_user, "verify", batches.Upload(
+        "a.csv", file_of("verify", "csv", VERIFY_ROWS)))  # committed, never queued
+    tasks.requeue_stale_jobs.call_local()
+    db.session.expire_all()
+    assert db.session.get(BatchJob, job.id).status == "Successful"

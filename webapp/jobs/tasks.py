@@ -48,7 +48,9 @@ def request_password_reset(username_or_email: str) -> None:
 def requeue_stale_jobs() -> None:
     """A job whose worker died (its heartbeat went silent) is queued again and resumes
     after the last row it recorded."""
-    for job_id in batches.stale_job_ids():
+    with unit_of_work():
+        job_ids = batches.stale_job_ids()
+    for job_id in job_ids:
         log.info("Queueing batch job %s again", job_id)
         run_batch_job(job_id)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from webapp.extensions import db
 from webapp.formats import batch_files, sealed_files
@@ -264,11 +264,19 @@ def finish(job: BatchJob, status: str, output_path: Path | None = None,
 
 def stale_job_ids() -> list[int]:
     """Jobs to queue again: in progress with a silent worker, or waiting for longer than a
-    worker takes to notice (a queue entry lost with a crashed web process)."""
-    stale = utcnow() - timedelta(seconds=current_app.config["BATCH_STALE_SECONDS"])
-    return list(db.session.scalars(select(BatchJob.id).where(or_(
+    worker takes to notice (a queue entry lost with a crashed web process). A waiting job
+    is marked as queued again, so a long queue is not refilled every minute."""
+    now = utcnow()
+    stale = now - timedelta(seconds=current_app.config["BATCH_STALE_SECONDS"])
+    ids = list(db.session.scalars(select(BatchJob.id).where(or_(
         (BatchJob.status == BatchStatus.IN_PROGRESS) & (BatchJob.heartbeat_at < stale),
-        (BatchJob.status == BatchStatus.WAITING) & (BatchJob.created_at < stale)))))
+        (BatchJob.status == BatchStatus.WAITING)
+        & (func.coalesce(BatchJob.heartbeat_at, BatchJob.created_at) < stale)))))
+    if ids:
+        db.session.execute(update(BatchJob).where(
+            BatchJob.id.in_(ids), BatchJob.status == BatchStatus.WAITING)
+            .values(heartbeat_at=now).execution_options(synchronize_session=False))
+    return ids
 
 
 def warm(ulns: Iterable[str], references: Iterable[str] = ()) -> list:
