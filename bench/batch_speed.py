@@ -24,6 +24,7 @@ from pathlib import Path
 
 from achievements_speed import INSERT_ACHIEVEMENT, SERVICE_DATE, load_learners
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from webapp import create_app, jobs
 from webapp.config import Config
@@ -78,7 +79,10 @@ def run_in_worker(app, work: Path, key: str, user_id: int, kind: str, content: b
             while True:
                 time.sleep(0.5)
                 db.session.remove()
-                job = db.session.get(BatchJob, job_id)
+                try:
+                    job = db.session.get(BatchJob, job_id)
+                except OperationalError:  # busy past the timeout on a loaded machine
+                    continue
                 if job.ended:
                     break
             peak = peak_rss_mib(worker.pid)
