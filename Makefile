@@ -10,11 +10,16 @@ export FLASK_APP := wsgi
 PORT ?= 5000
 BASE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run test install assets db lint e2e test-postgres clean
+.PHONY: run worker test install assets db lint e2e test-postgres clean
 
+# The worker (batch files, periodic tasks) runs beside the web server and stops with it.
 run: install assets db
 	$(BIN)/lrs demo
+	$(BIN)/lrs worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	BASE_URL=$(BASE_URL) $(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
+
+worker: install db
+	$(BIN)/lrs worker
 
 test: install assets
 	$(BIN)/ruff check webapp tests bench

@@ -58,6 +58,10 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
 
     web.init_app(app)
 
+    from webapp.jobs import queue
+
+    queue.init_app(app)
+
     from webapp.blueprints import register_blueprints
 
     register_blueprints(app)

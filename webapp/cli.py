@@ -12,9 +12,11 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from webapp import jobs
+from webapp.formats import batch_files
 from webapp.rules.problems import RuleBroken
 from webapp.rules.roles import ORGANISATION_KINDS, parse_roles
 from webapp.services import (
+    batches,
     challenges,
     demo,
     organisations,
@@ -155,9 +157,62 @@ def demo_command():
     click.echo(result.report())
 
 
+@lrs_group.command("worker")
+@click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True)
+def worker_command(threads):
+    """Run the task queue's worker: batch jobs and the periodic tasks."""
+    from webapp.jobs.queue import run_worker
+
+    run_worker(current_app, threads)
+
+
+batch_group = AppGroup("batch", help="Batch files: check them, and tidy their storage.")
+lrs_group.add_command(batch_group)
+
+
+@batch_group.command("validate")
+@click.argument("batch_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--kind", type=click.Choice(["auto", *batch_files.KINDS]), default="auto",
+              show_default=True)
+def batch_validate_command(batch_file, kind):
+    """Check a batch file offline (no database): structure, header and every field rule
+    that needs no register. Prints each problem with its row, field and fix."""
+    with open(batch_file, "rb") as source:
+        head = source.read(4096)
+        source.seek(0)
+        try:
+            file_format = batch_files.format_of(batch_file, head)
+            kind = batch_files.kind_of(file_format, head) if kind == "auto" else kind
+            rows_with_problems, problems = set(), 0
+            for number, problem in batch_files.validation_report(source, kind, file_format):
+                rows_with_problems.add(number)
+                problems += 1
+                value = f" (‘{problem.value}’)" if problem.value else ""
+                click.echo(f"Row {number}, {problem.field or 'row'}{value}: "
+                           f"{problem.message}. Fix: {problem.fix}")
+        except RuleBroken as error:
+            _fail(error)
+    click.echo(f"{kind} batch file, {file_format.upper()}: {problems} problem(s) in "
+               f"{len(rows_with_problems)} row(s)")
+    if problems:
+        sys.exit(1)
+
+
+@batch_group.command("purge")
+def batch_purge_command():
+    """Delete batch files older than BATCH_RETENTION_DAYS (the worker does this daily)."""
+    with unit_of_work():
+        purged = batches.purge_expired()
+    click.echo(f"Deleted the files of {purged} batch job(s)")
+
+
 def main() -> None:
     from webapp import create_app
 
     app = create_app()
     with app.app_context():
         lrs_group(prog_name="lrs")
+
+
+if __name__ == "__main__":
+    main()

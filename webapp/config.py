@@ -108,6 +108,19 @@ class Config:
     # A user with this many single verifications in a day is marked ‘High’ on User activity.
     UNUSUAL_VERIFICATIONS_PER_DAY = _env_int("UNUSUAL_VERIFICATIONS_PER_DAY", 200)
 
+    # Batch files (issue 13). BATCH_FILE_KEY: a Fernet key (`python -c "from
+    # cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`) sealing
+    # uploaded and output files at rest; unset, one is generated in the instance folder.
+    BATCH_FILE_KEY = os.environ.get("BATCH_FILE_KEY")
+    BATCH_MAX_BYTES = _env_int("BATCH_MAX_BYTES", 20 * 1024 * 1024)  # ≤ MAX_CONTENT_LENGTH
+    BATCH_MAX_ROWS = _env_int("BATCH_MAX_ROWS", 1_000_000)
+    BATCH_CHUNK_ROWS = _env_int("BATCH_CHUNK_ROWS", 1000)  # rows per transaction
+    BATCH_RETENTION_DAYS = _env_int("BATCH_RETENTION_DAYS", 30)
+    # A running job whose worker has not reported for this long is taken over (a crash).
+    BATCH_STALE_SECONDS = _env_int("BATCH_STALE_SECONDS", 300)
+    # Tasks run at once in the caller's thread, without a worker (the test suite).
+    TASKS_IMMEDIATE = _env_bool("TASKS_IMMEDIATE", False)
+
     # argon2id at OWASP's minimum: 19 MiB, 2 passes, 1 lane (~18 ms a check here).
     ARGON2_TIME_COST = 2
     ARGON2_MEMORY_COST_KIB = 19 * 1024
@@ -124,6 +137,7 @@ class TestConfig(Config):
     MAIL_SERVER = None
     RATELIMIT_ENABLED = False
     BACKGROUND_INLINE = True  # background jobs run at once, so tests see their results
+    TASKS_IMMEDIATE = True  # queued tasks too (a test that starts a real worker unsets it)
     # Cheap hashing so the suite stays quick; one test checks Config keeps the strong ones.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST_KIB = 8

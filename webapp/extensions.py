@@ -39,11 +39,14 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record):
-    """SQLite enforces foreign keys only when asked, per connection."""
+    """SQLite enforces foreign keys only when asked, per connection. Write-ahead logging
+    lets the portal read (a batch job's progress) while the worker writes a large chunk;
+    with the default rollback journal, readers wait for the whole chunk."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
         # SQLite's lower() folds ASCII only; names are Unicode (Zoë, Émile), and ilike()
         # on SQLite is lower() LIKE lower(): fold them all, as PostgreSQL does.

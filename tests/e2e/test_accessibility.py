@@ -239,3 +239,31 @@ def test_data_challenge_pages_have_no_accessibility_violations(scan_page, live_s
     sign_in(page, desk["username"], PASSWORD)
     problems += scan(page, "/challenges/all") + scan(page, "/challenges/reports")
     assert problems == [], "\n".join(problems)
+
+
+def test_batch_pages_have_no_accessibility_violations(scan_page, live_server):
+    page = scan_page
+    live_server.make_organisation()
+    boss = live_server.make_user(password=PASSWORD, accept_terms=True, given="Bo",
+                                 family="Batch", roles=("super_user",),
+                                 email_address="bo@exams.example")
+    live_server.make_learner("1000000043", given="James", family="Wilson",
+                             date_of_birth=date(2008, 3, 27))
+    page.goto("/sign-in")
+    sign_in(page, boss["username"], PASSWORD)
+    problems = []
+    for path in ("/batches/verification/submit", "/batches/verification",
+                 "/batches/achievements/submit", "/batches/achievements"):
+        problems += scan(page, path)
+    page.goto("/batches/verification/submit")
+    page.get_by_role("button", name="Submit batch file").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    problems += [f"Submit Batch Job without a file: {p}" for p in violations(page)]
+    page.get_by_label("Batch file").set_input_files(files=[{
+        "name": "learners.csv", "mimeType": "text/csv",
+        "buffer": b"MISIdentifier,ULN,FamilyName,GivenName,DateOfBirth,Gender\r\n"
+                  b"1,1000000043,Wilson,James,2008-03-27,1\r\n"}])
+    page.get_by_role("button", name="Submit batch file").click()
+    expect(page.locator("#batch-jobs")).to_contain_text("learners.csv")
+    problems += [f"View Batch Job with a job: {p}" for p in violations(page)]
+    assert problems == [], "\n".join(problems)

@@ -6,6 +6,7 @@ so a new area (achievements, batches, challenges, an API) is never left unchecke
 to BLUEPRINTS with who may use it. Who may use what is written out here by hand, not asked
 of rules/permissions.py, so the test is an independent statement of the rules."""
 
+import io
 from datetime import date
 
 import pytest
@@ -13,8 +14,11 @@ import pytest
 from tests.achievement_data import JAMES, SHARED, load_registers, rival_user
 from tests.helpers import committed, csrf_from, sign_in
 from webapp.extensions import db
+from webapp.formats import batch_files
+from webapp.jobs import tasks
 from webapp.models import Challenge
 from webapp.services import achievements as achievement_service
+from webapp.services import batches as batch_service
 from webapp.services.achievements import Action, Lookup, NewAchievement, SubmittedLearner
 from webapp.services.unit_of_work import unit_of_work
 
@@ -37,7 +41,9 @@ BLUEPRINTS = {
     "service_desk": {"service_desk@service-desk"},
     "achievements": {"super_user@awarding", "qcf_user@awarding"},
     "challenges": {"super_user@awarding", "edc_resolver@awarding"},
+    "batches": {"super_user@awarding", "ab_batch_user@awarding"},
 }
+ACHIEVEMENT_BATCHES = {"super_user@awarding", "qcf_record_set_user@awarding"}
 # Endpoints whose people differ from the rest of their blueprint's.
 ENDPOINTS = {
     "achievements.credit_check": {"super_user@awarding", "qcf_user@awarding",
@@ -47,6 +53,9 @@ ENDPOINTS = {
                     {"super_user@provider", "provider_user@provider"}),
     **dict.fromkeys(("challenges.all_challenges", "challenges.report_history"),
                     {"service_desk@service-desk"}),
+    **{f"batches.{name}": ACHIEVEMENT_BATCHES for name in (
+        "submit_achievement", "view_achievement", "achievement_job_row", "achievement_output",
+        "cancel_achievement", "achievement_template")},
 }
 # Pages of a signed-in blueprint that work signed out too: an emailed link.
 PUBLIC_ENDPOINTS = {"account.verify_email", "account.verify_email_link",
@@ -54,8 +63,9 @@ PUBLIC_ENDPOINTS = {"account.verify_email", "account.verify_email_link",
 # Who sees other organisations' records in a blueprint (everyone else gets 404 for them).
 SEES_EVERY_ORGANISATION = {"service_desk": {"service_desk@service-desk"}}
 PARAMETERS = {"user_id", "organisation_id", "token", "filename", "achievement_id", "verb",
-              "challenge_id"}
-RECORD_PARAMETERS = {"user_id", "achievement_id", "challenge_id"}  # name one organisation's record
+              "challenge_id", "job_id", "file_format"}
+# Parameters that name one organisation's record.
+RECORD_PARAMETERS = {"user_id", "achievement_id", "challenge_id", "job_id"}
 
 
 @pytest.fixture
@@ -87,8 +97,22 @@ def world(app, make_user, organisation, other_organisation, provider_organisatio
         achievements[org.id] = achievement
     challenges = {org_id: _challenge(achievement, actors["provider_user@provider"])
                   for org_id, achievement in achievements.items()}
+    batch_jobs = {}
+    for org in (organisation, other_organisation):
+        batcher = make_user(roles=["ab_batch_user", "qcf_record_set_user"], org=org,
+                            given="Batch", family=f"Org{org.id}")
+        for kind, header, row in (
+                ("verify", "MISIdentifier,ULN,FamilyName,GivenName,DateOfBirth,Gender",
+                 f"1,{JAMES},Smith,James,,"),
+                ("achievement", ",".join(batch_files.ACHIEVEMENT_COLUMNS),
+                 f"1,create,{JAMES},James,Smith,,,,{SHARED},2019-08-0{org.id % 9 + 1}"
+                 ",Pass,,,,,")):
+            job = committed(batch_service.submit, batcher, kind, batch_service.Upload(
+                f"{kind}.csv", io.BytesIO(f"{header}\r\n{row}\r\n".encode())))
+            tasks.queue_batch_job(job.id)
+            batch_jobs[(org.id, kind)] = job.id
     return {"actors": actors, "targets": targets, "achievements": achievements,
-            "challenges": challenges,
+            "challenges": challenges, "batch_jobs": batch_jobs,
             "organisations": [organisation, other_organisation, provider_organisation]}
 
 
@@ -145,6 +169,12 @@ def path_for(rule, world, organisation_id) -> str:
     if "challenge_id" in rule.arguments:
         values["challenge_id"] = world["challenges"].get(
             organisation_id, next(iter(world["challenges"].values()))).id
+    if "job_id" in rule.arguments:
+        kind = "achievement" if rule.endpoint in ENDPOINTS else "verify"
+        values["job_id"] = world["batch_jobs"].get(
+            (organisation_id, kind), world["batch_jobs"][(world["organisations"][0].id, kind)])
+    if "file_format" in rule.arguments:
+        values["file_format"] = "csv"
     if "verb" in rule.arguments:
         values["verb"] = "withdraw"
     if "filename" in rule.arguments:

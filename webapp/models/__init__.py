@@ -2,6 +2,7 @@
 
 from webapp.models.achievement import Achievement, AchievementEvent, AchievementStatus
 from webapp.models.audit import AuditEvent
+from webapp.models.batch import BatchJob, BatchRowOutcome, BatchStatus
 from webapp.models.challenge import Challenge, ChallengeReport
 from webapp.models.learner import Learner
 from webapp.models.organisation import Organisation, OrganisationRole
@@ -14,6 +15,9 @@ __all__ = [
     "AchievementEvent",
     "AchievementStatus",
     "AuditEvent",
+    "BatchJob",
+    "BatchRowOutcome",
+    "BatchStatus",
     "Challenge",
     "ChallengeReport",
     "Learner",

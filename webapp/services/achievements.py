@@ -175,10 +175,11 @@ def _flush_unique() -> None:
 # --- create ------------------------------------------------------------------------------------
 
 def create(actor: User, new: NewAchievement, channel: str = "portal",
-           today: date | None = None) -> Achievement:
+           today: date | None = None, area: Area = Area.ACHIEVEMENTS) -> Achievement:
     """Check every rule, verify the learner, then stage the achievement, its ‘created’
-    history row and the audit row. Field problems are collected and raised together."""
-    require_area(actor, Area.ACHIEVEMENTS)
+    history row and the audit row. Field problems are collected and raised together.
+    A batch row passes `area` ACHIEVEMENT_BATCHES: the rules are the same."""
+    require_area(actor, area)
     today = today or date.today()
     problems = _learner_problems(new.learner)
     qualification = None
@@ -252,11 +253,12 @@ def for_learner(actor: User, uln: str) -> tuple[str, list[Achievement]]:
     return held_uln, list(found)
 
 
-def find(actor: User, lookup: Lookup, today: date | None = None) -> Achievement:
+def find(actor: User, lookup: Lookup, today: date | None = None,
+         area: Area = Area.ACHIEVEMENTS) -> Achievement:
     """Withdraw's and reinstate's search: the organisation's achievement with this unique
     reference whose submitted names (and date of birth and postcode, when both sides have
     one) are those given. Anything else is ACHIEVEMENT_NOT_FOUND."""
-    require_area(actor, Area.ACHIEVEMENTS)
+    require_area(actor, area)
     today = today or date.today()
     if problems := _lookup_problems(lookup, today):
         raise ValidationFailed(problems=problems)
@@ -286,10 +288,10 @@ def _refuse_state(action: str, achievement: Achievement) -> None:
 
 
 def update_grade(actor: User, achievement_id: int, grade: str, channel: str = "portal",
-                 version: int | None = None) -> Achievement:
+                 version: int | None = None, area: Area = Area.ACHIEVEMENTS) -> Achievement:
     """Change the grade of an active achievement to one of its qualification's scale (an
     empty grade removes it)."""
-    achievement = achievement_for(actor, achievement_id)
+    achievement = achievement_for(actor, achievement_id, area)
     if version is not None and version != achievement.version:
         raise ChangedMeanwhile()
     _refuse_state("update", achievement)
@@ -308,10 +310,11 @@ def update_grade(actor: User, achievement_id: int, grade: str, channel: str = "p
     return achievement
 
 
-def move_target(actor: User, achievement_id: int, new_uln: str) -> tuple[Achievement, Learner]:
+def move_target(actor: User, achievement_id: int, new_uln: str,
+                area: Area = Area.ACHIEVEMENTS) -> tuple[Achievement, Learner]:
     """Check a move before it is made (the portal's check page): the achievement and the
     learner it would move to (the master for a linked ULN)."""
-    achievement = achievement_for(actor, achievement_id)
+    achievement = achievement_for(actor, achievement_id, area)
     _refuse_state("move", achievement)
     new_uln = normalise_uln(new_uln)
     if problem := uln_problem(new_uln, "new_uln", "New ULN"):
@@ -331,12 +334,12 @@ def move_target(actor: User, achievement_id: int, new_uln: str) -> tuple[Achieve
     return achievement, learner
 
 
-def move(actor: User, achievement_id: int, new_uln: str, channel: str = "portal"
-         ) -> Achievement:
+def move(actor: User, achievement_id: int, new_uln: str, channel: str = "portal",
+         area: Area = Area.ACHIEVEMENTS) -> Achievement:
     """Move the achievement to another learner's record. The names it was submitted with
     belonged to the other learner, so the target learner's held names and date of birth
     become its submitted details (see decisions.md); the history keeps both ULNs."""
-    achievement, learner = move_target(actor, achievement_id, new_uln)
+    achievement, learner = move_target(actor, achievement_id, new_uln, area)
     before = achievement.uln
     achievement.uln, achievement.submitted_uln = learner.uln, normalise_uln(new_uln)
     achievement.submitted_given_name = learner.given_name
@@ -349,19 +352,19 @@ def move(actor: User, achievement_id: int, new_uln: str, channel: str = "portal"
     return achievement
 
 
-def _action(actor: User, lookup: Lookup, action: Action, today: date | None
-            ) -> tuple[Achievement, date]:
+def _action(actor: User, lookup: Lookup, action: Action, today: date | None,
+            area: Area = Area.ACHIEVEMENTS) -> tuple[Achievement, date]:
     today = today or date.today()
     problems = _lookup_problems(lookup, today) + rules.action_problems(
         action.action_date, action.action_reason, today)
     if problems:
         raise ValidationFailed(problems=problems)
-    return find(actor, lookup, today), today
+    return find(actor, lookup, today, area), today
 
 
 def withdraw(actor: User, lookup: Lookup, action: Action, channel: str = "portal",
-             today: date | None = None) -> Achievement:
-    achievement, _today = _action(actor, lookup, action, today)
+             today: date | None = None, area: Area = Area.ACHIEVEMENTS) -> Achievement:
+    achievement, _today = _action(actor, lookup, action, today, area)
     _refuse_state("withdraw", achievement)
     achievement.status = rules.WITHDRAWN
     _history(achievement, Event.WITHDRAWN, actor, channel, action)
@@ -372,10 +375,11 @@ def withdraw(actor: User, lookup: Lookup, action: Action, channel: str = "portal
 
 
 def reinstate(actor: User, lookup: Lookup, action: Action, channel: str = "portal",
-              today: date | None = None, grade: str | None = None) -> Achievement:
+              today: date | None = None, grade: str | None = None,
+              area: Area = Area.ACHIEVEMENTS) -> Achievement:
     """Reinstate a withdrawn achievement as it was. A batch row or API call may carry a
     grade: it must be the held one (reinstating cannot change the grade)."""
-    achievement, _today = _action(actor, lookup, action, today)
+    achievement, _today = _action(actor, lookup, action, today, area)
     _refuse_state("reinstate", achievement)
     if problem := rules.reinstate_grade_problem(grade, achievement.grade):
         raise ValidationFailed(problems=[problem])

@@ -28,6 +28,10 @@ class Targets:
     def achievement_row(achievement_id: int) -> str:
         return f"achievement-row-{achievement_id}"
 
+    @staticmethod
+    def batch_job_row(job_id: int) -> str:
+        return f"batch-job-{job_id}"
+
 
 targets = Targets()
 

@@ -10,10 +10,10 @@ from webapp.blueprints.auth.forms import (
     SignInForm,
 )
 from webapp.extensions import limiter
+from webapp.jobs import tasks
 from webapp.rules import passwords as password_rules
 from webapp.services import self_service
 from webapp.services import sign_in as sign_in_service
-from webapp.services.background import run_in_background
 from webapp.services.errors import LinkNotValid, ValidationFailed
 from webapp.services.unit_of_work import unit_of_work
 from webapp.web.forms import safe_next
@@ -89,7 +89,7 @@ def forgotten_password():
     lookup, the link and the email are decided in the background."""
     form = ForgottenPasswordForm()
     if form.validate_on_submit():
-        run_in_background(self_service.request_password_reset, form.username_or_email.data)
+        tasks.request_password_reset(form.username_or_email.data)
         minutes = current_app.config["PASSWORD_RESET_LINK_MINUTES"]
         return render_template("auth/reset_sent.html",
                                message=RESET_SENT_MESSAGE.format(minutes=minutes))

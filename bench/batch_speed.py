@@ -1,0 +1,200 @@
+"""Batch files end to end through a real worker: a verify batch and an achievement batch
+against a large learner register, rows per second and the worker's peak memory, each beside
+a raw baseline measured in the same run (plain csv + sqlite3 lookups; plain executemany
+inserts).
+
+    .venv/bin/python bench/batch_speed.py [--learners 1000000] [--rows 100000]
+
+Writes its database and files under a temporary folder (or --work DIR, kept for re-runs:
+the generated learners CSV is reused)."""
+
+import argparse
+import csv
+import io
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from importlib import resources
+from pathlib import Path
+
+from achievements_speed import INSERT_ACHIEVEMENT, SERVICE_DATE, load_learners
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from webapp import create_app, jobs
+from webapp.config import Config
+from webapp.extensions import db
+from webapp.formats import batch_files, sealed_files
+from webapp.jobs import tasks
+from webapp.models import BatchJob, Qualification, User
+from webapp.models.base import utcnow
+from webapp.services import batches, organisations, schema, synthetic_learners, user_accounts
+from webapp.services.unit_of_work import unit_of_work
+
+UKPRN = "10000001"
+REPO = Path(__file__).resolve().parents[1]
+PASSWORD = "a reasonably long pass phrase"
+
+
+def make_app(work: Path, key: str):
+    return create_app(Config, {
+        "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite'}", "SECRET_KEY": "bench",
+        "RATELIMIT_ENABLED": False, "BATCH_FILE_KEY": key, "BATCH_MAX_BYTES": 2**31,
+        "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST_KIB": 8}, instance_path=str(work))
+
+
+def worker_env(work: Path, key: str) -> dict:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite'}",
+           "LRS_INSTANCE_PATH": str(work), "BATCH_FILE_KEY": key, "SECRET_KEY": "bench",
+           "BATCH_CHUNK_ROWS": "2000", "PYTHONPATH": str(REPO)}
+    env.pop("REDIS_URL", None)
+    return env
+
+
+def peak_rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def run_in_worker(app, work: Path, key: str, user_id: int, kind: str, content: bytes
+                  ) -> tuple[float, float, dict]:
+    """Submit, start a fresh worker, wait for the end: (seconds, worker peak MiB, counts)."""
+    with app.app_context():
+        with unit_of_work():
+            user = db.session.get(User, user_id)
+            job = batches.submit(user, kind, batches.Upload(f"{kind}.csv", io.BytesIO(content)))
+        job_id = job.id
+        tasks.queue_batch_job(job_id)
+        worker = subprocess.Popen([sys.executable, "-m", "webapp.cli", "worker"], cwd=REPO,
+                                  env=worker_env(work, key), stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        try:
+            while True:
+                time.sleep(0.5)
+                db.session.remove()
+                try:
+                    job = db.session.get(BatchJob, job_id)
+                except OperationalError:  # busy past the timeout on a loaded machine
+                    continue
+                if job.ended:
+                    break
+            peak = peak_rss_mib(worker.pid)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
+        seconds = (job.finished_at - job.started_at).total_seconds()
+        return seconds, peak, dict(job.counts)
+
+
+def raw_verify(work: Path, content: bytes) -> float:
+    """Baseline: read the CSV and look each ULN up in plain sqlite3."""
+    connection = sqlite3.connect(work / "bench.sqlite")
+    start = time.perf_counter()
+    for row in csv.DictReader(io.StringIO(content.decode())):
+        connection.execute("SELECT * FROM learners WHERE uln = ?", (row["ULN"],)).fetchone()
+    elapsed = time.perf_counter() - start
+    connection.close()
+    return elapsed
+
+
+def raw_achievements(work: Path, rows: list[tuple], organisation_id: int) -> float:
+    """Baseline: the same achievements inserted with one plain executemany, rolled back."""
+    connection = sqlite3.connect(work / "bench.sqlite")
+    now = datetime.now(UTC).isoformat(sep=" ")
+    values = [(uln, reference, date(2023, 6, 1).isoformat(), None, None, None, organisation_id,
+               uln, given, family, "active", "batch", now, now, 1)
+              for uln, given, family, reference in rows]
+    start = time.perf_counter()
+    connection.executemany(INSERT_ACHIEVEMENT, values)
+    elapsed = time.perf_counter() - start
+    connection.rollback()
+    connection.close()
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--learners", type=int, default=1_000_000)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--work", type=Path, default=None)
+    options = parser.parse_args()
+    work = options.work or Path(tempfile.mkdtemp(prefix="lrs-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    key = sealed_files.new_key().decode()
+    csv_path = work / f"learners-{options.learners}.csv"
+    print(f"Working in {work}")
+    if not csv_path.exists():
+        with csv_path.open("w", newline="") as out:
+            synthetic_learners.write_csv(out, options.learners, seed=1, today=date.today())
+
+    for name in ("bench.sqlite", "tasks.sqlite"):
+        (work / name).unlink(missing_ok=True)
+    app = make_app(work, key)
+    with app.app_context():
+        schema.upgrade()
+        connection = sqlite3.connect(work / "bench.sqlite")
+        load_learners(csv_path, connection)
+        register = resources.files("webapp.services.data").joinpath("demo_qualifications.csv")
+        with register.open(encoding="utf-8", newline="") as source:
+            jobs.import_qualifications(source)
+        with unit_of_work():
+            organisation = organisations.create_organisation("Bench Board", UKPRN, "awarding")
+            user = user_accounts.create_user(organisation, user_accounts.NewUser(
+                given_name="Bench", family_name="Batcher", email="bench@bench.example",
+                roles=["ab_batch_user", "qcf_record_set_user"]), password=PASSWORD)
+            user.terms_accepted_at = utcnow()
+        user_id, organisation_id = user.id, organisation.id
+        allowed = [q.reference for q in db.session.scalars(select(Qualification)) if
+                   (q.owner_ukprn == UKPRN or q.availability == "shared")
+                   and q.operational_start_date <= SERVICE_DATE
+                   and (q.certification_end_date is None
+                        or q.certification_end_date >= SERVICE_DATE)]
+        db.session.remove()
+
+    rng = random.Random(13)
+    highest = connection.execute("SELECT max(rowid) FROM learners").fetchone()[0]
+    sample = [connection.execute(
+        "SELECT uln, given_name, family_name, date_of_birth, gender FROM learners "
+        "WHERE rowid = ?", (rowid,)).fetchone()
+        for rowid in rng.sample(range(1, highest + 1), min(options.rows, highest))]
+    connection.close()
+
+    text = io.StringIO()
+    batch_files.write_input(text, "verify", "csv", (
+        {"MISIdentifier": f"V{n}", "ULN": uln, "GivenName": given, "FamilyName": family,
+         "DateOfBirth": born or "", "Gender": gender or ""}
+        for n, (uln, given, family, born, gender) in enumerate(sample)))
+    verify_file = text.getvalue().encode()
+    seconds, peak, counts = run_in_worker(app, work, key, user_id, "verify", verify_file)
+    raw = raw_verify(work, verify_file)
+    rows = len(sample)
+    print(f"\nVerify batch of {rows:,} rows against {options.learners:,} learners")
+    print(f"  lrs worker (verify_learner per row):   {rows / seconds:10,.0f} rows/s "
+          f"({seconds:.1f} s), worker peak {peak:.0f} MiB, {counts}")
+    print(f"  raw csv + sqlite3 lookups (baseline):  {rows / raw:10,.0f} rows/s ({raw:.1f} s)")
+
+    achievement_rows = [(uln, given, family, allowed[n % len(allowed)])
+                        for n, (uln, given, family, _born, _gender) in enumerate(sample)]
+    text = io.StringIO()
+    batch_files.write_input(text, "achievement", "csv", (
+        {"MISIdentifier": f"A{n}", "Action": "create", "ULN": uln, "GivenName": given,
+         "FamilyName": family, "Reference": reference, "AwardDate": SERVICE_DATE.isoformat()}
+        for n, (uln, given, family, reference) in enumerate(achievement_rows)))
+    seconds, peak, counts = run_in_worker(app, work, key, user_id, "achievement",
+                                          text.getvalue().encode())
+    raw = raw_achievements(work, achievement_rows, organisation_id)
+    print(f"\nAchievement batch of {rows:,} creates against {options.learners:,} learners")
+    print(f"  lrs worker (achievements.create/row):  {rows / seconds:10,.0f} rows/s "
+          f"({seconds:.1f} s), worker peak {peak:.0f} MiB, {counts}")
+    print(f"  raw executemany inserts (baseline):    {rows / raw:10,.0f} rows/s ({raw:.2f} s)")
+
+
+if __name__ == "__main__":
+    main()

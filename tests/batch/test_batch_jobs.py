@@ -1,0 +1,222 @@
+"""Batch jobs through the services and the task queue in immediate mode: each row answers
+as the portal would, outputs are in the uploaded format, validate only changes nothing."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from defusedxml import ElementTree as ET
+from sqlalchemy import func, select
+
+from tests.achievement_data import ANN, JAMES, NOBODY, OWN, SHARED, load_registers
+from tests.helpers import committed
+from webapp.extensions import db
+from webapp.formats import batch_files
+from webapp.jobs import tasks
+from webapp.models import Achievement, AuditEvent, BatchJob, BatchRowOutcome
+from webapp.services import batches
+from webapp.services.errors import AlreadyExists, Forbidden, NotFound, ValidationFailed
+
+
+@pytest.fixture
+def batch_user(make_user, app):
+    load_registers()
+    return make_user(roles=["ab_batch_user", "qcf_record_set_user"], given="Bob",
+                     family="Batcher", email_address="bob@exams.example")
+
+
+def file_of(kind, file_format, rows) -> io.BytesIO:
+    text = io.StringIO()
+    batch_files.write_input(text, kind, file_format, rows)
+    return io.BytesIO(text.getvalue().encode())
+
+
+def run(actor, kind, name, data: bytes | io.BytesIO, **options) -> BatchJob:
+    stream = data if isinstance(data, io.BytesIO) else io.BytesIO(data)
+    job = committed(batches.submit, actor, kind, batches.Upload(name, stream, **options))
+    tasks.queue_batch_job(job.id)
+    db.session.expire_all()
+    return db.session.get(BatchJob, job.id)
+
+
+def output_of(job) -> bytes:
+    return b"".join(batches.output_chunks(job))
+
+
+def csv_output(job) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(output_of(job).decode())))
+
+
+VERIFY_ROWS = [
+    {"MISIdentifier": "A1", "ULN": JAMES, "FamilyName": "Smith", "GivenName": "James",
+     "DateOfBirth": "2008-05-01", "Gender": "1"},
+    {"MISIdentifier": "A2", "ULN": ANN, "FamilyName": "Lee", "GivenName": "Anne"},
+    {"MISIdentifier": "A3", "ULN": "1000000044", "FamilyName": "Smith", "GivenName": "James"},
+    {"MISIdentifier": "=A4", "ULN": NOBODY, "FamilyName": "Nobody", "GivenName": "Nemo"},
+]
+
+
+def test_verify_batch_answers_each_row_as_the_portal_would(batch_user, outbox):
+    job = run(batch_user, "verify", "learners.csv", file_of("verify", "csv", VERIFY_ROWS))
+    assert job.status == "Successful" and job.rows_done == 4
+    rows = csv_output(job)
+    assert [row["MISIdentifier"] for row in rows] == ["A1", "A2", "A3", "'=A4"]
+    assert rows[0]["ReturnCode"] == "VRC001" and rows[0]["ReturnedGivenName"] == "James"
+    assert rows[1]["ReturnCode"].startswith("VRC")
+    assert rows[2]["ErrorClass"] == "field data" and rows[2]["ErrorField"] == "ULN"
+    assert rows[3]["ReturnCode"] == "VRC005" or rows[3]["ReturnCode"].startswith("VRC")
+    assert db.session.scalar(select(func.count()).select_from(BatchRowOutcome)) == 0
+    verified = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.event == "learner.verified")).all()
+    assert len(verified) == 3 and all(e.details["channel"] == "batch" for e in verified)
+    (mail,) = outbox.to("bob@exams.example")
+    assert "Successful" in mail["Subject"] and "James" not in outbox.body(mail)
+
+
+def test_verify_batch_in_xml_answers_in_xml(batch_user):
+    job = run(batch_user, "verify", "learners.xml", file_of("verify", "xml", VERIFY_ROWS[:2]))
+    root = ET.fromstring(output_of(job))
+    assert root.tag == "VerifyOutput"
+    assert [e.findtext("MISIdentifier") for e in root.iter("Learner")] == ["A1", "A2"]
+    assert root.find("Summary") is not None
+
+
+def achievement(action, **cells):
+    base = {"MISIdentifier": f"M-{action}", "Action": action, "ULN": JAMES,
+            "GivenName": "James", "FamilyName": "Smith", "Reference": SHARED,
+            "AwardDate": "2019-08-01"}
+    return {**base, **cells}
+
+
+def test_achievement_rows_apply_in_file_order(batch_user):
+    rows = [achievement("create", Grade="Fail"),
+            achievement("withdraw", ActionDate="2026-01-01", ActionReason="SUBINERROR"),
+            achievement("reinstate", ActionDate="2026-01-02", ActionReason="SUBINERROR"),
+            achievement("update", Grade="Pass"),
+            achievement("create", MISIdentifier="dup", Grade="Pass"),
+            achievement("create", MISIdentifier="bad", AwardDate="01/08/2019"),
+            achievement("create", MISIdentifier="who", GivenName="Jim", FamilyName="Jones",
+                        Reference=OWN, AwardDate="2019-08-02")]
+    job = run(batch_user, "achievement", "a.csv", file_of("achievement", "csv", rows))
+    out = csv_output(job)
+    assert [r["Outcome"] for r in out] == ["created", "withdrawn", "reinstated", "updated",
+                                           "rejected", "rejected", "rejected"]
+    assert [r["ErrorClass"] for r in out[4:]] == ["business rule", "field data",
+                                                  "learner data"]
+    assert out[5]["ErrorField"] == "AwardDate" and out[5]["ErrorValue"] == "01/08/2019"
+    held = db.session.scalars(select(Achievement)).all()
+    assert len(held) == 1 and held[0].grade == "Pass" and held[0].channel == "batch"
+    assert job.counts["created"] == 1 and job.counts["business rule errors"] == 1
+
+
+def test_validate_only_changes_no_record_and_writes_the_same_output(batch_user):
+    rows = [achievement("create", Grade="Pass"), achievement("create", AwardDate="bad")]
+    data = file_of("achievement", "csv", rows).getvalue()
+    checked = run(batch_user, "achievement", "a.csv", data, validate_only=True)
+    assert db.session.scalar(select(func.count()).select_from(Achievement)) == 0
+    real = run(batch_user, "achievement", "a.csv", data)
+    assert output_of(checked) == output_of(real)
+    assert db.session.scalar(select(func.count()).select_from(Achievement)) == 1
+
+
+def test_the_same_file_twice_is_flagged_before_it_runs(batch_user):
+    data = file_of("achievement", "csv", [achievement("create", Grade="Pass")]).getvalue()
+    run(batch_user, "achievement", "a.csv", data)
+    with pytest.raises(AlreadyExists) as refused:
+        run(batch_user, "achievement", "again.csv", data)
+    assert refused.value.code == "SAME_FILE_AGAIN"
+    again = run(batch_user, "achievement", "again.csv", data, submit_again=True)
+    assert csv_output(again)[0]["ErrorClass"] == "business rule"  # already held
+
+
+@pytest.mark.parametrize(("name", "content", "code"), [
+    ("a.txt", b"MISIdentifier\n", "BAD_EXTENSION"),
+    ("a.csv", b"<VerifyBatch/>", "EXTENSION_MISMATCH"),
+    ("a.csv", b"", "EMPTY_FILE"),
+    ("a.csv", b"MISIdentifier,ULN,FamilyName,GivenName,DateOfBirth,Gender\r\n", "NO_ROWS"),
+    ("a.csv", b"ULN,Name\r\n1,2\r\n", "BAD_HEADER"),
+    ("a.csv", "MISIdentifier,ULN,FamilyName,GivenName,DateOfBirth,Gender\r\n"
+              "1,1000000043,Smith,Zoë,,\r\n".encode("utf-16"), "NOT_UTF8"),
+    ("a.csv", "MISIdentifier,ULN,FamilyName,GivenName,DateOfBirth,Gender\r\n"
+              "1,1000000043,Smith,Zoë,,\r\n".encode("cp1252"), "NOT_UTF8"),
+])
+def test_a_bad_file_is_refused_before_anything_is_queued(batch_user, name, content, code):
+    with pytest.raises(ValidationFailed) as refused:
+        run(batch_user, "verify", name, content)
+    assert refused.value.code == code and refused.value.problems[0].fix
+    assert db.session.scalar(select(func.count()).select_from(BatchJob)) == 0
+
+
+def test_a_file_over_the_row_limit_is_refused(batch_user, app):
+    app.config["BATCH_MAX_ROWS"] = 2
+    with pytest.raises(ValidationFailed) as refused:
+        run(batch_user, "verify", "a.csv", file_of("verify", "csv", VERIFY_ROWS))
+    assert refused.value.code == "TOO_MANY_ROWS"
+
+
+def test_files_are_sealed_at_rest_and_purged_after_retention(batch_user, app):
+    job = run(batch_user, "verify", "learners.csv", file_of("verify", "csv", VERIFY_ROWS))
+    for path in (job.input_path, job.output_path):
+        assert app.instance_path in path
+        with open(path, "rb") as sealed:
+            assert b"Smith" not in sealed.read()
+    assert committed(batches.purge_expired) == 0
+    later = job.finished_at.replace(year=job.finished_at.year + 1)
+    assert committed(batches.purge_expired, later) == 1
+    job = db.session.get(BatchJob, job.id)
+    assert job.input_path is None and job.purged_at is not None
+    with pytest.raises(NotFound):
+        batches.output_for(batch_user, "verify", job.id)
+
+
+def test_other_organisations_and_other_roles_cannot_reach_a_job(
+        batch_user, make_user, other_organisation):
+    job = run(batch_user, "verify", "learners.csv", file_of("verify", "csv", VERIFY_ROWS))
+    rival = make_user(roles=["ab_batch_user"], org=other_organisation,
+                      email_address="r@southern.example")
+    for attempt in (batches.job_for, batches.output_for, batches.cancel):
+        with pytest.raises(NotFound):
+            attempt(rival, "verify", job.id)
+    with pytest.raises(NotFound):
+        batches.job_for(batch_user, "achievement", job.id)
+    plain = make_user(roles=["ab_user"], email_address="p@exams.example")
+    with pytest.raises(Forbidden):
+        batches.job_for(plain, "verify", job.id)
+
+
+def test_only_a_waiting_job_can_be_cancelled(batch_user, app):
+    job = run(batch_user, "verify", "learners.csv", file_of("verify", "csv", VERIFY_ROWS))
+    with pytest.raises(Exception) as refused:
+        committed(batches.cancel, batch_user, "verify", job.id)
+    assert refused.value.code == "NOT_WAITING"
+    waiting = committed(batches.submit, batch_user, "verify", batches.Upload(
+        "b.csv", file_of("verify", "csv", VERIFY_ROWS[:1])))
+    assert committed(batches.cancel, batch_user, "verify", waiting.id).status == "Cancelled"
+    tasks.queue_batch_job(waiting.id)  # a cancelled job is never run
+    db.session.expire_all()
+    assert db.session.get(BatchJob, waiting.id).rows_done == 0
+    assert date.today()
+
+
+def test_a_damaged_stored_file_fails_the_job_and_tells_the_submitter(batch_user, outbox):
+    job = committed(batches.submit, batch_user, "verify", batches.Upload(
+        "a.csv", file_of("verify", "csv", VERIFY_ROWS)))
+    with open(job.input_path, "r+b") as sealed:
+        sealed.seek(40)
+        sealed.write(b"tampered")
+    tasks.queue_batch_job(job.id)  # huey logs the error; the job records that it failed
+    db.session.expire_all()
+    failed = db.session.get(BatchJob, job.id)
+    assert failed.status == "Failed" and failed.failure and failed.output_path is None
+    (mail,) = outbox.to("bob@exams.example")
+    assert "Failed" in mail["Subject"]
+
+
+def test_a_job_left_waiting_or_abandoned_is_queued_again(batch_user, app):
+    app.config["BATCH_STALE_SECONDS"] = 0
+    job = committed(batches.submit, batch_user, "verify", batches.Upload(
+        "a.csv", file_of("verify", "csv", VERIFY_ROWS)))  # committed, never queued
+    tasks.requeue_stale_jobs.call_local()
+    db.session.expire_all()
+    assert db.session.get(BatchJob, job.id).status == "Successful"

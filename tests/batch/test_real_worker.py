@@ -1,0 +1,167 @@
+"""Batch jobs through a real worker process (`lrs worker`, huey on SQLite in the instance
+folder): submitted in the portal, run, downloaded; and a worker killed mid-job, restarted,
+finishing the job without creating any achievement twice."""
+
+import csv
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+import redis
+from sqlalchemy import func, select
+
+from tests.achievement_data import JAMES, SHARED, load_registers
+from tests.helpers import committed, csrf_from, sign_in
+from webapp.extensions import db
+from webapp.formats import batch_files
+from webapp.jobs import queue, tasks
+from webapp.models import Achievement, BatchJob
+from webapp.services import batches
+
+REPO = Path(__file__).resolve().parents[2]
+KEY = "q3Z4V8m0bW6pD2yH1tR5uJ9kL7cX3nA0sE4fG6hI8jM="
+REDIS_URL = "redis://127.0.0.1:6379/5"  # this suite's own database number, flushed alone
+
+
+@pytest.fixture
+def app_overrides():
+    return {"TASKS_IMMEDIATE": False, "BATCH_FILE_KEY": KEY, "BATCH_STALE_SECONDS": 1,
+            "BATCH_CHUNK_ROWS": 50}
+
+
+def redis_is_up() -> bool:
+    try:
+        return redis.Redis.from_url(REDIS_URL, socket_timeout=1).ping()
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture
+def start_worker(app, database_url):
+    started = []
+
+    def start(redis_url=None):
+        env = {**os.environ, "DATABASE_URL": database_url, "LRS_INSTANCE_PATH":
+               app.instance_path, "BATCH_FILE_KEY": KEY, "BATCH_STALE_SECONDS": "1",
+               "BATCH_CHUNK_ROWS": "50", "PYTHONPATH": str(REPO)}
+        env.pop("REDIS_URL", None)
+        if redis_url:
+            env["REDIS_URL"] = redis_url
+        worker = subprocess.Popen([sys.executable, "-m", "webapp.cli", "worker"], cwd=REPO,
+                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        if worker.poll() is None:
+            worker.terminate()
+            worker.wait(timeout=20)
+
+
+def job_now(job_id) -> BatchJob:
+    db.session.remove()
+    return db.session.get(BatchJob, job_id)
+
+
+def wait_for(job_id, check, timeout=90):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = job_now(job_id)
+        if check(job):
+            return job
+        time.sleep(0.05)
+    raise AssertionError(f"job {job_id} is still {job_now(job_id).status}")
+
+
+def test_a_verify_batch_runs_in_the_worker_and_its_output_downloads(
+        client, app, make_user, start_worker, outbox):
+    load_registers()
+    user = make_user(roles=["ab_batch_user"], email_address="bea@exams.example")
+    sign_in(client, user.username)
+    start_worker()
+    form = client.get("/batches/verification/submit")
+    text = ("MISIdentifier,ULN,FamilyName,GivenName,DateOfBirth,Gender\r\n"
+            f"row-1,{JAMES},Smith,James,2008-05-01,1\r\n")
+    answer = client.post("/batches/verification/submit", data={
+        "csrf_token": csrf_from(form), "batch_file": (io.BytesIO(text.encode()), "mine.csv")},
+        content_type="multipart/form-data")
+    assert answer.status_code == 302
+    (job,) = db.session.scalars(select(BatchJob)).all()
+    job = wait_for(job.id, lambda job: job.ended)
+    assert job.status == "Successful"
+    view = client.get("/batches/verification").get_data(as_text=True)
+    assert "Download output" in view and "mine.csv" in view and "hx-trigger" not in view
+    output = client.get(f"/batches/verification/{job.id}/output")
+    assert output.headers["Content-Disposition"] == (
+        f'attachment; filename="lrs-verify-batch-{job.id}-output.csv"')
+    (row,) = csv.DictReader(io.StringIO(output.get_data(as_text=True)))
+    assert row["MISIdentifier"] == "row-1" and row["ReturnCode"] == "VRC001"
+    assert outbox.to("bea@exams.example")
+
+
+def achievement_rows(count):
+    start = date(2008, 9, 1)
+    for number in range(count):
+        yield {"MISIdentifier": f"r{number}", "Action": "create", "ULN": JAMES,
+               "GivenName": "James", "FamilyName": "Smith", "Reference": SHARED,
+               "AwardDate": (start + timedelta(days=number)).isoformat(), "Grade": "Pass"}
+
+
+def test_a_worker_killed_mid_job_is_replaced_and_no_achievement_is_made_twice(
+        app, make_user, start_worker):
+    load_registers()
+    user = make_user(roles=["qcf_record_set_user"])
+    text = io.StringIO()
+    rows = 3000
+    batch_files.write_input(text, "achievement", "csv", achievement_rows(rows))
+    job = committed(batches.submit, user, "achievement", batches.Upload(
+        "big.csv", io.BytesIO(text.getvalue().encode())))
+    tasks.queue_batch_job(job.id)
+    first = start_worker()
+    wait_for(job.id, lambda job: job.rows_done >= 300)
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=10)
+    crashed = job_now(job.id)
+    assert crashed.status == "In progress" and crashed.rows_done < rows, \
+        "the worker should have been killed mid-job"
+    time.sleep(1.5)  # the dead worker's heartbeat goes stale
+    start_worker()
+    done = wait_for(job.id, lambda job: job.ended, timeout=180)
+    assert done.status == "Successful" and done.rows_done == rows
+    assert done.counts == {"created": rows}
+    assert db.session.scalar(select(func.count()).select_from(Achievement)) == rows
+    output = b"".join(batches.output_chunks(done)).decode()
+    outcomes = [row["Outcome"] for row in csv.DictReader(io.StringIO(output))]
+    assert outcomes == ["created"] * rows
+
+
+@pytest.mark.skipif(not redis_is_up(), reason="needs Redis on 127.0.0.1:6379")
+def test_on_redis_several_workers_share_the_queue(app, make_user, start_worker):
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    app.config["REDIS_URL"] = REDIS_URL
+    queue.init_app(app)
+    assert type(queue.huey.storage).__name__ == "RedisStorage"
+    load_registers()
+    user = make_user(roles=["qcf_record_set_user"])
+    jobs = []
+    for first in (0, 400):
+        text = io.StringIO()
+        rows = list(achievement_rows(800))[first:first + 400]
+        batch_files.write_input(text, "achievement", "csv", rows)
+        job = committed(batches.submit, user, "achievement", batches.Upload(
+            f"part{first}.csv", io.BytesIO(text.getvalue().encode())))
+        tasks.queue_batch_job(job.id)
+        jobs.append(job.id)
+    start_worker(REDIS_URL)
+    start_worker(REDIS_URL)
+    for job_id in jobs:
+        assert wait_for(job_id, lambda job: job.ended, timeout=120).status == "Successful"
+    assert db.session.scalar(select(func.count()).select_from(Achievement)) == 800
+    redis.Redis.from_url(REDIS_URL).flushdb()

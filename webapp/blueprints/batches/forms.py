@@ -1,0 +1,15 @@
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovFileInput, GovSubmitInput
+from wtforms import BooleanField, SubmitField
+
+
+class BatchFileForm(FlaskForm):
+    batch_file = FileField("Batch file", widget=GovFileInput(),
+                           description="A .csv file (UTF-8) or an .xml file",
+                           validators=[FileRequired("Choose a batch file")])
+    validate_only = BooleanField("Validate only: check every row and produce the output "
+                                 "file without changing any record", widget=GovCheckboxInput())
+    submit_again = BooleanField("Submit this file again (it was submitted before)",
+                                widget=GovCheckboxInput())
+    submit = SubmitField("Submit batch file", widget=GovSubmitInput())

@@ -1,0 +1,281 @@
+"""Running one batch job: read the sealed file as a stream, put each row through the same
+service function as the portal, and write the output in the uploaded format.
+
+Rows apply in file order, BATCH_CHUNK_ROWS to a transaction; each chunk commits its
+changes with the rows' outcomes and the job's progress, so a job resumed after a crash
+starts after the last recorded row and applies nothing twice. ‘Validate only’ applies each
+chunk exactly the same way and rolls it back, keeping only the outcomes. (A row that
+depends on an earlier row in another chunk — reinstate, then update — is checked against
+the record as it is, since that earlier change was not kept.)"""
+
+import io
+import logging
+import secrets
+from collections import Counter
+from contextlib import nullcontext
+from itertools import islice
+
+from flask import current_app
+
+from webapp.extensions import db
+from webapp.formats import batch_files
+from webapp.formats.batch_files import (
+    ACHIEVEMENT,
+    SERVICE_FIELDS,
+    VERIFY,
+    XML,
+    BatchRow,
+    parse_date,
+)
+from webapp.models import BatchJob, BatchStatus, User
+from webapp.rules.permissions import Area
+from webapp.rules.problems import Problem, RuleBroken
+from webapp.services import achievements, batches, verification
+from webapp.services.achievements import (
+    Action,
+    LearnerNotVerified,
+    Lookup,
+    NewAchievement,
+    SubmittedLearner,
+)
+from webapp.services.errors import DomainError, ValidationFailed
+from webapp.services.unit_of_work import unit_of_work
+from webapp.web.translate import to_row
+
+log = logging.getLogger(__name__)
+
+FIELD_DATA, LEARNER_DATA, BUSINESS_RULE = "field data", "learner data", "business rule"
+ERROR_COLUMNS = ("ErrorClass", "ErrorCode", "ErrorField", "ErrorValue", "Message", "Fix")
+VERIFY_OUTPUT = (*batch_files.VERIFY_COLUMNS, "ReturnCode", "ReturnedULN",
+                 "ReturnedFamilyName", "ReturnedGivenName", "ReturnedDateOfBirth",
+                 "ReturnedGender", "FailureFlags", "Explanation", *ERROR_COLUMNS)
+ACHIEVEMENT_OUTPUT = ("MISIdentifier", "Action", "ULN", "Reference", "AwardDate", "Outcome",
+                      *ERROR_COLUMNS)
+OUTPUT_COLUMNS = {VERIFY: VERIFY_OUTPUT, ACHIEVEMENT: ACHIEVEMENT_OUTPUT}
+OUTPUT_ROOTS = {VERIFY: ("VerifyOutput", "Learner"), ACHIEVEMENT: ("AchievementOutput",
+                                                                   "Achievement")}
+ERROR_COUNTS = {FIELD_DATA: "field data errors", LEARNER_DATA: "learner data errors",
+                BUSINESS_RULE: "business rule errors"}
+PAST = {"create": "created", "update": "updated", "withdraw": "withdrawn",
+        "reinstate": "reinstated", "move": "moved"}
+SUMMARY_ORDER = ("created", "updated", "withdrawn", "reinstated", "moved",
+                 "field data errors", "learner data errors", "business rule errors")
+
+
+def _error_cells(error_class: str, problems: list[Problem], number: int) -> list[str]:
+    """The error columns: the class, then each of code, field (the file's column name),
+    value, message and fix, several problems joined by " | "."""
+    rows = [to_row(problem, number) for problem in problems]
+    for row in rows:
+        row["field"] = SERVICE_FIELDS.get(row["field"], row["field"])
+
+    def joined(name: str) -> str:
+        return " | ".join(str(row[name] or "") for row in rows)
+
+    return [error_class, joined("code"), joined("field"), joined("value"), joined("message"),
+            joined("fix")]
+
+
+# Refused as bad input by the services, yet about what the organisation may do.
+BUSINESS_RULE_CODES = {"REFERENCE_NOT_OWNED", "REINSTATE_CHANGES_GRADE", "MOVE_TO_SAME_LEARNER"}
+
+
+def _error_class(error: DomainError) -> str:
+    if isinstance(error, LearnerNotVerified) or error.code == "LEARNER_NOT_FOUND":
+        return LEARNER_DATA
+    if type(error) is ValidationFailed and error.code not in BUSINESS_RULE_CODES:
+        return FIELD_DATA
+    return BUSINESS_RULE
+
+
+# --- one row -------------------------------------------------------------------------------
+
+def _verify_row(actor: User, row: BatchRow) -> tuple[str, list]:
+    cells = row.cells
+    searched = [cells[name] for name in batch_files.VERIFY_COLUMNS]
+    if problems := batch_files.field_problems(VERIFY, row):
+        return ERROR_COUNTS[FIELD_DATA], [*searched, *[""] * 8,
+                                          *_error_cells(FIELD_DATA, problems, row.number)]
+    request = verification.VerificationRequest(
+        uln=cells["ULN"], given_name=cells["GivenName"], family_name=cells["FamilyName"],
+        date_of_birth=parse_date(cells["DateOfBirth"]), gender=cells["Gender"] or None)
+    try:
+        result = verification.verify_learner(actor, request, channel="batch",
+                                             area=Area.VERIFICATION_BATCHES)
+    except DomainError as error:
+        error_class = _error_class(error)
+        return ERROR_COUNTS[error_class], [*searched, *[""] * 8,
+                                           *_error_cells(error_class, error.problems, row.number)]
+    held = result.returned
+    returned = [held.uln, held.family_name, held.given_name,
+                held.date_of_birth.isoformat() if held.date_of_birth else "", held.gender
+                ] if held else [""] * 5
+    return result.code, [*searched, result.code, *returned, ";".join(result.flags),
+                         result.meaning, *[""] * len(ERROR_COLUMNS)]
+
+
+def _apply_achievement(actor: User, cells: dict) -> None:
+    area = {"channel": "batch", "area": Area.ACHIEVEMENT_BATCHES}
+    learner = SubmittedLearner(cells["ULN"], cells["GivenName"], cells["FamilyName"],
+                               cells["LearnerPostcode"] or None,
+                               parse_date(cells["DateOfBirth"]))
+    award_date = parse_date(cells["AwardDate"])
+    lookup = Lookup(learner, cells["Reference"], award_date)
+    action = cells["Action"].lower()
+    if action == "create":
+        achievements.create(actor, NewAchievement(
+            learner, cells["Reference"], award_date, cells["Grade"] or None,
+            cells["ProviderUKPRN"] or None, cells["Language"] or None), **area)
+    elif action == "update":
+        found = achievements.find(actor, lookup, area=area["area"])
+        achievements.update_grade(actor, found.id, cells["Grade"], **area)
+    elif action == "move":
+        found = achievements.find(actor, lookup, area=area["area"])
+        achievements.move(actor, found.id, cells["NewULN"], **area)
+    else:
+        change = Action(parse_date(cells["ActionDate"]), cells["ActionReason"])
+        if action == "withdraw":
+            achievements.withdraw(actor, lookup, change, **area)
+        else:
+            achievements.reinstate(actor, lookup, change, grade=cells["Grade"] or None, **area)
+
+
+def _achievement_row(actor: User, row: BatchRow) -> tuple[str, list]:
+    cells = row.cells
+    echoed = [cells[name] for name in ("MISIdentifier", "Action", "ULN", "Reference",
+                                       "AwardDate")]
+    if problems := batch_files.field_problems(ACHIEVEMENT, row):
+        return ERROR_COUNTS[FIELD_DATA], [*echoed, "rejected",
+                                          *_error_cells(FIELD_DATA, problems, row.number)]
+    try:
+        _apply_achievement(actor, cells)
+    except DomainError as error:
+        error_class = _error_class(error)
+        return ERROR_COUNTS[error_class], [
+            *echoed, "rejected", *_error_cells(error_class, error.problems, row.number)]
+    outcome = PAST[cells["Action"].lower()]
+    return outcome, [*echoed, outcome, *[""] * len(ERROR_COLUMNS)]
+
+
+ROW_RUNNERS = {VERIFY: _verify_row, ACHIEVEMENT: _achievement_row}
+
+
+# --- a chunk -------------------------------------------------------------------------------
+
+class _SessionBroken(Exception):
+    """A row left the transaction unusable (a clash found on flush): redo row by row."""
+
+
+class _Run:
+    def __init__(self, job: BatchJob, token: str):
+        self.job_id, self.kind, self.token = job.id, job.kind, token
+        self.validate_only = job.validate_only
+        self.submitted_by_id = job.submitted_by_id
+        self.counts = Counter(job.counts or {})
+        self.rows_done = job.rows_done
+
+    def chunk(self, rows: list[BatchRow]) -> None:
+        try:
+            self._apply(rows)
+        except _SessionBroken:
+            for row in rows:
+                self._apply([row])
+
+    def _apply(self, rows: list[BatchRow]) -> None:
+        session = db.session
+        actor = session.get(User, self.submitted_by_id)
+        outcomes = []
+        try:
+            held = batches.warm((row.cells.get("ULN", "") for row in rows),
+                                (row.cells.get("Reference", "") for row in rows))
+            # A verification stages only its audit row: those are flushed together at the
+            # end. Achievement rows keep autoflush, as a later row must see an earlier one.
+            with session.no_autoflush if self.kind == VERIFY else nullcontext():
+                for row in rows:
+                    outcome, cells = ROW_RUNNERS[self.kind](actor, row)
+                    if not session.is_active and len(rows) > 1:
+                        raise _SessionBroken()
+                    outcomes.append((row.number, outcome, cells))
+            del held
+            if self.validate_only or not session.is_active:
+                session.rollback()  # validate only, or the one row's change did not hold
+            counts = self.counts + Counter(outcome for _n, outcome, _c in outcomes)
+            batches.record_rows(self.job_id, self.token, outcomes, counts,
+                                self.rows_done + len(outcomes))
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        self.counts, self.rows_done = counts, self.rows_done + len(outcomes)
+
+
+# --- a job ---------------------------------------------------------------------------------
+
+def run(job_id: int) -> None:
+    """Run (or resume) a job; nothing when another worker has it or it has ended."""
+    token = secrets.token_hex(16)
+    with unit_of_work():
+        job = batches.claim(job_id, token)
+        if job is None:
+            return
+        done_up_to, kind, file_format = job.last_row_number, job.kind, job.file_format
+        runner = _Run(job, token)
+        source = batches.open_input(job)
+    log.info("Batch job %s: %s rows from row %s", job_id, kind, done_up_to + 1)
+    try:
+        with source:
+            rows = (row for row in batch_files.read_batch(source, kind, file_format)
+                    if row.number > done_up_to)
+            size = current_app.config["BATCH_CHUNK_ROWS"]
+            while chunk := list(islice(rows, size)):
+                runner.chunk(chunk)
+        _finish(job_id, token)
+    except batches.ClaimLost:
+        log.warning("Batch job %s was taken over by another worker", job_id)
+    except RuleBroken as broken:  # the file was checked on submit: only a damaged file
+        _fail(job_id, broken.problems[0].message)
+    except Exception:
+        log.exception("Batch job %s failed", job_id)
+        _fail(job_id, "The job stopped on an unexpected error; the service desk can see why")
+        raise
+
+
+def _finish(job_id: int, token: str) -> None:
+    with unit_of_work():
+        job = db.session.get(BatchJob, job_id)
+        if job.claimed_by != token:
+            raise batches.ClaimLost()
+        path, sealed = batches.output_writer(job)
+        with sealed, io.TextIOWrapper(sealed, encoding="utf-8", newline="") as text:
+            _write_output(job, text)
+        batches.finish(job, BatchStatus.SUCCESSFUL, path)
+
+
+def _write_output(job: BatchJob, text: io.TextIOBase) -> None:
+    header = OUTPUT_COLUMNS[job.kind]
+    rows = batches.outcome_rows(job.id)
+    if job.file_format == XML:
+        root, record = OUTPUT_ROOTS[job.kind]
+        batch_files.write_xml(text, root, record, header, rows, summary(job))
+    else:
+        batch_files.write_csv(text, header, rows)
+
+
+def summary(job: BatchJob) -> dict:
+    """The counts, by the names the output and the View page use."""
+    counts = job.counts or {}
+    names = SUMMARY_ORDER if job.kind == ACHIEVEMENT else sorted(counts)
+    return {name.title().replace(" ", "") if " " in name else name: counts.get(name, 0)
+            for name in names}
+
+
+def counts_for_people(job: BatchJob) -> list[tuple[str, int]]:
+    counts = job.counts or {}
+    names = SUMMARY_ORDER if job.kind == ACHIEVEMENT else sorted(counts)
+    return [(name[0].upper() + name[1:], counts[name]) for name in names if counts.get(name)]
+
+
+def _fail(job_id: int, reason: str) -> None:
+    with unit_of_work():
+        job = db.session.get(BatchJob, job_id)
+        batches.finish(job, BatchStatus.FAILED, failure=reason[:500])
