@@ -10,11 +10,18 @@ export FLASK_APP := wsgi
 PORT ?= 5000
 BASE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run test install assets db lint e2e test-postgres clean
+.PHONY: run serve test install assets db lint e2e test-postgres clean
 
 run: install assets db
 	$(BIN)/lrs demo
 	BASE_URL=$(BASE_URL) $(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
+
+# Production-style: gunicorn (gunicorn.conf.py), JSON logs, /healthz, /readyz, /metrics.
+# Set DATABASE_URL, REDIS_URL, SECRET_KEY, BASE_URL and TRUSTED_PROXIES first (see
+# docs/deployment.md). `lrs init` is idempotent, so it runs on every start.
+serve: install assets
+	$(BIN)/lrs init
+	PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 test: install assets
 	$(BIN)/ruff check webapp tests bench

@@ -1,6 +1,5 @@
 """The Learning Records Service web application."""
 
-import logging
 import os
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp.config import Config, instance_secret_key
 from webapp.extensions import csrf, db, htmx, limiter, login_manager, mail, migrate
+from webapp.observability import configure_logging
 
 MIGRATIONS_FOLDER = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -21,7 +21,7 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     app.config.from_object(config or Config)
     app.config.update(overrides or {})
     _complete_config(app)
-    logging.basicConfig(level=logging.INFO)
+    configure_logging(app.config["LOG_FORMAT"], app.config["LOG_LEVEL"])
 
     # GOV.UK Frontend macros come from two packages' template folders.
     app.jinja_loader = ChoiceLoader([
@@ -79,10 +79,30 @@ def _complete_config(app: Flask) -> None:
     elif url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     app.config["SQLALCHEMY_DATABASE_URI"] = url
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(app.config, url)
     if app.config.get("REDIS_URL"):
         app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
+        timeout = app.config["REDIS_TIMEOUT_SECONDS"]
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {
+            "socket_timeout": timeout, "socket_connect_timeout": timeout})
     else:
         app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     if app.config.get("SESSION_COOKIE_SECURE") is None:
         app.config["SESSION_COOKIE_SECURE"] = app.config["BASE_URL"].startswith("https://")
     app.config["MAIL_SUPPRESS_SEND"] = False
+
+
+def _engine_options(config, url: str) -> dict:
+    """A checked connection before each use (a restarted database is reconnected to, not
+    reported), and on PostgreSQL a bounded pool and statement time."""
+    options = {**config.get("SQLALCHEMY_ENGINE_OPTIONS", {}), "pool_pre_ping": True}
+    if url.startswith("postgresql"):
+        options.update(
+            pool_size=config["DATABASE_POOL_SIZE"],
+            max_overflow=config["DATABASE_MAX_OVERFLOW"],
+            pool_timeout=config["DATABASE_POOL_TIMEOUT_SECONDS"],
+            connect_args={
+                "connect_timeout": config["DATABASE_CONNECT_TIMEOUT_SECONDS"],
+                "options": f"-c statement_timeout={config['DATABASE_STATEMENT_TIMEOUT_MS']}",
+            })
+    return options

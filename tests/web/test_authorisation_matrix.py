@@ -33,6 +33,7 @@ BLUEPRINTS = {
     "verification": {"super_user@awarding", "ab_user@awarding"},
     "service_desk": {"service_desk@service-desk"},
     "achievements": {"super_user@awarding", "qcf_user@awarding"},
+    "operations": PUBLIC,  # probes and metrics (metrics only from operator networks)
 }
 # Endpoints whose people differ from the rest of their blueprint's.
 ENDPOINTS = {

@@ -9,12 +9,13 @@ def register_blueprints(app: Flask) -> None:
     from webapp.blueprints.assets import bp as assets_bp
     from webapp.blueprints.auth import bp as auth_bp
     from webapp.blueprints.home import bp as home_bp
+    from webapp.blueprints.operations import bp as operations_bp
     from webapp.blueprints.pages import bp as pages_bp
     from webapp.blueprints.service_desk import bp as service_desk_bp
     from webapp.blueprints.users import bp as users_bp
     from webapp.blueprints.verification import bp as verification_bp
 
     blueprints = (assets_bp, auth_bp, account_bp, home_bp, pages_bp, users_bp,
-                  service_desk_bp, verification_bp, achievements_bp)
+                  service_desk_bp, verification_bp, achievements_bp, operations_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

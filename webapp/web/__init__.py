@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from webapp.rules import permissions
 from webapp.rules.permissions import Area, UserAction
-from webapp.web import errors, headers, navigation, sessions
+from webapp.web import errors, headers, navigation, request_log, sessions
 from webapp.web.display import email_breaks, kind_label, role_labels, supplied_value
 from webapp.web.forms import error_summary
 from webapp.web.htmx import css, targets
@@ -24,6 +24,7 @@ def may_use(area: str) -> bool:
 
 
 def init_app(app: Flask) -> None:
+    request_log.init_app(app)  # first: its clock and request id cover the other hooks
     headers.init_app(app)
     sessions.init_app(app)
     navigation.init_app(app)

@@ -10,7 +10,7 @@ from webapp.extensions import login_manager
 from webapp.models import User
 from webapp.services import sign_in
 from webapp.services.unit_of_work import unit_of_work
-from webapp.web.headers import STATIC_ENDPOINTS
+from webapp.web.headers import PROBE_ENDPOINTS, STATIC_ENDPOINTS
 
 SIGNED_IN_AT = "signed_in_at"
 LAST_SEEN = "last_seen"
@@ -82,7 +82,7 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def enforce_session_limits():
-        if request.endpoint in STATIC_ENDPOINTS:
+        if request.endpoint in STATIC_ENDPOINTS or request.endpoint in PROBE_ENDPOINTS:
             return None
         if not current_user.is_authenticated:
             return None
