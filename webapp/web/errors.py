@@ -1,5 +1,6 @@
 """Error pages that leak nothing: no stack traces, no internal names."""
 
+import contextlib
 import logging
 
 from flask import Flask, g, render_template, request
@@ -99,10 +100,8 @@ def _unavailable(dependency: str, error: Exception):
     itself when they do."""
     log.error("%s unavailable: %s", dependency, type(error).__name__)
     UNAVAILABLE.labels(dependency).inc()
-    try:
+    with contextlib.suppress(Exception):  # the connection is gone; the pool replaces it
         db.session.rollback()
-    except Exception:  # noqa: S110  (the connection is gone; the pool replaces it)
-        pass
     # Render as signed out: loading the user would need the database that just failed.
     g._login_user = login_manager.anonymous_user()
     body, status, *headers = render_error(503)
