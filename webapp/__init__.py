@@ -1,6 +1,7 @@
 """The Learning Records Service web application."""
 
 import os
+import sys
 from pathlib import Path
 
 from flask import Flask
@@ -8,7 +9,7 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp.config import Config, instance_secret_key
-from webapp.extensions import csrf, db, htmx, limiter, login_manager, mail, migrate
+from webapp.extensions import csrf, db, htmx, limiter, login_manager, mail
 from webapp.observability import configure_logging
 
 MIGRATIONS_FOLDER = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -43,7 +44,6 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     from webapp import models  # noqa: F401  (register the models with SQLAlchemy)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=MIGRATIONS_FOLDER, render_as_batch=True)
     csrf.init_app(app)
     mail.init_app(app)
     htmx.init_app(app)
@@ -65,7 +65,15 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     from webapp.cli import lrs_group
 
     app.cli.add_command(lrs_group)
+    if _started_from_a_command_line():
+        from webapp.services import schema
+
+        schema.register_migrations(app)  # `flask db …`; a web worker never loads Alembic
     return app
+
+
+def _started_from_a_command_line() -> bool:
+    return Path(sys.argv[0]).name in {"flask", "lrs"} if sys.argv else False
 
 
 def _complete_config(app: Flask) -> None:
