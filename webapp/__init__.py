@@ -62,6 +62,11 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
 
     register_blueprints(app)
 
+    from webapp.blueprints.assets import VENDOR_ASSETS
+    from webapp.web import static_files
+
+    static_files.init_app(app, VENDOR_ASSETS)  # outermost: files never reach Flask
+
     from webapp.cli import lrs_group
 
     app.cli.add_command(lrs_group)

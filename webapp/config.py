@@ -91,6 +91,9 @@ class Config:
     SESSION_COOKIE_SECURE = (_env_bool("SESSION_COOKIE_SECURE", False)
                              if "SESSION_COOKIE_SECURE" in os.environ else None)
     REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+    # The cookie is written when the session changes, not on every response: it expires
+    # with the absolute lifetime set at sign-in; the idle clock moves in steps (web/sessions.py).
+    SESSION_REFRESH_EACH_REQUEST = False
 
     # How many reverse proxies stand in front of the app (0: none; the default for one
     # machine). Their X-Forwarded-For/-Proto headers are trusted only when this is set.
