@@ -27,23 +27,9 @@ class Page:
 
 
 def paginate(statement: Select, page: int, per_page: int = PER_PAGE) -> Page:
-    """`statement` must already be ordered and select one entity. One scan gives the page
-    and the number of matches (count(*) OVER ()); only a page number past the end costs a
-    count and a second fetch, of the last page."""
-    number = max(1, page)
-    rows = _page_rows(statement, number, per_page)
-    if rows:
-        return Page(items=[row[0] for row in rows], number=number, per_page=per_page,
-                    total=rows[0][1])
+    """`statement` must already be ordered. A page number past the end shows the last page."""
     total = db.session.scalar(select(func.count()).select_from(
         statement.order_by(None).subquery()))
-    if total == 0 or number == 1:
-        return Page(items=[], number=1, per_page=per_page, total=total)
-    last = ceil(total / per_page)
-    return Page(items=[row[0] for row in _page_rows(statement, last, per_page)], number=last,
-                per_page=per_page, total=total)
-
-
-def _page_rows(statement: Select, number: int, per_page: int) -> list:
-    counted = statement.add_columns(func.count().over().label("total_matches"))
-    return db.session.execute(counted.limit(per_page).offset((number - 1) * per_page)).all()
+    number = min(max(1, page), max(1, ceil(total / per_page)))
+    items = list(db.session.scalars(statement.limit(per_page).offset((number - 1) * per_page)))
+    return Page(items=items, number=number, per_page=per_page, total=total)
