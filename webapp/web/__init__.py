@@ -15,8 +15,9 @@ from webapp.web.htmx import css, targets
 def may(action: str, user) -> bool:
     """In templates: `may('suspend', user)`: show only the actions the signed-in user may
     take on that account now."""
-    return current_user.is_authenticated and permissions.may(
-        current_user, UserAction(action), user)
+    # The user object itself, not the proxy: a results page asks this three times a row.
+    actor = current_user._get_current_object()
+    return actor.is_authenticated and permissions.may(actor, UserAction(action), user)
 
 
 def may_use(area: str) -> bool:
