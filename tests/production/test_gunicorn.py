@@ -39,3 +39,16 @@ def test_a_forged_forwarded_for_header_changes_neither_audit_nor_limits(
         assert statuses == [422] * allowed + [429] * (5 - allowed), \
             "a new forged address is not a new client"
     assert _sign_in_addresses() == ["198.51.100.9" if hops else "127.0.0.1"]
+
+
+def test_metrics_add_up_every_worker_of_an_instance(database_url, tmp_path):
+    with gunicorn(database_url, tmp_path / "server", workers=2) as base:
+        browser = Browser(base)
+        for _ in range(20):
+            assert browser.open("/healthz")[0] == 200
+        status, body, headers = browser.open("/metrics")
+    assert status == 200
+    line = 'lrs_http_requests_total{method="GET",route="/healthz",status="200"}'
+    counted = [row for row in body.splitlines() if row.startswith(line)]
+    assert counted and float(counted[0].rsplit(" ", 1)[1]) >= 20, "every request, whichever worker"
+    assert len(list((tmp_path / "server" / "metrics").glob("counter_*.db"))) >= 1
