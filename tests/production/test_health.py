@@ -3,6 +3,7 @@ back. The losses are real: a relay to the real PostgreSQL or Redis is cut, conne
 terminated on the server, or the database file cannot be opened."""
 
 import os
+import uuid
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
@@ -65,7 +66,8 @@ def test_a_lost_redis_gives_503_and_recovers_when_it_returns(app, client, user, 
     url = f"redis://127.0.0.1:{redis_relay.port}/{REDIS_DB}"
     app.config.update(REDIS_URL=url, REDIS_TIMEOUT_SECONDS=1)
     limited = _app_for(app.config["DATABASE_URL"], app.instance_path + "-limited",
-                       REDIS_URL=url, RATELIMIT_ENABLED=True, REDIS_TIMEOUT_SECONDS=1)
+                       REDIS_URL=url, RATELIMIT_ENABLED=True, REDIS_TIMEOUT_SECONDS=1,
+                       RATELIMIT_KEY_PREFIX=f"lrs-test-{uuid.uuid4().hex}")
     browser = limited.test_client()
     assert client.get("/readyz").json == {"status": "ready", "database": "ok", "redis": "ok"}
     assert _post_sign_in(browser) == 422
