@@ -110,12 +110,13 @@ def _engine_options(config, url: str) -> dict:
     reported), and on PostgreSQL a bounded pool and statement time."""
     options = {**config.get("SQLALCHEMY_ENGINE_OPTIONS", {}), "pool_pre_ping": True}
     if url.startswith("postgresql"):
-        options.update(
-            pool_size=config["DATABASE_POOL_SIZE"],
-            max_overflow=config["DATABASE_MAX_OVERFLOW"],
-            pool_timeout=config["DATABASE_POOL_TIMEOUT_SECONDS"],
-            connect_args={
-                "connect_timeout": config["DATABASE_CONNECT_TIMEOUT_SECONDS"],
-                "options": f"-c statement_timeout={config['DATABASE_STATEMENT_TIMEOUT_MS']}",
-            })
+        connect_args = {"connect_timeout": config["DATABASE_CONNECT_TIMEOUT_SECONDS"]}
+        if not _started_from_a_command_line():
+            # Web requests only: a migration building an index may rightly take longer.
+            timeout = config["DATABASE_STATEMENT_TIMEOUT_MS"]
+            connect_args["options"] = f"-c statement_timeout={timeout}"
+        options.update(pool_size=config["DATABASE_POOL_SIZE"],
+                       max_overflow=config["DATABASE_MAX_OVERFLOW"],
+                       pool_timeout=config["DATABASE_POOL_TIMEOUT_SECONDS"],
+                       connect_args=connect_args)
     return options

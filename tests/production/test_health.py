@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.exc import OperationalError
 
 from tests.conftest import POSTGRES_URL, _app_for
 from tests.helpers import csrf_from, page
@@ -138,3 +139,15 @@ def _terminate_other_connections():
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
     engine.dispose()
+
+
+@needs_postgres
+def test_postgresql_statements_are_cut_off_at_the_configured_timeout(tmp_path, database_url):
+    app = _app_for(database_url, tmp_path / "short", DATABASE_STATEMENT_TIMEOUT_MS=200,
+                   DATABASE_POOL_SIZE=2)
+    with app.app_context():
+        assert db.engine.pool.size() == 2
+        with pytest.raises(OperationalError, match="statement timeout"):
+            db.session.execute(text("SELECT pg_sleep(2)"))
+        db.session.rollback()
+        db.engine.dispose()
