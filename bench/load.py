@@ -67,7 +67,7 @@ def seed(database_url: str, work: Path, learners: int, users: int, clients: int)
 
 def _insert_seed(db, learners: int, users: int, clients: int) -> None:
     from argon2 import PasswordHasher, Type
-    from sqlalchemy import insert
+    from sqlalchemy import insert, text
 
     from webapp.config import Config
     from webapp.models import Learner, Organisation, User, UserRole
@@ -116,6 +116,9 @@ def _insert_seed(db, learners: int, users: int, clients: int) -> None:
         [f"load.user{n}" for n in range(clients)]))).all()
     db.session.execute(insert(UserRole), [{"user_id": i, "role": role} for i in ids
                                           for role in ("super_user", "ab_user")])
+    db.session.commit()
+    # Statistics for the planner, as autovacuum (PostgreSQL) would gather them in time.
+    db.session.execute(text("ANALYZE"))
     db.session.commit()
 
 
