@@ -68,6 +68,7 @@ def configure_logging(log_format: str = "json", level: str = "INFO") -> None:
         "%(asctime)s %(levelname)s %(name)s %(message)s"))
     root.addHandler(handler)
     root.setLevel(level)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # seven lines a run
 
 
 # --- metrics ------------------------------------------------------------------------------
