@@ -10,7 +10,7 @@ export FLASK_APP := wsgi
 PORT ?= 5000
 BASE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run worker test install assets db lint e2e test-postgres clean
+.PHONY: run worker serve test install assets db lint e2e test-postgres clean
 
 # The worker (batch files, periodic tasks) runs beside the web server and stops with it.
 run: install assets db
@@ -20,6 +20,13 @@ run: install assets db
 
 worker: install db
 	$(BIN)/lrs worker
+
+# Production-style: gunicorn (gunicorn.conf.py), JSON logs, /healthz, /readyz, /metrics.
+# Set DATABASE_URL, REDIS_URL, SECRET_KEY, BASE_URL and TRUSTED_PROXIES first (see
+# docs/deployment.md). `lrs init` is idempotent, so it runs on every start.
+serve: install assets
+	$(BIN)/lrs init
+	PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 test: install assets
 	$(BIN)/ruff check webapp tests bench

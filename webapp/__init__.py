@@ -1,7 +1,7 @@
 """The Learning Records Service web application."""
 
-import logging
 import os
+import sys
 from pathlib import Path
 
 from flask import Flask
@@ -9,7 +9,8 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp.config import Config, instance_secret_key
-from webapp.extensions import csrf, db, htmx, limiter, login_manager, mail, migrate
+from webapp.extensions import csrf, db, htmx, limiter, login_manager, mail
+from webapp.observability import configure_logging
 
 MIGRATIONS_FOLDER = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -21,7 +22,7 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     app.config.from_object(config or Config)
     app.config.update(overrides or {})
     _complete_config(app)
-    logging.basicConfig(level=logging.INFO)
+    configure_logging(app.config["LOG_FORMAT"], app.config["LOG_LEVEL"])
 
     # GOV.UK Frontend macros come from two packages' template folders.
     app.jinja_loader = ChoiceLoader([
@@ -43,7 +44,6 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     from webapp import models  # noqa: F401  (register the models with SQLAlchemy)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=MIGRATIONS_FOLDER, render_as_batch=True)
     csrf.init_app(app)
     mail.init_app(app)
     htmx.init_app(app)
@@ -66,10 +66,23 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
 
     register_blueprints(app)
 
+    from webapp.blueprints.assets import VENDOR_ASSETS
+    from webapp.web import static_files
+
+    static_files.init_app(app, VENDOR_ASSETS)  # outermost: files never reach Flask
+
     from webapp.cli import lrs_group
 
     app.cli.add_command(lrs_group)
+    if _started_from_a_command_line():
+        from webapp.services import schema
+
+        schema.register_migrations(app)  # `flask db …`; a web worker never loads Alembic
     return app
+
+
+def _started_from_a_command_line() -> bool:
+    return Path(sys.argv[0]).name in {"flask", "lrs"} if sys.argv else False
 
 
 def _complete_config(app: Flask) -> None:
@@ -83,10 +96,31 @@ def _complete_config(app: Flask) -> None:
     elif url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     app.config["SQLALCHEMY_DATABASE_URI"] = url
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(app.config, url)
     if app.config.get("REDIS_URL"):
         app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
+        timeout = app.config["REDIS_TIMEOUT_SECONDS"]
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {
+            "socket_timeout": timeout, "socket_connect_timeout": timeout})
     else:
         app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     if app.config.get("SESSION_COOKIE_SECURE") is None:
         app.config["SESSION_COOKIE_SECURE"] = app.config["BASE_URL"].startswith("https://")
     app.config["MAIL_SUPPRESS_SEND"] = False
+
+
+def _engine_options(config, url: str) -> dict:
+    """A checked connection before each use (a restarted database is reconnected to, not
+    reported), and on PostgreSQL a bounded pool and statement time."""
+    options = {**config.get("SQLALCHEMY_ENGINE_OPTIONS", {}), "pool_pre_ping": True}
+    if url.startswith("postgresql"):
+        connect_args = {"connect_timeout": config["DATABASE_CONNECT_TIMEOUT_SECONDS"]}
+        if not _started_from_a_command_line():
+            # Web requests only: a migration building an index may rightly take longer.
+            timeout = config["DATABASE_STATEMENT_TIMEOUT_MS"]
+            connect_args["options"] = f"-c statement_timeout={timeout}"
+        options.update(pool_size=config["DATABASE_POOL_SIZE"],
+                       max_overflow=config["DATABASE_MAX_OVERFLOW"],
+                       pool_timeout=config["DATABASE_POOL_TIMEOUT_SECONDS"],
+                       connect_args=connect_args)
+    return options

@@ -15,15 +15,7 @@ from webapp import jobs
 from webapp.formats import batch_files
 from webapp.rules.problems import RuleBroken
 from webapp.rules.roles import ORGANISATION_KINDS, parse_roles
-from webapp.services import (
-    batches,
-    challenges,
-    demo,
-    organisations,
-    schema,
-    synthetic_learners,
-    user_accounts,
-)
+from webapp.services import batches, challenges, organisations, schema, user_accounts
 from webapp.services.errors import DomainError
 from webapp.services.unit_of_work import unit_of_work
 
@@ -131,6 +123,8 @@ def import_qualifications_command(csv_file):
 def generate_learners_command(count, seed, out):
     """Write realistic synthetic learners to a CSV file ready for import-learners."""
     with open(out, "w", newline="", encoding="utf-8") as target:
+        from webapp.services import synthetic_learners  # Faker: loaded for this only
+
         written = synthetic_learners.write_csv(target, count, seed, date.today())
     click.echo(f"Wrote {written} learners to {out}")
 
@@ -153,6 +147,8 @@ def edc_report_command(on):
 def demo_command():
     """Load the demo organisation and users (does nothing if they exist)."""
     with unit_of_work():
+        from webapp.services import demo  # Faker: loaded for this only
+
         result = demo.load_demo_data(current_app.instance_path)
     click.echo(result.report())
 

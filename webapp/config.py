@@ -91,10 +91,33 @@ class Config:
     SESSION_COOKIE_SECURE = (_env_bool("SESSION_COOKIE_SECURE", False)
                              if "SESSION_COOKIE_SECURE" in os.environ else None)
     REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+    # The cookie is written when the session changes, not on every response: it expires
+    # with the absolute lifetime set at sign-in; the idle clock moves in steps (web/sessions.py).
+    SESSION_REFRESH_EACH_REQUEST = False
 
     # How many reverse proxies stand in front of the app (0: none; the default for one
     # machine). Their X-Forwarded-For/-Proto headers are trusted only when this is set.
     TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
+
+    # PostgreSQL connections per process (pool + overflow) and how long one statement may
+    # run before the database cancels it. SQLite ignores these.
+    DATABASE_POOL_SIZE = _env_int("DATABASE_POOL_SIZE", 5)
+    DATABASE_MAX_OVERFLOW = _env_int("DATABASE_MAX_OVERFLOW", 5)
+    DATABASE_POOL_TIMEOUT_SECONDS = _env_int("DATABASE_POOL_TIMEOUT_SECONDS", 10)
+    DATABASE_CONNECT_TIMEOUT_SECONDS = _env_int("DATABASE_CONNECT_TIMEOUT_SECONDS", 5)
+    DATABASE_STATEMENT_TIMEOUT_MS = _env_int("DATABASE_STATEMENT_TIMEOUT_MS", 15_000)
+    # Seconds to wait for Redis before the request gets the 503 page.
+    REDIS_TIMEOUT_SECONDS = _env_int("REDIS_TIMEOUT_SECONDS", 2)
+    # Rate-limit keys in Redis start with this, so several services can share one Redis.
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "lrs")
+
+    # Logs: one JSON line per request on standard error ("json"), or plain text ("text").
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # Prometheus metrics: the path, and the networks allowed to read it (comma-separated
+    # CIDR blocks; the client address is the one ProxyFix settles on). Empty path: off.
+    METRICS_PATH = os.environ.get("METRICS_PATH", "/metrics")
+    METRICS_ALLOWED_NETWORKS = os.environ.get("METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128")
 
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 20 * 1024 * 1024)
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session, which is capped

@@ -50,7 +50,7 @@ def test_exact_match_appears_under_the_form_and_takes_focus(page, live_server, c
     expect(held_detail(page, "Gender")).to_have_text("Male")
     expect(result(page).locator("#failure-flags")).to_have_text("None.")
     # The result is under the form, and the form keeps what was typed.
-    assert page.locator("form + #verification-result").count() == 1
+    assert page.locator("form + #verify-result > #verification-result").count() == 1
     expect(page.get_by_label("ULN", exact=True)).to_have_value(MASTER_ULN)
 
     # Focus moves to the result, so a screen reader announces it. (to_be_focused retries;

@@ -42,6 +42,7 @@ BLUEPRINTS = {
     "achievements": {"super_user@awarding", "qcf_user@awarding"},
     "challenges": {"super_user@awarding", "edc_resolver@awarding"},
     "batches": {"super_user@awarding", "ab_batch_user@awarding"},
+    "operations": PUBLIC,  # probes and metrics (metrics only from operator networks)
 }
 ACHIEVEMENT_BATCHES = {"super_user@awarding", "qcf_record_set_user@awarding"}
 # Endpoints whose people differ from the rest of their blueprint's.

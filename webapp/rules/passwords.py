@@ -6,9 +6,6 @@ requirements are also shown on screen from `requirements`."""
 import re
 from functools import cache
 
-from zxcvbn import zxcvbn
-from zxcvbn.frequency_lists import FREQUENCY_LISTS
-
 from webapp.rules.problems import Problem
 
 MIN_LENGTH = 12
@@ -40,7 +37,10 @@ def requirements(is_super_user: bool) -> list[str]:
 
 @cache
 def _common_passwords() -> frozenset[str]:
-    # zxcvbn ships 30,000 passwords ranked from real breaches.
+    # zxcvbn ships 30,000 passwords ranked from real breaches. Imported when first needed
+    # (about 10 MiB of lists): most requests of a web worker never check a password.
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
     return frozenset(FREQUENCY_LISTS["passwords"])
 
 
@@ -87,6 +87,8 @@ def password_problem(
     if lowered in personal:
         return problem("PASSWORD_PERSONAL", "Password must not be your username or email address")
     inputs = personal_words(username, email, email.split("@")[0], *names, organisation, service)
+    from zxcvbn import zxcvbn
+
     if zxcvbn(trimmed[:ZXCVBN_MAX], user_inputs=inputs)["score"] < minimum_score(is_super_user):
         return problem("PASSWORD_WEAK",
                        "Password is too easy to guess: avoid repeated characters, keyboard "

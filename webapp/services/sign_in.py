@@ -17,6 +17,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
 
 from webapp.extensions import db
 from webapp.models import TokenPurpose, User, UserStatus
@@ -181,7 +182,10 @@ def send_reset_link(user: User) -> None:
 
 def user_for_session(session_token: str) -> User | None:
     """The user a session belongs to, if that session is still valid."""
-    user = db.session.scalar(select(User).where(User.session_token == session_token))
+    # One query on every request: the organisation and the roles joined in, not fetched
+    # after (the roles' own selectin load would be a second round trip).
+    user = db.session.scalars(select(User).options(joinedload(User.role_rows)).where(
+        User.session_token == session_token)).unique().one_or_none()
     if user is None or not user.can_sign_in:
         return None
     return user

@@ -10,8 +10,6 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import TextIO
 
-from faker import Faker
-
 from webapp.formats.learner_csv import COLUMNS
 from webapp.rules.uln import check_digit
 
@@ -37,6 +35,8 @@ def _clean(name: str) -> str:
 def generate(count: int, seed: int, today: date) -> Iterator[dict]:
     """`count` learner rows (dicts keyed by the import columns); about 2 % of them are
     linked ULNs pointing at a master generated just before."""
+    from faker import Faker  # only here: a web worker never generates learners
+
     fake = Faker("en_GB")
     fake.seed_instance(seed)
     rng = random.Random(seed)

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from webapp.rules import permissions
 from webapp.rules.permissions import Area, UserAction
-from webapp.web import errors, headers, navigation, sessions
+from webapp.web import errors, headers, navigation, request_log, sessions
 from webapp.web.display import email_breaks, kind_label, role_labels, supplied_value
 from webapp.web.forms import error_summary
 from webapp.web.htmx import css, targets
@@ -15,8 +15,9 @@ from webapp.web.htmx import css, targets
 def may(action: str, user) -> bool:
     """In templates: `may('suspend', user)`: show only the actions the signed-in user may
     take on that account now."""
-    return current_user.is_authenticated and permissions.may(
-        current_user, UserAction(action), user)
+    # The user object itself, not the proxy: a results page asks this three times a row.
+    actor = current_user._get_current_object()
+    return actor.is_authenticated and permissions.may(actor, UserAction(action), user)
 
 
 def may_use(area: str) -> bool:
@@ -24,6 +25,7 @@ def may_use(area: str) -> bool:
 
 
 def init_app(app: Flask) -> None:
+    request_log.init_app(app)  # first: its clock and request id cover the other hooks
     headers.init_app(app)
     sessions.init_app(app)
     navigation.init_app(app)

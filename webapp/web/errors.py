@@ -1,10 +1,16 @@
 """Error pages that leak nothing: no stack traces, no internal names."""
 
+import contextlib
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
+from limits.errors import StorageError
+from redis.exceptions import RedisError
+from sqlalchemy.exc import InterfaceError, OperationalError
 
+from webapp.extensions import db, login_manager
+from webapp.observability import LIMITS_HIT, UNAVAILABLE
 from webapp.services.errors import DomainError, Forbidden, NotFound
 from webapp.web.htmx import css, targets
 
@@ -24,7 +30,11 @@ MESSAGES = {
     429: ("Too many attempts", "Wait a minute, then try again."),
     500: ("Sorry, there is a problem with the service",
           "Try again later. Nothing you entered has been saved."),
+    503: ("Sorry, the service is unavailable",
+          "Try again in a few minutes. Nothing you entered has been saved."),
 }
+# Seconds a browser or proxy is told to wait before trying again after a 503.
+RETRY_AFTER_SECONDS = 30
 
 
 def render_error(status: int, detail: str | None = None):
@@ -64,6 +74,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(429)
     def too_many(error):
+        LIMITS_HIT.labels(request.url_rule.rule if request.url_rule else "(no route)").inc()
         limit = getattr(error, "description", "") or "the limit"
         return render_error(429, f"You have reached {limit}. Wait a while, then try again.")
 
@@ -71,3 +82,28 @@ def init_app(app: Flask) -> None:
     def server_error(error):
         log.exception("Unhandled error on %s %s", request.method, request.path)
         return render_error(500)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(error):
+        return _unavailable("database", error)
+
+    @app.errorhandler(RedisError)
+    @app.errorhandler(StorageError)
+    def redis_unavailable(error):
+        return _unavailable("redis", error)
+
+
+def _unavailable(dependency: str, error: Exception):
+    """The database or Redis went away: a plain page, not a stack trace. The next request
+    tries again (pool_pre_ping, a fresh Redis connection), so the service comes back by
+    itself when they do."""
+    log.error("%s unavailable: %s", dependency, type(error).__name__)
+    UNAVAILABLE.labels(dependency).inc()
+    with contextlib.suppress(Exception):  # the connection is gone; the pool replaces it
+        db.session.rollback()
+    # Render as signed out: loading the user would need the database that just failed.
+    g._login_user = login_manager.anonymous_user()
+    body, status, *headers = render_error(503)
+    return body, status, {**(headers[0] if headers else {}),
+                          "Retry-After": str(RETRY_AFTER_SECONDS)}

@@ -23,6 +23,8 @@ CONTENT_SECURITY_POLICY = "; ".join([
 
 
 STATIC_ENDPOINTS = frozenset({"static", "assets.static"})
+# Health checks and metrics: no session, no user, no database unless they say so.
+PROBE_ENDPOINTS = frozenset({"operations.healthz", "operations.readyz", "operations.metrics"})
 
 CONTROL_CHARACTER_MESSAGE = (
     "The request contains a control character (such as a NUL byte or a line break) where "

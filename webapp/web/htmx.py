@@ -12,6 +12,7 @@ class Targets:
     USER_STATUS = "user-status"          # View user's status panel
     VERIFY_PANEL = "verify-panel"        # Verify Single Learner's form and result
     VERIFY_ERRORS = "verify-errors"      # its error summary, above the h1 (out of band)
+    VERIFY_RESULT = "verify-result"      # its result, under the form
     ACHIEVEMENT_RESULTS = "achievement-results"  # Manage Learner Achievements' search result
     CREDIT_CHECK = "credit-check"        # Perform Credit Check's form and result
     CHALLENGE_RESULTS = "challenge-results"  # Event Data Challenges' table and bulk form

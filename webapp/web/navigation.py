@@ -6,7 +6,7 @@ builds it."""
 
 from dataclasses import dataclass
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_login import current_user
 
 from webapp.rules import permissions
@@ -102,6 +102,9 @@ def areas_not_open_yet(user, registered_endpoints) -> list[str]:
 def init_app(app: Flask) -> None:
     @app.context_processor
     def inject_menu():
-        if not current_user.is_authenticated:
-            return {"menu": []}
-        return {"menu": menu_for(current_user, current_app.view_functions, request.endpoint)}
+        # Context processors run for every render_template, and each GOV.UK form widget is
+        # one: build the menu once a request, not once a widget.
+        if "menu" not in g:
+            g.menu = menu_for(current_user, current_app.view_functions, request.endpoint) \
+                if current_user.is_authenticated else []
+        return {"menu": g.menu}

@@ -10,7 +10,7 @@ from webapp.extensions import login_manager
 from webapp.models import User
 from webapp.services import sign_in
 from webapp.services.unit_of_work import unit_of_work
-from webapp.web.headers import STATIC_ENDPOINTS
+from webapp.web.headers import PROBE_ENDPOINTS, STATIC_ENDPOINTS
 
 SIGNED_IN_AT = "signed_in_at"
 LAST_SEEN = "last_seen"
@@ -82,7 +82,7 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def enforce_session_limits():
-        if request.endpoint in STATIC_ENDPOINTS:
+        if request.endpoint in STATIC_ENDPOINTS or request.endpoint in PROBE_ENDPOINTS:
             return None
         if not current_user.is_authenticated:
             return None
@@ -98,11 +98,22 @@ def init_app(app: Flask) -> None:
                 f"{current_app.config['SESSION_ABSOLUTE_HOURS']} hours. Sign in again."
             )
         if request.endpoint not in PASSIVE_ENDPOINTS:
-            session[LAST_SEEN] = int(time.time())
+            _note_activity()
         terms_pending = current_user.terms_accepted_at is None
         if terms_pending and request.endpoint not in BEFORE_TERMS_ENDPOINTS:
             return _redirect(url_for("account.accept_terms"))
         return None
+
+
+def _note_activity() -> None:
+    """Move the idle clock on, but rewrite the session cookie only when the time moved by
+    a step (a minute for a 30-minute timeout): most pages then send no Set-Cookie at all.
+    ‘Stay signed in’ always counts."""
+    now = int(time.time())
+    idle_limit = current_app.config["SESSION_IDLE_MINUTES"] * 60
+    step = max(1, min(60, idle_limit // 30))
+    if request.endpoint == "auth.keep_alive" or now - session.get(LAST_SEEN, 0) >= step:
+        session[LAST_SEEN] = now
 
 
 def _redirect(target: str) -> Response:

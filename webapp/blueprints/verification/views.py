@@ -1,6 +1,6 @@
 """Learner Verification → Verify Single Learner (guide section 6.1)."""
 
-from flask import current_app, render_template
+from flask import current_app, render_template, request
 from flask_login import current_user
 
 from webapp.blueprints.verification import bp
@@ -13,7 +13,7 @@ from webapp.services import verification
 from webapp.services.errors import ValidationFailed
 from webapp.services.unit_of_work import unit_of_work
 from webapp.web.access import area_required
-from webapp.web.htmx import aimed_at, targets
+from webapp.web.htmx import aimed_at, css, targets
 from webapp.web.translate import to_form
 
 
@@ -61,6 +61,10 @@ def verify_single():
     context = {"verify_form": form, "result": result, "flag_meanings": FLAGS,
                "next_steps": NEXT_STEPS, "genders": GENDERS}
     if aimed_at(targets.VERIFY_PANEL):
+        if result is not None and request.form.get("shown_without_errors"):
+            # The form on screen is already right: send the result alone (issue 14).
+            return render_template("verification/_verify_result.html", **context), 200, {
+                "HX-Retarget": css(targets.VERIFY_RESULT), "HX-Reswap": "innerHTML"}
         return render_template("verification/_verify_panel.html", fragment=True,
                                **context), status
     return render_template("verification/verify_single.html", **context), status
