@@ -16,13 +16,15 @@ import pytest
 import redis
 from sqlalchemy import func, select
 
-from tests.achievement_data import JAMES, SHARED, load_registers
+from tests.achievement_data import JAMES, OWN, SHARED, load_registers, qcf_user
 from tests.helpers import committed, csrf_from, sign_in
 from webapp.extensions import db
 from webapp.formats import batch_files
 from webapp.jobs import queue, tasks
-from webapp.models import Achievement, BatchJob
-from webapp.services import batches
+from webapp.models import Achievement, BatchJob, ChallengeReport
+from webapp.rules.challenges import Proposal
+from webapp.services import achievements, batches, challenges
+from webapp.services.achievements import NewAchievement, SubmittedLearner
 
 REPO = Path(__file__).resolve().parents[2]
 KEY = "q3Z4V8m0bW6pD2yH1tR5uJ9kL7cX3nA0sE4fG6hI8jM="
@@ -164,4 +166,37 @@ def test_on_redis_several_workers_share_the_queue(app, make_user, start_worker):
     for job_id in jobs:
         assert wait_for(job_id, lambda job: job.ended, timeout=120).status == "Successful"
     assert db.session.scalar(select(func.count()).select_from(Achievement)) == 800
+    redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+@pytest.mark.skipif(not redis_is_up(), reason="needs Redis on 127.0.0.1:6379")
+def test_the_monthly_report_queued_by_two_schedulers_is_sent_once(
+        app, make_user, provider_organisation, start_worker, outbox):
+    """Each worker's scheduler queues the periodic report; two workers run it at once."""
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    app.config["REDIS_URL"] = REDIS_URL
+    queue.init_app(app)
+    load_registers()
+    owner = qcf_user(make_user)
+    for given in ("Rita", "Rob"):
+        make_user(roles=["edc_resolver"], given=given, family="Resolver",
+                  email_address=f"{given.lower()}@exams.example")
+    provider = make_user(roles=["provider_user"], org=provider_organisation)
+    achievement = committed(achievements.create, owner, NewAchievement(
+        SubmittedLearner(JAMES, "James", "Smith"), OWN, date(2019, 8, 1), "5"))
+    record = committed(challenges.view_learner_record, provider, JAMES, "James", "Smith")
+    committed(challenges.raise_challenge, provider, record.uln, achievement.id,
+              Proposal("wrong_information", "grade", "6", notes="n", contact="c"))
+    tasks.monthly_edc_reports()
+    tasks.monthly_edc_reports()
+    start_worker(REDIS_URL)
+    start_worker(REDIS_URL)
+    deadline = time.monotonic() + 60
+    while queue.huey.pending_count() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(1)  # the second run finishes its (empty) pass
+    db.session.remove()
+    assert db.session.query(ChallengeReport).count() == 1
+    reports = [m for m in outbox.messages if m["Subject"].startswith("Open data")]
+    assert sorted(m["To"] for m in reports) == ["rita@exams.example", "rob@exams.example"]
     redis.Redis.from_url(REDIS_URL).flushdb()

@@ -15,7 +15,7 @@ from huey import crontab
 
 from webapp.jobs import batch_run
 from webapp.jobs.queue import huey, in_app_context
-from webapp.services import batches, self_service
+from webapp.services import batches, challenges, self_service
 from webapp.services.unit_of_work import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -62,3 +62,12 @@ def purge_batch_files() -> None:
     with unit_of_work():
         purged = batches.purge_expired()
     log.info("Deleted the files of %s batch job(s) on %s", purged, date.today())
+
+
+@huey.periodic_task(crontab(day="1", hour="6", minute="0"))
+@in_app_context
+def monthly_edc_reports() -> None:
+    """The monthly data-challenge report, 06:00 UTC on the 1st. Every worker's scheduler
+    queues it; the claim per organisation and month (a unique row) makes it send once."""
+    sent = challenges.send_monthly_reports(date.today())
+    log.info("Sent %s monthly data challenge report(s)", len(sent))
