@@ -7,7 +7,14 @@ from datetime import date
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from tests.achievement_data import ANN, JAMES, OWN, load_registers, qcf_user
+from tests.achievement_data import (
+    ANN,
+    JAMES,
+    OWN,
+    SHARED,
+    load_registers,
+    qcf_user,
+)
 from tests.helpers import committed
 from webapp.extensions import db
 from webapp.models import Challenge, ChallengeReport
@@ -149,6 +156,23 @@ def test_a_duplicate_names_another_achievement_of_the_same_qualification(people)
         raise_one(people, Proposal("duplicate", duplicate_of=people["second"].id, notes="x",
                                    contact="y"), achievement="second")
     assert refused.value.code == "DUPLICATE_IS_SAME"
+
+
+def test_a_duplicate_must_be_the_same_organisations(people, make_user, other_organisation):
+    """Another organisation's achievement of a shared qualification is not offered as the
+    duplicate: the resolver could not mend it and must not see its history."""
+    james = SubmittedLearner(JAMES, "James", "Smith")
+    ours = committed(achievements.create, people["owner"],
+                     NewAchievement(james, SHARED, date(2019, 8, 1), "Pass"))
+    rival = make_user(roles=["qcf_user"], org=other_organisation, given="Rhian",
+                      family="Rival")
+    theirs = committed(achievements.create, rival,
+                       NewAchievement(james, SHARED, date(2019, 8, 2), "Pass"))
+    with pytest.raises(ValidationFailed) as refused:
+        committed(challenges.raise_challenge, people["provider"], JAMES, ours.id,
+                  Proposal("duplicate", duplicate_of=theirs.id, notes="Twice", contact="me"))
+    assert refused.value.code == "DUPLICATE_NOT_FOUND"
+    assert db.session.query(Challenge).count() == 0
 
 
 @pytest.mark.parametrize(("start", "wanted", "allowed"), [

@@ -203,13 +203,17 @@ def test_edit_grade_inline_refused(signed_in, qcf):
     mine = make(qcf)
     row = htmx_to(f"achievement-row-{mine.id}")
     refused = post(signed_in, f"/achievements/{mine.id}/grade",
-                   {f"grade-{mine.id}": "A*"}, headers=row)
+                   {f"grade-{mine.id}": "A*", f"version-{mine.id}": str(mine.version)},
+                   headers=row)
     assert refused.status_code == 422
     assert "not in the grading scale" in page(refused).select_one(".govuk-error-message"
                                                                    ).get_text()
     stale = post(signed_in, f"/achievements/{mine.id}/grade",
                  {f"grade-{mine.id}": "9", f"version-{mine.id}": "0"}, headers=row)
     assert stale.status_code == 422 and "Someone else changed" in stale.get_data(as_text=True)
+    unproven = post(signed_in, f"/achievements/{mine.id}/grade", {f"grade-{mine.id}": "9"},
+                    headers=row)  # no version: cannot prove it saw the current grade
+    assert unproven.status_code == 422 and "Someone else changed" in unproven.text
 
 
 def test_edit_grade_without_javascript(signed_in, qcf):

@@ -216,8 +216,32 @@ def test_bulk_resolve_needs_comments_and_nothing_ticked_is_refused(client, world
     assert nothing.status_code == 422 and "Select at least one" in nothing.text
     everything = client.post("/challenges/bulk", data={
         "all": "yes", "shown": one.id, "action": "resolve", "resolution": "rejected",
-        "comments": "Checked: correct", "csrf_token": token}, headers=RESULTS)
+        "comments": "Checked: correct", f"version-{one.id}": one.version,
+        "csrf_token": token}, headers=RESULTS)
     assert "1 data challenge set to ‘Resolved – Rejected’" in everything.text
+
+
+def test_a_form_without_the_version_it_saw_changes_nothing(client, world):
+    """A hand-made post cannot skip the check that nobody changed the row meanwhile."""
+    one = raised(world)
+    as_(client, world, "resolver")
+    token = csrf_from(client.get("/challenges"))
+    bulk = client.post("/challenges/bulk", data={
+        "challenge": one.id, "shown": one.id, "action": "in_progress", "csrf_token": token},
+        headers=RESULTS)
+    assert "changed by someone else" in page(bulk).find(id="bulk-outcome").get_text()
+    row = client.post(f"/challenges/{one.id}/status", data={
+        f"status-{one.id}": "in_progress", "csrf_token": token})
+    assert row.status_code == 422 and error_summary(row)
+    assert status_of(one) == Status.OPEN
+
+
+@pytest.mark.parametrize("number", ["²", "9" * 5000, "-1", "1.5", ""])
+def test_odd_page_numbers_show_the_first_page(client, world, number):
+    raised(world)
+    as_(client, world, "resolver")
+    response = client.get("/challenges", query_string={"page": number})
+    assert response.status_code == 200 and page(response).find(id="challenges")
 
 
 # --- one row in place, and Process -----------------------------------------------------------

@@ -38,7 +38,7 @@ def uln_problem(uln: str, field: str = "uln", label: str = "ULN") -> Problem | N
 
     if not text:
         return problem("ULN_REQUIRED", f"Enter the {label}")
-    if len(text) != 10 or not text.isdigit():
+    if len(text) != 10 or not (text.isascii() and text.isdigit()):
         return problem("BAD_ULN", f"{label} must be 10 digits",
                        "Enter the learner's 10-digit unique learner number, like 4715200006")
     if text[0] == "0":

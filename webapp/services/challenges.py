@@ -178,7 +178,10 @@ def raise_challenge(actor: User, held_uln: str | None, achievement_id: int,
             problems.append(rules.same_achievement_problem())
         else:
             duplicate = db.session.get(Achievement, proposal.duplicate_of)
+            # Same organisation too: its resolver can only mend its own achievements, and
+            # must not be shown another organisation's record and history.
             if (duplicate is None or duplicate.uln != achievement.uln
+                    or duplicate.organisation_id != achievement.organisation_id
                     or duplicate.status != AchievementStatus.ACTIVE
                     or duplicate.reference != achievement.reference):
                 problems.append(Problem("DUPLICATE_NOT_FOUND", "Select an achievement of the "

@@ -9,6 +9,13 @@ from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import DateField
 
 
+def whole_number(value) -> int | None:
+    """A page number, id or version from a request: plain ASCII digits of sensible length,
+    else None (str.isdigit() also accepts ‘²’, which int() refuses)."""
+    text = str(value or "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
 def safe_next(target: str | None) -> str | None:
     """Only a path on this site may be a redirect target after sign-in."""
     if not target or not target.startswith("/") or target.startswith("//"):

@@ -29,6 +29,7 @@ from webapp.services.errors import (
 )
 from webapp.services.unit_of_work import unit_of_work
 from webapp.web.access import area_required
+from webapp.web.forms import whole_number
 from webapp.web.htmx import aimed_at, targets
 from webapp.web.translate import to_form
 
@@ -158,8 +159,9 @@ def edit_grade(achievement_id: int):
         try:
             with unit_of_work():
                 achievements.update_grade(current_user, achievement_id, grade,
-                                          version=int(version) if version and
-                                          version.isdigit() else None)
+                                          # no version sent: cannot prove it saw
+                                          # the current grade (0 matches nothing)
+                                          version=whole_number(version) or 0)
         except (ValidationFailed, Conflict) as refused:
             error = refused
             achievement = achievements.achievement_for(current_user, achievement_id)

@@ -19,6 +19,7 @@ from webapp.services import challenges
 from webapp.services.errors import AlreadyExists, Conflict, DomainError, ValidationFailed
 from webapp.services.unit_of_work import unit_of_work
 from webapp.web.access import area_required
+from webapp.web.forms import whole_number
 from webapp.web.htmx import aimed_at, targets
 from webapp.web.translate import to_form
 
@@ -40,8 +41,7 @@ def _labels() -> dict:
 
 
 def _page_number() -> int:
-    value = request.values.get("page", "1")
-    return int(value) if value.isdigit() else 1
+    return whole_number(request.values.get("page")) or 1
 
 
 UNRESOLVED, ALL = "unresolved", "all"
@@ -54,8 +54,15 @@ def _status_filter(default: str = UNRESOLVED) -> str:
     return status if status in rules.STATUSES | {UNRESOLVED, ALL} else default
 
 
-def _int(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
+_int = whole_number
+# A form without the version it was read at cannot prove it saw the current state: it is
+# compared as version 0, which no challenge has, so it is refused as changed meanwhile.
+NO_VERSION_SEEN = 0
+
+
+def _version(value) -> int:
+    seen = whole_number(value)
+    return NO_VERSION_SEEN if seen is None else seen
 
 
 # --- the provider's side ---------------------------------------------------------------------
@@ -170,8 +177,8 @@ def list_challenges():
     return render_template("challenges/list.html", **context)
 
 
-def _seen_versions(ids: list[int]) -> dict[int, int | None]:
-    return {challenge_id: _int(request.form.get(f"version-{challenge_id}"))
+def _seen_versions(ids: list[int]) -> dict[int, int]:
+    return {challenge_id: _version(request.form.get(f"version-{challenge_id}"))
             for challenge_id in ids}
 
 
@@ -257,7 +264,7 @@ def change_status(challenge_id: int):
                                    **_labels())
         return redirect(url_for("challenges.process_challenge", challenge_id=challenge_id))
     comments = request.form.get(f"comments-{challenge_id}", request.form.get("comments", ""))
-    version = _int(request.form.get(f"version-{challenge_id}", request.form.get("version")))
+    version = _version(request.form.get(f"version-{challenge_id}", request.form.get("version")))
     error, message = None, None
     try:
         with unit_of_work():
@@ -308,7 +315,7 @@ def process_challenge(challenge_id: int):
         return _process_page(challenge, form, ValidationFailed("Select a status", "status"))
     try:
         with unit_of_work():
-            challenges.set_status(current_user, challenge_id, _int(form.version.data),
+            challenges.set_status(current_user, challenge_id, _version(form.version.data),
                                   form.status.data, form.comments.data or "")
     except DomainError as error:
         challenge = challenges.challenge_for(current_user, challenge_id)
