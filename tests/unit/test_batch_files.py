@@ -66,6 +66,25 @@ def test_broken_xml_is_refused(data, code):
     assert refusal(data, file_format="xml") == code
 
 
+def test_an_xml_encoding_python_does_not_know_is_refused_with_how_to_save_it():
+    data = b'<?xml version="1.0" encoding="klingon"?><VerifyBatch/>'
+    assert refusal(data, file_format="xml") == "BAD_ENCODING"
+
+
+def test_elements_that_are_not_records_do_not_pile_up_in_memory():
+    """Memory stays bounded whatever the root holds, not only for records."""
+    import tracemalloc
+
+    data = b"<VerifyBatch>" + b"<x/>" * 500_000 + b"</VerifyBatch>"  # 2 MB
+    tracemalloc.start()
+    try:
+        assert rows_of(data, file_format="xml") == []
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 10 * 2**20, f"{peak / 2**20:.0f} MiB held while reading"
+
+
 def test_an_unknown_xml_element_is_a_row_problem():
     (row,) = rows_of(b"<VerifyBatch><Learner><Shoe>9</Shoe></Learner></VerifyBatch>",
                      file_format="xml")

@@ -128,11 +128,12 @@ def _read_xml(source: BinaryIO, kind: str) -> Iterator[BatchRow]:
     """Streamed with defusedxml: a DTD, any entity or an external reference is refused
     before it is expanded; each record is cleared once read."""
     columns, record_tag = COLUMNS[kind], XML_RECORDS[kind]
-    number, root = 0, None
+    number, root, depth = 0, None, 0
     try:
         for event, element in iterparse(source, events=("start", "end"), forbid_dtd=True,
                                         forbid_entities=True, forbid_external=True):
             if event == "start":
+                depth += 1
                 if root is None:
                     root = element
                     if _local(root.tag) != XML_ROOTS[kind]:
@@ -140,16 +141,24 @@ def _read_xml(source: BinaryIO, kind: str) -> Iterator[BatchRow]:
                                f"Start the file as the {kind} XSD shows",
                                "structure", _local(root.tag))
                 continue
-            if element is root or _local(element.tag) != record_tag:
+            depth -= 1
+            if depth != 1:  # inside a record, or the root's own end
                 continue
-            number += 1
-            yield _xml_record(number, element, columns)
-            element.clear()
+            if _local(element.tag) == record_tag:
+                number += 1
+                yield _xml_record(number, element, columns)
+            element.clear()  # every child of the root, records or not: bounded memory
             root.clear()
+    except RuleBroken:
+        raise
     except DefusedXmlException:
         refuse("XML_NOT_ALLOWED", "The XML file has a DTD or entity declarations, which "
                "batch files may not contain", "Remove the <!DOCTYPE …> declaration",
                "structure")
+    except (LookupError, ValueError):  # an encoding Python does not know
+        refuse("BAD_ENCODING", "The XML file declares an encoding that cannot be read",
+               'Save the file as UTF-8 and declare it: <?xml version="1.0" '
+               'encoding="UTF-8"?>', "structure")
     except ParseError as error:
         refuse("BROKEN_XML", f"The XML cannot be read: {error}",
                "Check the file against the XSD", "structure")
