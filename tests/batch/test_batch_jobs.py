@@ -8,14 +8,15 @@ from datetime import date
 import pytest
 from defusedxml import ElementTree as ET
 from sqlalchemy import func, select
+from sqlalchemy import update as sa_update
 
 from tests.achievement_data import ANN, JAMES, NOBODY, OWN, SHARED, load_registers
 from tests.helpers import committed
 from webapp.extensions import db
 from webapp.formats import batch_files
-from webapp.jobs import tasks
+from webapp.jobs import batch_run, tasks
 from webapp.models import Achievement, AuditEvent, BatchJob, BatchRowOutcome
-from webapp.services import batches
+from webapp.services import batches, user_management
 from webapp.services.errors import AlreadyExists, Forbidden, NotFound, ValidationFailed
 
 
@@ -220,3 +221,31 @@ def test_a_job_left_waiting_or_abandoned_is_queued_again(batch_user, app):
     tasks.requeue_stale_jobs.call_local()
     db.session.expire_all()
     assert db.session.get(BatchJob, job.id).status == "Successful"
+
+
+def test_a_suspended_submitters_queued_job_does_not_run(batch_user, boss, outbox):
+    """Suspending an account stops what it queued: the worker does not act for it."""
+    job = committed(batches.submit, batch_user, "achievement", batches.Upload(
+        "a.csv", file_of("achievement", "csv", [achievement("create", Grade="Pass")])))
+    committed(user_management.suspend_user, boss, batch_user.id, "Left the organisation")
+    tasks.queue_batch_job(job.id)
+    db.session.expire_all()
+    stopped = db.session.get(BatchJob, job.id)
+    assert stopped.status == "Failed" and "no longer active" in stopped.failure
+    assert db.session.scalar(select(func.count()).select_from(Achievement)) == 0
+
+
+def test_only_the_worker_that_holds_a_job_can_end_it(batch_user, app):
+    """A worker thought dead whose job another worker took over cannot fail it or finish it
+    (it would delete the rows the new worker recorded)."""
+    job = committed(batches.submit, batch_user, "verify", batches.Upload(
+        "a.csv", file_of("verify", "csv", VERIFY_ROWS)))
+    committed(batches.claim, job.id, "first-worker")
+    db.session.execute(sa_update(BatchJob).where(BatchJob.id == job.id)
+                       .values(claimed_by="second-worker"))
+    db.session.commit()
+    batch_run._fail(job.id, "first-worker", "stalled")
+    with pytest.raises(batches.ClaimLost):
+        batch_run._finish(job.id, "first-worker")
+    db.session.expire_all()
+    assert db.session.get(BatchJob, job.id).status == "In progress"

@@ -27,7 +27,7 @@ from webapp.formats.batch_files import (
     BatchRow,
     parse_date,
 )
-from webapp.models import BatchJob, BatchStatus, User
+from webapp.models import BatchJob, BatchStatus, User, UserStatus
 from webapp.rules.permissions import Area
 from webapp.rules.problems import Problem, RuleBroken
 from webapp.services import achievements, batches, verification
@@ -166,6 +166,13 @@ class _SessionBroken(Exception):
     """A row left the transaction unusable (a clash found on flush): redo row by row."""
 
 
+class SubmitterInactive(Exception):
+    """The submitter was suspended or deleted: their job must not go on acting for them."""
+
+    message = ("The job was stopped because the account that submitted it is no longer "
+               "active")
+
+
 class _Run:
     def __init__(self, job: BatchJob, token: str):
         self.job_id, self.kind, self.token = job.id, job.kind, token
@@ -184,6 +191,8 @@ class _Run:
     def _apply(self, rows: list[BatchRow]) -> None:
         session = db.session
         actor = session.get(User, self.submitted_by_id)
+        if actor is None or actor.status != UserStatus.ACTIVE:
+            raise SubmitterInactive()
         outcomes = []
         try:
             held = batches.warm((row.cells.get("ULN", "") for row in rows),
@@ -232,19 +241,20 @@ def run(job_id: int) -> None:
         _finish(job_id, token)
     except batches.ClaimLost:
         log.warning("Batch job %s was taken over by another worker", job_id)
+    except SubmitterInactive:
+        _fail(job_id, token, SubmitterInactive.message)
     except RuleBroken as broken:  # the file was checked on submit: only a damaged file
-        _fail(job_id, broken.problems[0].message)
+        _fail(job_id, token, broken.problems[0].message)
     except Exception:
         log.exception("Batch job %s failed", job_id)
-        _fail(job_id, "The job stopped on an unexpected error; the service desk can see why")
+        _fail(job_id, token,
+              "The job stopped on an unexpected error; the service desk can see why")
         raise
 
 
 def _finish(job_id: int, token: str) -> None:
     with unit_of_work():
-        job = db.session.get(BatchJob, job_id)
-        if job.claimed_by != token:
-            raise batches.ClaimLost()
+        job = batches.hold_for_ending(job_id, token)
         path, sealed = batches.output_writer(job)
         with sealed, io.TextIOWrapper(sealed, encoding="utf-8", newline="") as text:
             _write_output(job, text)
@@ -275,7 +285,12 @@ def counts_for_people(job: BatchJob) -> list[tuple[str, int]]:
     return [(name[0].upper() + name[1:], counts[name]) for name in names if counts.get(name)]
 
 
-def _fail(job_id: int, reason: str) -> None:
-    with unit_of_work():
-        job = db.session.get(BatchJob, job_id)
-        batches.finish(job, BatchStatus.FAILED, failure=reason[:500])
+def _fail(job_id: int, token: str, reason: str) -> None:
+    """End the job as Failed, unless another worker has taken it over meanwhile (then that
+    worker carries on and ends it)."""
+    try:
+        with unit_of_work():
+            job = batches.hold_for_ending(job_id, token)
+            batches.finish(job, BatchStatus.FAILED, failure=reason[:500])
+    except batches.ClaimLost:
+        log.warning("Batch job %s was taken over by another worker before it failed", job_id)

@@ -224,6 +224,20 @@ class ClaimLost(Exception):
     """Another worker took the job over (this one was thought dead): stop quietly."""
 
 
+def hold_for_ending(job_id: int, token: str) -> BatchJob:
+    """The job, held (its row locked until commit) for this worker to end it. ClaimLost
+    when another worker took it over meanwhile: only the worker that has a job ends it."""
+    held = db.session.execute(
+        update(BatchJob).where(BatchJob.id == job_id, BatchJob.claimed_by == token,
+                               BatchJob.status == BatchStatus.IN_PROGRESS)
+        .values(heartbeat_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+    if not held:
+        raise ClaimLost()
+    job = db.session.get(BatchJob, job_id)
+    db.session.refresh(job)
+    return job
+
+
 def record_rows(job_id: int, token: str, outcomes: list[tuple[int, str, list]],
                 counts: dict, rows_done: int) -> None:
     """Stage the rows' outcomes and the job's progress, in the transaction that applied
