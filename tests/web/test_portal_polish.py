@@ -34,13 +34,20 @@ def test_footer_links_phase_banner_and_their_pages(client):
 
 
 def test_a_role_without_pages_yet_is_told_what_it_will_do(client, make_user):
-    user = make_user(roles=["edc_resolver", "ab_batch_user"])  # pages not built yet
+    user = make_user(roles=["edc_resolver"])  # pages not built yet
     sign_in(client, user.username)
     html = page(client.get("/learner-management"))
     assert "Choose what you want to do" not in html.get_text()
     coming = [li.get_text(strip=True) for li in html.select("#coming-list li")]
     assert "receive and resolve event data challenges" in coming
-    assert "submit and retrieve ‘verify learner’ batch files" in coming
+
+
+def test_a_batch_user_chooses_the_batch_pages(client, make_user):
+    user = make_user(roles=["ab_batch_user"])  # issue 13 built them
+    sign_in(client, user.username)
+    html = page(client.get("/learner-management"))
+    assert html.find("a", string="Submit Batch Job")
+    assert html.find("a", string="View Batch Job")
 
 
 def test_a_verifier_chooses_and_is_not_told_of_pages_they_cannot_use(client, make_user):
