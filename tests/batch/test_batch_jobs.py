@@ -15,7 +15,7 @@ from webapp.extensions import db
 from webapp.formats import batch_files
 from webapp.jobs import tasks
 from webapp.models import Achievement, AuditEvent, BatchJob, BatchRowOutcome
-from webapp.services import batches
+from webapp.services import batches, verification
 from webapp.services.errors import AlreadyExists, Forbidden, NotFound, ValidationFailed
 
 
@@ -220,3 +220,22 @@ def test_a_job_left_waiting_or_abandoned_is_queued_again(batch_user, app):
     tasks.requeue_stale_jobs.call_local()
     db.session.expire_all()
     assert db.session.get(BatchJob, job.id).status == "Successful"
+
+
+def test_each_verify_row_answers_as_verify_single_learner_does(batch_user, make_user):
+    rows = [{"MISIdentifier": str(n), "ULN": uln, "FamilyName": family, "GivenName": given,
+             "DateOfBirth": born, "Gender": ""}
+            for n, (uln, given, family, born) in enumerate([
+                (JAMES, "James", "Smith", "2008-05-01"), (JAMES, "Jim", "Smith", ""),
+                (JAMES, "James", "Smyth", "2008-05-02"), (ANN, "Ann", "Lee", "2007-03-02"),
+                (ANN, "Bob", "Jones", ""), (NOBODY, "Ann", "Lee", "")])]
+    job = run(batch_user, "verify", "v.csv", file_of("verify", "csv", rows))
+    screen_user = make_user(roles=["ab_user"], email_address="screen@exams.example")
+    for row, out in zip(rows, csv_output(job), strict=True):
+        on_screen = committed(verification.verify_learner, screen_user,
+                              verification.VerificationRequest(
+                                  row["ULN"], row["GivenName"], row["FamilyName"],
+                                  date.fromisoformat(row["DateOfBirth"])
+                                  if row["DateOfBirth"] else None, None))
+        assert (out["ReturnCode"], out["FailureFlags"]) == (on_screen.code,
+                                                            ";".join(on_screen.flags))
