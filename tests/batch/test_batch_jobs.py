@@ -16,7 +16,11 @@ from webapp.extensions import db
 from webapp.formats import batch_files
 from webapp.jobs import batch_run, tasks
 from webapp.models import Achievement, AuditEvent, BatchJob, BatchRowOutcome
+<<<<<<< HEAD
 from webapp.services import batches, user_management
+=======
+from webapp.services import batches, verification
+>>>>>>> batch
 from webapp.services.errors import AlreadyExists, Forbidden, NotFound, ValidationFailed
 
 
@@ -223,6 +227,7 @@ def test_a_job_left_waiting_or_abandoned_is_queued_again(batch_user, app):
     assert db.session.get(BatchJob, job.id).status == "Successful"
 
 
+<<<<<<< HEAD
 def test_a_suspended_submitters_queued_job_does_not_run(batch_user, boss, outbox):
     """Suspending an account stops what it queued: the worker does not act for it."""
     job = committed(batches.submit, batch_user, "achievement", batches.Upload(
@@ -249,3 +254,22 @@ def test_only_the_worker_that_holds_a_job_can_end_it(batch_user, app):
         batch_run._finish(job.id, "first-worker")
     db.session.expire_all()
     assert db.session.get(BatchJob, job.id).status == "In progress"
+=======
+def test_each_verify_row_answers_as_verify_single_learner_does(batch_user, make_user):
+    rows = [{"MISIdentifier": str(n), "ULN": uln, "FamilyName": family, "GivenName": given,
+             "DateOfBirth": born, "Gender": ""}
+            for n, (uln, given, family, born) in enumerate([
+                (JAMES, "James", "Smith", "2008-05-01"), (JAMES, "Jim", "Smith", ""),
+                (JAMES, "James", "Smyth", "2008-05-02"), (ANN, "Ann", "Lee", "2007-03-02"),
+                (ANN, "Bob", "Jones", ""), (NOBODY, "Ann", "Lee", "")])]
+    job = run(batch_user, "verify", "v.csv", file_of("verify", "csv", rows))
+    screen_user = make_user(roles=["ab_user"], email_address="screen@exams.example")
+    for row, out in zip(rows, csv_output(job), strict=True):
+        on_screen = committed(verification.verify_learner, screen_user,
+                              verification.VerificationRequest(
+                                  row["ULN"], row["GivenName"], row["FamilyName"],
+                                  date.fromisoformat(row["DateOfBirth"])
+                                  if row["DateOfBirth"] else None, None))
+        assert (out["ReturnCode"], out["FailureFlags"]) == (on_screen.code,
+                                                            ";".join(on_screen.flags))
+>>>>>>> batch

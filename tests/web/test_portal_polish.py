@@ -33,13 +33,22 @@ def test_footer_links_phase_banner_and_their_pages(client):
     assert "lrs_session" in page(client.get("/cookies")).get_text()
 
 
-def test_a_role_without_pages_yet_is_told_what_it_will_do(client, make_user):
-    user = make_user(roles=["ab_batch_user"])  # pages not built yet
+@pytest.mark.parametrize("role", ["ab_user", "ab_batch_user", "qcf_user",
+                                  "qcf_record_set_user", "edc_resolver"])
+def test_every_awarding_role_now_has_pages_to_choose(client, make_user, role):
+    """Issues 12 and 13 built the last pages: no role is told its pages are still to come."""
+    user = make_user(roles=[role])
     sign_in(client, user.username)
     html = page(client.get("/learner-management"))
-    assert "Choose what you want to do" not in html.get_text()
-    coming = [li.get_text(strip=True) for li in html.select("#coming-list li")]
-    assert "submit and retrieve ‘verify learner’ batch files" in coming
+    assert not html.select("#coming-list li")
+
+
+def test_a_batch_user_chooses_the_batch_pages(client, make_user):
+    user = make_user(roles=["ab_batch_user"])  # issue 13 built them
+    sign_in(client, user.username)
+    html = page(client.get("/learner-management"))
+    assert html.find("a", string="Submit Batch Job")
+    assert html.find("a", string="View Batch Job")
 
 
 def test_a_verifier_chooses_and_is_not_told_of_pages_they_cannot_use(client, make_user):

@@ -87,7 +87,8 @@ def output_chunks(job: BatchJob):
 
 
 def output_writer(job: BatchJob) -> tuple[Path, BinaryIO]:
-    path = folder() / f"{secrets.token_hex(16)}.out"
+    """One path per job: a job resumed after a crash while writing overwrites it."""
+    path = folder() / f"job-{job.id}.out"
     return path, sealed_files.sealed_writer(path, file_key())
 
 
