@@ -6,7 +6,6 @@ cores beat 4 gthread workers × 4 threads on every page, with 3–12 × lower p9
 """
 
 import os
-import shutil
 import tempfile
 
 bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
@@ -42,12 +41,9 @@ def on_starting(server):
         folder = tempfile.mkdtemp(prefix="lrs-metrics-")
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
     os.makedirs(folder, exist_ok=True)
-    for entry in os.listdir(folder):
-        path = os.path.join(folder, entry)
-        if os.path.isdir(path):
-            shutil.rmtree(path)
-        else:
-            os.remove(path)
+    for entry in os.listdir(folder):  # last run's figures; nothing else in the folder
+        if entry.endswith(".db"):
+            os.remove(os.path.join(folder, entry))
 
 
 def child_exit(server, worker):

@@ -112,7 +112,10 @@ def _complete_config(app: Flask) -> None:
 def _engine_options(config, url: str) -> dict:
     """A checked connection before each use (a restarted database is reconnected to, not
     reported), and on PostgreSQL a bounded pool and statement time."""
-    options = {**config.get("SQLALCHEMY_ENGINE_OPTIONS", {}), "pool_pre_ping": True}
+    # hide_parameters: a database error logged with its traceback must not carry the
+    # learner data bound into the statement.
+    options = {**config.get("SQLALCHEMY_ENGINE_OPTIONS", {}), "pool_pre_ping": True,
+               "hide_parameters": True}
     if url.startswith("postgresql"):
         connect_args = {"connect_timeout": config["DATABASE_CONNECT_TIMEOUT_SECONDS"]}
         if not _started_from_a_command_line():

@@ -155,10 +155,18 @@ def demo_command():
 
 @lrs_group.command("worker")
 @click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True)
-def worker_command(threads):
+@click.option("--metrics-port", type=click.IntRange(min=1, max=65535), default=None,
+              help="Serve the worker's Prometheus metrics (queue depth, job durations) on "
+                   "this port, on WORKER_METRICS_ADDRESS (127.0.0.1 unless set).")
+def worker_command(threads, metrics_port):
     """Run the task queue's worker: batch jobs and the periodic tasks."""
     from webapp.jobs.queue import run_worker
 
+    if metrics_port:
+        from prometheus_client import start_http_server
+
+        start_http_server(metrics_port, addr=os.environ.get("WORKER_METRICS_ADDRESS",
+                                                            "127.0.0.1"))
     run_worker(current_app, threads)
 
 

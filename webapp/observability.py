@@ -90,7 +90,12 @@ JOB_DURATION = Histogram("lrs_job_duration_seconds", "Time a background job took
                          buckets=(0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600))
 
 
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
 def record_request(method: str, route: str, status: int, seconds: float) -> None:
+    # Any method a client invents is counted as OTHER: labels must not grow without bound.
+    method = method if method in KNOWN_METHODS else "OTHER"
     REQUESTS.labels(method, route, str(status)).inc()
     LATENCY.labels(method, route).observe(seconds)
 

@@ -16,11 +16,7 @@ from webapp.extensions import db
 from webapp.formats import batch_files
 from webapp.jobs import batch_run, tasks
 from webapp.models import Achievement, AuditEvent, BatchJob, BatchRowOutcome
-<<<<<<< HEAD
-from webapp.services import batches, user_management
-=======
-from webapp.services import batches, verification
->>>>>>> batch
+from webapp.services import batches, user_management, verification
 from webapp.services.errors import AlreadyExists, Forbidden, NotFound, ValidationFailed
 
 
@@ -227,7 +223,6 @@ def test_a_job_left_waiting_or_abandoned_is_queued_again(batch_user, app):
     assert db.session.get(BatchJob, job.id).status == "Successful"
 
 
-<<<<<<< HEAD
 def test_a_suspended_submitters_queued_job_does_not_run(batch_user, boss, outbox):
     """Suspending an account stops what it queued: the worker does not act for it."""
     job = committed(batches.submit, batch_user, "achievement", batches.Upload(
@@ -254,7 +249,8 @@ def test_only_the_worker_that_holds_a_job_can_end_it(batch_user, app):
         batch_run._finish(job.id, "first-worker")
     db.session.expire_all()
     assert db.session.get(BatchJob, job.id).status == "In progress"
-=======
+
+
 def test_each_verify_row_answers_as_verify_single_learner_does(batch_user, make_user):
     rows = [{"MISIdentifier": str(n), "ULN": uln, "FamilyName": family, "GivenName": given,
              "DateOfBirth": born, "Gender": ""}
@@ -272,4 +268,3 @@ def test_each_verify_row_answers_as_verify_single_learner_does(batch_user, make_
                                   if row["DateOfBirth"] else None, None))
         assert (out["ReturnCode"], out["FailureFlags"]) == (on_screen.code,
                                                             ";".join(on_screen.flags))
->>>>>>> batch

@@ -48,14 +48,15 @@ def redis_is_up() -> bool:
 def start_worker(app, database_url):
     started = []
 
-    def start(redis_url=None):
+    def start(redis_url=None, *options):
         env = {**os.environ, "DATABASE_URL": database_url, "LRS_INSTANCE_PATH":
                app.instance_path, "BATCH_FILE_KEY": KEY, "BATCH_STALE_SECONDS": "1",
                "BATCH_CHUNK_ROWS": "50", "PYTHONPATH": str(REPO)}
         env.pop("REDIS_URL", None)
         if redis_url:
             env["REDIS_URL"] = redis_url
-        worker = subprocess.Popen([sys.executable, "-m", "webapp.cli", "worker"], cwd=REPO,
+        worker = subprocess.Popen([sys.executable, "-m", "webapp.cli", "worker", *options],
+                                  cwd=REPO,
                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         started.append(worker)
         return worker
@@ -106,6 +107,38 @@ def test_a_verify_batch_runs_in_the_worker_and_its_output_downloads(
     (row,) = csv.DictReader(io.StringIO(output.get_data(as_text=True)))
     assert row["MISIdentifier"] == "row-1" and row["ReturnCode"] == "VRC001"
     assert outbox.to("bea@exams.example")
+
+
+def test_the_worker_serves_its_metrics_when_asked(app, make_user, start_worker):
+    """Job durations (and the queue depth, set each minute) for the operator's Prometheus."""
+    import socket
+    import urllib.request
+
+    load_registers()
+    user = make_user(roles=["ab_batch_user"])
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    start_worker(None, "--metrics-port", str(port))
+    job = committed(batches.submit, user, "verify", batches.Upload("m.csv", io.BytesIO(
+        b"MISIdentifier,ULN,FamilyName,GivenName,DateOfBirth,Gender\r\n"
+        + f"1,{JAMES},Smith,James,,\r\n".encode())))
+    tasks.queue_batch_job(job.id)
+    wait_for(job.id, lambda job: job.ended)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as answer:
+                page = answer.read().decode()
+            # at least once: a job still waiting after BATCH_STALE_SECONDS is queued again,
+            # and that second run finds it taken and ends at once
+            if 'lrs_job_duration_seconds_count{job="batch_job",outcome="done"}' in page:
+                break
+        except OSError:
+            pass
+        assert time.monotonic() < deadline, "no job duration on the worker's metrics page"
+        time.sleep(0.2)
+    assert "lrs_queue_depth" in page
 
 
 def achievement_rows(count):

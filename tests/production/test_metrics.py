@@ -56,3 +56,14 @@ def _value(text: str, line: str) -> float:
         if row.startswith(line + " "):
             return float(row.rsplit(" ", 1)[1])
     return 0.0
+
+
+def test_behind_a_proxy_the_app_was_not_told_to_trust_metrics_are_refused(app, client):
+    """TRUSTED_PROXIES forgotten: a same-host proxy makes every client look like 127.0.0.1,
+    so a relayed request (it carries X-Forwarded-For) is not the operator's."""
+    app.config["TRUSTED_PROXIES"] = 0
+    local = {"REMOTE_ADDR": "127.0.0.1"}
+    relayed = client.get("/metrics", environ_base=local,
+                         headers={"X-Forwarded-For": "203.0.113.9"})
+    assert relayed.status_code == 404
+    assert _metrics(client, environ_base=local)  # the operator on the host itself

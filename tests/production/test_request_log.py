@@ -80,3 +80,25 @@ def test_a_proxys_request_id_is_kept_and_arbitrary_text_is_not(client, log_lines
     replaced = client.get("/healthz", headers={"X-Request-Id": 'x" injected {"user_id": 1}'})
     assert replaced.headers["X-Request-Id"] != 'x" injected {"user_id": 1}'
     assert "injected" not in json.dumps(log_lines())
+
+
+def test_a_method_a_client_invents_is_counted_as_other(client):
+    client.open("/healthz", method="BREW")
+    page = client.get("/metrics", environ_base={"REMOTE_ADDR": "127.0.0.1"}).get_data(
+        as_text=True)
+    assert 'method="BREW"' not in page
+    assert 'method="OTHER"' in page
+
+
+def test_a_database_error_does_not_carry_the_values_bound_into_it(app):
+    """Tracebacks are logged: the learner data bound into a failing statement stays out."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from webapp.extensions import db
+
+    with pytest.raises(DBAPIError) as failed:
+        db.session.execute(text("SELECT * FROM no_such_table WHERE uln = :uln"),
+                           {"uln": "Zephaniah 4715200006"})
+    db.session.rollback()
+    assert "Zephaniah" not in str(failed.value) and "4715200006" not in str(failed.value)

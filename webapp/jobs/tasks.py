@@ -15,6 +15,7 @@ from huey import crontab
 
 from webapp.jobs import batch_run
 from webapp.jobs.queue import huey, in_app_context
+from webapp.observability import set_queue_depth, time_job
 from webapp.services import batches, challenges, self_service
 from webapp.services.unit_of_work import unit_of_work
 
@@ -24,7 +25,8 @@ log = logging.getLogger(__name__)
 @huey.task()
 @in_app_context
 def run_batch_job(job_id: int) -> None:
-    batch_run.run(job_id)
+    with time_job("batch_job"):
+        batch_run.run(job_id)
 
 
 def queue_batch_job(job_id: int) -> None:
@@ -48,6 +50,7 @@ def request_password_reset(username_or_email: str) -> None:
 def requeue_stale_jobs() -> None:
     """A job whose worker died (its heartbeat went silent) is queued again and resumes
     after the last row it recorded."""
+    set_queue_depth(huey.pending_count())
     with unit_of_work():
         job_ids = batches.stale_job_ids()
     for job_id in job_ids:
@@ -69,5 +72,6 @@ def purge_batch_files() -> None:
 def monthly_edc_reports() -> None:
     """The monthly data-challenge report, 06:00 UTC on the 1st. Every worker's scheduler
     queues it; the claim per organisation and month (a unique row) makes it send once."""
-    sent = challenges.send_monthly_reports(date.today())
+    with time_job("monthly_edc_reports"):
+        sent = challenges.send_monthly_reports(date.today())
     log.info("Sent %s monthly data challenge report(s)", len(sent))

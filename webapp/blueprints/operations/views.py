@@ -35,10 +35,17 @@ def readyz():
 
 @limiter.exempt
 def metrics():
-    if not _from_operator_network(request.remote_addr):
+    if _behind_an_untrusted_proxy() or not _from_operator_network(request.remote_addr):
         abort(404)  # as if there were no such page
     body, content_type = exposition()
     return body, 200, {"Content-Type": content_type, **NO_STORE}
+
+
+def _behind_an_untrusted_proxy() -> bool:
+    """A request relayed by a proxy the app was not told to trust (TRUSTED_PROXIES = 0)
+    comes from the proxy's address, often 127.0.0.1: the real client is unknown, so it is
+    not the operator's network."""
+    return not current_app.config["TRUSTED_PROXIES"] and "X-Forwarded-For" in request.headers
 
 
 def _from_operator_network(address: str | None) -> bool:
