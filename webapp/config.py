@@ -135,6 +135,7 @@ class Config:
     # cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`) sealing
     # uploaded and output files at rest; unset, one is generated in the instance folder.
     BATCH_FILE_KEY = os.environ.get("BATCH_FILE_KEY")
+    BATCH_STORAGE_PATH = os.environ.get("BATCH_STORAGE_PATH")  # default instance/batches
     BATCH_MAX_BYTES = _env_int("BATCH_MAX_BYTES", 20 * 1024 * 1024)  # ≤ MAX_CONTENT_LENGTH
     BATCH_MAX_ROWS = _env_int("BATCH_MAX_ROWS", 1_000_000)
     BATCH_CHUNK_ROWS = _env_int("BATCH_CHUNK_ROWS", 1000)  # rows per transaction

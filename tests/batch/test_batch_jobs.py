@@ -156,12 +156,14 @@ def test_a_file_over_the_row_limit_is_refused(batch_user, app):
     assert refused.value.code == "TOO_MANY_ROWS"
 
 
-def test_files_are_sealed_at_rest_and_purged_after_retention(batch_user, app):
+def test_files_are_sealed_at_rest_and_purged_after_retention(batch_user, app, tmp_path):
+    app.config["BATCH_STORAGE_PATH"] = str(tmp_path / "shared")  # storage every host mounts
     job = run(batch_user, "verify", "learners.csv", file_of("verify", "csv", VERIFY_ROWS))
-    for path in (job.input_path, job.output_path):
-        assert app.instance_path in path
-        with open(path, "rb") as sealed:
+    for name in (job.input_path, job.output_path):
+        assert "/" not in name, "a name in the shared folder, not one host's path"
+        with open(tmp_path / "shared" / name, "rb") as sealed:
             assert b"Smith" not in sealed.read()
+    assert b"Smith" in output_of(job)
     assert committed(batches.purge_expired) == 0
     later = job.finished_at.replace(year=job.finished_at.year + 1)
     assert committed(batches.purge_expired, later) == 1
@@ -203,7 +205,7 @@ def test_only_a_waiting_job_can_be_cancelled(batch_user, app):
 def test_a_damaged_stored_file_fails_the_job_and_tells_the_submitter(batch_user, outbox):
     job = committed(batches.submit, batch_user, "verify", batches.Upload(
         "a.csv", file_of("verify", "csv", VERIFY_ROWS)))
-    with open(job.input_path, "r+b") as sealed:
+    with open(batches.stored(job.input_path), "r+b") as sealed:
         sealed.seek(40)
         sealed.write(b"tampered")
     tasks.queue_batch_job(job.id)  # huey logs the error; the job records that it failed

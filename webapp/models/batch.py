@@ -41,7 +41,8 @@ class BatchJob(db.Model):
     rows_done: Mapped[int] = mapped_column(Integer, default=0)
     last_row_number: Mapped[int] = mapped_column(Integer, default=0)  # resume after this
     counts: Mapped[dict] = mapped_column(JSON, default=dict)  # outcome → rows
-    input_path: Mapped[str | None] = mapped_column(String(255))   # in the instance folder
+    # File names in the batches folder (batches.stored() finds them), never a host's path.
+    input_path: Mapped[str | None] = mapped_column(String(255))
     output_path: Mapped[str | None] = mapped_column(String(255))
     failure: Mapped[str | None] = mapped_column(String(500))  # why a job failed, no learner data
     claimed_by: Mapped[str | None] = mapped_column(String(32))  # the worker running it

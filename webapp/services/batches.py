@@ -40,9 +40,18 @@ VIEW_PATHS = {VERIFY: "/batches/verification", ACHIEVEMENT: "/batches/achievemen
 # --- files at rest -------------------------------------------------------------------------
 
 def folder() -> Path:
-    path = Path(current_app.instance_path) / "batches"
+    """BATCH_STORAGE_PATH, or `batches` in the instance folder. With several web instances
+    and a worker on other hosts, it must be storage they all mount."""
+    configured = current_app.config.get("BATCH_STORAGE_PATH")
+    path = Path(configured) if configured else Path(current_app.instance_path) / "batches"
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
+
+
+def stored(name: str) -> Path:
+    """A stored file by its name in the batches folder (jobs keep the name, not a host's
+    path, so any instance mounting the folder finds it)."""
+    return folder() / Path(name).name
 
 
 def file_key() -> bytes:
@@ -79,11 +88,11 @@ def _seal_upload(upload: BinaryIO, max_bytes: int) -> tuple[Path, str]:
 
 
 def open_input(job: BatchJob) -> BinaryIO:
-    return sealed_files.open_sealed(Path(job.input_path), file_key())
+    return sealed_files.open_sealed(stored(job.input_path), file_key())
 
 
 def output_chunks(job: BatchJob):
-    return sealed_files.plain_chunks(Path(job.output_path), file_key())
+    return sealed_files.plain_chunks(stored(job.output_path), file_key())
 
 
 def output_writer(job: BatchJob) -> tuple[Path, BinaryIO]:
@@ -144,7 +153,7 @@ def submit(actor: User, kind: str, upload: Upload) -> BatchJob:
                    file_name=Path(upload.file_name).name[:255], file_format=file_format,
                    validate_only=upload.validate_only, status=BatchStatus.WAITING,
                    content_hash=content_hash, rows_total=rows, rows_done=0,
-                   last_row_number=0, counts={}, input_path=str(path))
+                   last_row_number=0, counts={}, input_path=path.name)
     db.session.add(job)
     db.session.flush()
     audit.record("batch.submitted", actor=actor, target_type="batch_job", target_id=str(job.id),
@@ -266,7 +275,7 @@ def finish(job: BatchJob, status: str, output_path: Path | None = None,
     """End the job, forget its row outcomes (the output file has them) and email the
     submitter: no learner data, only a link to the View page."""
     job.status, job.finished_at, job.failure = status, utcnow(), failure
-    job.output_path = str(output_path) if output_path else None
+    job.output_path = output_path.name if output_path else None
     db.session.execute(BatchRowOutcome.__table__.delete().where(
         BatchRowOutcome.job_id == job.id))
     audit.record(f"batch.{status.lower().replace(' ', '_')}", actor=job.submitted_by,
@@ -321,7 +330,7 @@ def purge_expired(now=None) -> int:
             BatchJob.purged_at.is_(None), BatchJob.finished_at < cutoff)):
         for name in (job.input_path, job.output_path):
             if name:
-                Path(name).unlink(missing_ok=True)
+                stored(name).unlink(missing_ok=True)
         job.input_path = job.output_path = None
         job.purged_at = now
         audit.record("batch.files_deleted", target_type="batch_job", target_id=str(job.id),
