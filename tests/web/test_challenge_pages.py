@@ -335,3 +335,15 @@ def test_the_desk_reads_every_organisation_and_the_report_history(client, world)
     history = client.get("/challenges/reports")
     assert "2026-12" in history.text
     assert client.get(f"/challenges/{one.id}").status_code == 403
+
+
+def test_a_bulk_change_of_more_than_500_is_refused_whole(client, world):
+    one = raised(world)
+    as_(client, world, "resolver")
+    token = csrf_from(client.get("/challenges"))
+    ids = [one.id, *range(10_000, 10_500)]
+    response = client.post("/challenges/bulk", data={
+        "challenge": ids, "shown": ids, "action": "in_progress", "csrf_token": token},
+        headers=RESULTS)
+    assert response.status_code == 422 and "at most 500" in response.text
+    assert status_of(one) == Status.OPEN

@@ -69,7 +69,10 @@ def _submit(kind: str):
         except DomainError as error:
             to_form(form, error, "batch_file")
         else:
-            tasks.queue_batch_job(job_id)
+            try:
+                tasks.queue_batch_job(job_id)
+            except Exception:  # the job is saved: the worker's minute sweep queues it
+                current_app.logger.exception("Batch job %s saved but not queued", job_id)
             flash(f"Batch job {job_id} is waiting to run. You will get an email when it "
                   "ends.", "success")
             return redirect(url_for(PAGES[kind]["view"]))

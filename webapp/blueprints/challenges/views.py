@@ -182,6 +182,7 @@ def _seen_versions(ids: list[int]) -> dict[int, int]:
             for challenge_id in ids}
 
 
+MOST_AT_ONCE = 500  # far above a page of rows; bounds one transaction and its audit rows
 BULK_ACTIONS = {"in_progress": rules.Status.IN_PROGRESS, "upheld": rules.Status.UPHELD,
                 "rejected": rules.Status.REJECTED}
 
@@ -204,6 +205,9 @@ def bulk_status():
     outcomes, message, comments_error, code = {}, None, None, 200
     if not ticked or wanted is None:
         message, code = "Select at least one data challenge, then an action.", 422
+    elif len(ticked) > MOST_AT_ONCE:
+        message, code = (f"Select at most {MOST_AT_ONCE} data challenges at once: "
+                         "change them a page at a time."), 422
     else:
         try:
             with unit_of_work():
