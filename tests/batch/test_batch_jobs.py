@@ -270,3 +270,14 @@ def test_each_verify_row_answers_as_verify_single_learner_does(batch_user, make_
                                   if row["DateOfBirth"] else None, None))
         assert (out["ReturnCode"], out["FailureFlags"]) == (on_screen.code,
                                                             ";".join(on_screen.flags))
+
+
+def test_a_file_no_job_names_is_deleted_after_the_retention(batch_user, app):
+    job = run(batch_user, "verify", "a.csv", file_of("verify", "csv", VERIFY_ROWS))
+    orphan = batches.folder() / "left-by-a-failed-submit.in"
+    orphan.write_bytes(b"sealed bytes")
+    committed(batches.purge_expired)
+    assert orphan.exists(), "younger than the retention: kept"
+    later = job.finished_at.replace(year=job.finished_at.year + 1)
+    job_ids = committed(batches.purge_expired, later)
+    assert job_ids == 1 and not orphan.exists()

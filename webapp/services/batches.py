@@ -11,7 +11,7 @@ import os
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
@@ -336,4 +336,18 @@ def purge_expired(now=None) -> int:
         audit.record("batch.files_deleted", target_type="batch_job", target_id=str(job.id),
                      organisation_id=job.organisation_id)
         purged += 1
+    _delete_orphans(cutoff)
     return purged
+
+
+def _delete_orphans(cutoff: datetime) -> None:
+    """Files no job names (sealed, then the transaction that would have recorded them
+    failed) are deleted once older than the retention, like every other."""
+    named = set(db.session.scalars(select(BatchJob.input_path).where(
+        BatchJob.input_path.is_not(None)))) | set(db.session.scalars(
+            select(BatchJob.output_path).where(BatchJob.output_path.is_not(None))))
+    named = {Path(name).name for name in named}
+    for path in folder().iterdir():
+        modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        if path.name not in named and path.is_file() and modified < cutoff:
+            path.unlink(missing_ok=True)
