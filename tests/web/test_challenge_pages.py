@@ -311,3 +311,26 @@ def test_the_desk_reads_every_organisation_and_the_report_history(client, world)
     history = client.get("/challenges/reports")
     assert "2026-12" in history.text
     assert client.get(f"/challenges/{one.id}").status_code == 403
+
+
+def test_process_next_to_an_open_result_sets_it_in_progress(client, world):
+    one = raised(world)
+    two = raised(world, Proposal("not_this_learner", "disputed", notes="n", contact="c"))
+    as_(client, world, "resolver")
+    listing = client.get("/challenges")
+    button = page(listing).find("button", formaction=f"/challenges/{one.id}/process")
+    assert button and "Process" in button.get_text()
+    token = csrf_from(listing)
+    opened = client.post(f"/challenges/{one.id}/process",
+                         data={"csrf_token": token, f"version-{one.id}": one.version})
+    assert opened.headers["Location"] == f"/challenges/{one.id}"
+    assert status_of(one) == Status.IN_PROGRESS
+    seen = two.version
+    committed(challenges.set_status, world["resolver"], two.id, None, Status.IN_PROGRESS)
+    committed(challenges.set_status, world["resolver"], two.id, None, Status.OPEN)
+    stale = client.post(f"/challenges/{two.id}/process",
+                        data={"csrf_token": token, f"version-{two.id}": seen},
+                        follow_redirects=True)
+    assert "Someone else changed this record" in stale.text
+    assert h1_text(stale) == f"Process data challenge {two.reference}"
+    assert status_of(two) == Status.OPEN
