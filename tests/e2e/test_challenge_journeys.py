@@ -87,6 +87,7 @@ def test_raise_bulk_in_progress_process_withdraw_and_resolve(page, new_page, liv
     resolver.goto("/sign-in")
     sign_in(resolver, who["resolver"]["username"], PASSWORD)
     open_from_menu(resolver, "Event Data Challenges")
+    resolver.wait_for_load_state("load")
     with same_page(resolver):
         resolver.get_by_label(f"Select {reference}").check()
         resolver.get_by_role("button", name="Set status to ‘In progress’").click()
@@ -141,6 +142,8 @@ def test_choosing_resolved_in_a_row_opens_additional_comments(page, new_page, li
     resolver.goto("/sign-in")
     sign_in(resolver, who["resolver"]["username"], PASSWORD)
     open_from_menu(resolver, "Event Data Challenges")
+    resolver.wait_for_load_state("load")  # htmx has processed the page's selects
+    htmx_settled(resolver)
     with same_page(resolver):
         resolver.get_by_label(f"Status of {reference}").select_option(
             label="Resolved – Rejected")

@@ -347,3 +347,25 @@ def test_a_bulk_change_of_more_than_500_is_refused_whole(client, world):
         headers=RESULTS)
     assert response.status_code == 422 and "at most 500" in response.text
     assert status_of(one) == Status.OPEN
+
+def test_process_next_to_an_open_result_sets_it_in_progress(client, world):
+    one = raised(world)
+    two = raised(world, Proposal("not_this_learner", "disputed", notes="n", contact="c"))
+    as_(client, world, "resolver")
+    listing = client.get("/challenges")
+    button = page(listing).find("button", formaction=f"/challenges/{one.id}/process")
+    assert button and "Process" in button.get_text()
+    token = csrf_from(listing)
+    opened = client.post(f"/challenges/{one.id}/process",
+                         data={"csrf_token": token, f"version-{one.id}": one.version})
+    assert opened.headers["Location"] == f"/challenges/{one.id}"
+    assert status_of(one) == Status.IN_PROGRESS
+    seen = two.version
+    committed(challenges.set_status, world["resolver"], two.id, None, Status.IN_PROGRESS)
+    committed(challenges.set_status, world["resolver"], two.id, None, Status.OPEN)
+    stale = client.post(f"/challenges/{two.id}/process",
+                        data={"csrf_token": token, f"version-{two.id}": seen},
+                        follow_redirects=True)
+    assert "Someone else changed this record" in stale.text
+    assert h1_text(stale) == f"Process data challenge {two.reference}"
+    assert status_of(two) == Status.OPEN

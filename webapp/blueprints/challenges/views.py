@@ -330,6 +330,23 @@ def process_challenge(challenge_id: int):
     return redirect(url_for("challenges.list_challenges"))
 
 
+@bp.post("/challenges/<int:challenge_id>/process")
+@resolvers_only
+def start_processing(challenge_id: int):
+    """‘Process’ next to a result (guide 8.2): an Open challenge becomes In progress, then
+    its Process page opens. One changed meanwhile opens as it now is, with a message."""
+    challenge = challenges.challenge_for(current_user, challenge_id)
+    if challenge.status == rules.Status.OPEN:
+        version = _version(request.form.get(f"version-{challenge_id}"))
+        try:
+            with unit_of_work():
+                challenges.set_status(current_user, challenge_id, version,
+                                      rules.Status.IN_PROGRESS)
+        except DomainError as error:
+            flash(error.message, "info")
+    return redirect(url_for("challenges.process_challenge", challenge_id=challenge_id))
+
+
 # --- the service desk ----------------------------------------------------------------------
 
 @bp.get("/challenges/all")
