@@ -9,7 +9,7 @@ gunicorn, signs each client in through the form, then drives home, Find user (pa
 HTMX fragment), Verify Single Learner (HTMX) and the trivial app for --seconds at each
 number of concurrent clients, and prints req/s, p50/p95/p99 and the ratio to the trivial
 app. Then the resident memory of each worker. PostgreSQL uses --postgres-url (its schema
-is dropped and rebuilt). The EDC list joins ENDPOINTS when its blueprint exists (issue 12).
+is dropped and rebuilt). The EDC list (2,000 of the board's challenges) is driven too.
 """
 
 import argparse
@@ -39,6 +39,7 @@ def index():
 '''
 HTMX_USERS = {"HX-Request": "true", "HX-Target": "user-results"}
 HTMX_VERIFY = {"HX-Request": "true", "HX-Target": "verify-panel"}
+HTMX_CHALLENGES = {"HX-Request": "true", "HX-Target": "challenge-results"}
 
 
 # --- seeding ------------------------------------------------------------------------------
@@ -116,6 +117,7 @@ def _insert_seed(db, learners: int, users: int, clients: int) -> None:
         [f"load.user{n}" for n in range(clients)]))).all()
     db.session.execute(insert(UserRole), [{"user_id": i, "role": role} for i in ids
                                           for role in ("super_user", "ab_user")])
+    _insert_challenges(db, organisation_id, raiser_id=ids[0], now=now, rng=rng)
     db.session.commit()
     # What autovacuum would have done by the time a real register is this size:
     # statistics for the planner and, on PostgreSQL, the visibility map (without it an
@@ -126,6 +128,38 @@ def _insert_seed(db, learners: int, users: int, clients: int) -> None:
     else:
         db.session.execute(text("ANALYZE"))
         db.session.commit()
+
+
+CHALLENGES = 2_000  # the board's own; the resolver's list shows 25 a page, oldest first
+
+
+def _insert_challenges(db, organisation_id: int, raiser_id: int, now, rng) -> None:
+    """Data challenges on the board's achievements (issue 12's list), plain inserts."""
+    from sqlalchemy import insert
+
+    from webapp.models import Achievement, Challenge, Organisation, Qualification
+
+    college_id = db.session.execute(insert(Organisation).values(
+        name="Load College", ukprn="10015015", kind="provider", created_at=now)
+        .returning(Organisation.id)).scalar()
+    db.session.execute(insert(Qualification).values(
+        reference="LOAD", kind="qualification", title="Load", type="GCSE", level="2",
+        owner_ukprn="10014014", availability="shared", operational_start_date=date(2000, 1, 1),
+        grading_scale="Pass;Fail", created_at=now, updated_at=now))
+    statuses = ["open", "open", "in_progress", "upheld", "rejected"]
+    for n in range(CHALLENGES):
+        uln = f"{1_000_000_000 + n}"
+        achievement_id = db.session.execute(insert(Achievement).values(
+            uln=uln, reference="LOAD", award_date=date(2020, 6, 1),
+            organisation_id=organisation_id, submitted_uln=uln, submitted_given_name="Given",
+            submitted_family_name="Family", status="active", channel="portal",
+            created_at=now, updated_at=now, version=1).returning(Achievement.id)).scalar()
+        db.session.execute(insert(Challenge).values(
+            reference=f"EDCL{n:07d}", organisation_id=organisation_id,
+            achievement_id=achievement_id, uln=uln, type="duplicate", notes="n", contact="c",
+            raised_by_user_id=raiser_id, raised_by_organisation_id=college_id,
+            raised_at=now - timedelta(minutes=rng.randrange(365 * 24 * 60)),
+            status=rng.choice(statuses), updated_at=now, version=1))
 
 
 # --- servers ------------------------------------------------------------------------------
@@ -208,7 +242,10 @@ def endpoints(ulns: list[str]) -> dict:
             "GET", "/users?family_name=" + rng.choice(["smi", "jon", "tay", "pat"]),
             headers=HTMX_USERS),
         "verify (HTMX)": verify,
-        # "EDC list": lambda c, rng: c.request("GET", "/challenges"),  # with issue 12
+        "EDC list": lambda c, rng: c.request("GET", "/challenges"),
+        "EDC list (Refresh, fragment)": lambda c, rng: c.request(
+            "GET", "/challenges?status=" + rng.choice(["open", "in_progress", "unresolved"]),
+            headers=HTMX_CHALLENGES),
     }
 
 
