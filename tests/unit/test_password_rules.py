@@ -25,6 +25,13 @@ def test_at_least_64_characters_are_accepted_and_a_cap_exists():
     assert passwords.password_problem("x" * 129, is_super_user=False) is not None
 
 
+@pytest.mark.parametrize("length", [72, 73, 100, 128])
+def test_passphrases_up_to_the_cap_are_judged_not_refused_by_the_strength_check(length):
+    """zxcvbn refuses input over 72 characters; a long passphrase must still get an answer."""
+    phrase = ("plum kettle orbit saxophone tangerine velvet " * 3)[:length]
+    assert passwords.password_problem(phrase, is_super_user=True) is None
+
+
 def test_common_passwords_are_rejected_whatever_the_case():
     assert passwords.is_common("Password1234")
     problem = passwords.password_problem("1qaz2wsx3edc", is_super_user=False)

@@ -13,7 +13,7 @@ MIN_LENGTH_SUPER_USER = 15
 MAX_LENGTH = 128
 MIN_SCORE = 3              # zxcvbn: "safely unguessable: moderate protection"
 MIN_SCORE_SUPER_USER = 4   # "very unguessable: strong protection"
-ZXCVBN_MAX = 100           # zxcvbn slows down on long input; the rest only adds strength
+ZXCVBN_MAX = 72  # zxcvbn refuses longer input; what follows only adds strength
 
 
 def minimum_length(is_super_user: bool) -> int:
