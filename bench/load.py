@@ -116,7 +116,8 @@ def _insert_seed(db, learners: int, users: int, clients: int) -> None:
     ids = db.session.scalars(db.select(User.id).where(User.username.in_(
         [f"load.user{n}" for n in range(clients)]))).all()
     db.session.execute(insert(UserRole), [{"user_id": i, "role": role} for i in ids
-                                          for role in ("super_user", "ab_user")])
+                                          for role in ("super_user", "ab_user",
+                                                       "edc_resolver")])
     _insert_challenges(db, organisation_id, raiser_id=ids[0], now=now, rng=rng)
     db.session.commit()
     # What autovacuum would have done by the time a real register is this size:
