@@ -213,7 +213,8 @@ def test_every_transition(people, start, wanted, allowed):
 def test_resolving_needs_comments_without_a_uln(people):
     challenge = raise_one(people)
     for comments, code in (("", "COMMENTS_REQUIRED"), (f"Moved from {JAMES}",
-                                                       "COMMENTS_HOLD_ULN")):
+                                                       "COMMENTS_HOLD_ULN"),
+                           ("Checked with James Smith", "COMMENTS_HOLD_LEARNER_DETAILS")):
         with pytest.raises(ValidationFailed) as refused:
             committed(challenges.set_status, people["resolver"], challenge.id, None,
                       Status.UPHELD, comments)

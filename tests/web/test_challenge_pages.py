@@ -264,6 +264,23 @@ def test_choosing_resolved_in_a_row_opens_the_comments_box(client, world):
     assert not page(done).find("select")
 
 
+def test_changing_the_choice_again_keeps_the_comments_and_the_version_seen(client, world):
+    """A keyboard user arrows through the statuses: each change re-renders the row, which
+    keeps what they typed, the version they first saw, and focus on the select."""
+    one = raised(world)
+    seen = one.version
+    as_(client, world, "resolver")
+    committed(challenges.set_status, world["resolver"], one.id, None, Status.IN_PROGRESS)
+    row = htmx_to(f"challenge-row-{one.id}")
+    again = client.get(f"/challenges/{one.id}/status", headers=row, query_string={
+        f"status-{one.id}": "rejected", f"comments-{one.id}": "Checked: no change",
+        f"version-{one.id}": seen})
+    html = page(again)
+    assert html.find("textarea", id=f"comments-{one.id}").get_text() == "Checked: no change"
+    assert html.find("input", id=f"version-{one.id}")["value"] == str(seen)
+    assert not html.find("textarea", attrs={"data-focus-on-swap": True})
+
+
 def test_a_row_changed_without_javascript(client, world):
     one = raised(world)
     as_(client, world, "resolver")

@@ -159,6 +159,43 @@ def comments_problem(status: str, comments: str) -> Problem | None:
     return None
 
 
+@dataclass(frozen=True)
+class LearnerNames:
+    """What must not be emailed about a challenge's learner: the names and date of birth."""
+
+    names: tuple[str, ...]
+    date_of_birth: date | None = None
+
+
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def _dates_written(born: date) -> set[str]:
+    """The ways people write a date of birth (compared case-folded)."""
+    month, short = born.strftime("%B").casefold(), born.strftime("%b").casefold()
+    forms = {born.isoformat(), f"{born:%d/%m/%Y}", f"{born.day}/{born.month}/{born.year}",
+             f"{born:%d.%m.%Y}", f"{born:%d-%m-%Y}", f"{born:%d/%m/%y}"}
+    for name in (month, short):
+        forms |= {f"{born.day} {name} {born.year}", f"{born:%d} {name} {born.year}"}
+    return forms
+
+
+def learner_details_problem(comments: str, learners: list[LearnerNames]) -> Problem | None:
+    """Comments are emailed: they may not hold a learner's name or date of birth (any part
+    of a name of two letters or more, as a whole word; the date in its common forms)."""
+    text = " ".join((comments or "").casefold().split())
+    words = set(_WORDS.findall(text))
+    for learner in learners:
+        parts = {part for name in learner.names for part in _WORDS.findall(
+            (name or "").casefold()) if len(part) > 1}
+        born = learner.date_of_birth
+        if parts & words or (born and any(form in text for form in _dates_written(born))):
+            return Problem("COMMENTS_HOLD_LEARNER_DETAILS", "Additional comments are emailed: "
+                           "do not include the learner's name or date of birth", "comments",
+                           fix="Describe the action without the learner's personal details")
+    return None
+
+
 def age_band(raised_on: date, today: date) -> str:
     days = (today - raised_on).days
     for label, low, high in AGE_BANDS:

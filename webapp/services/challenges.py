@@ -25,6 +25,7 @@ from webapp.models import (
     AchievementStatus,
     Challenge,
     ChallengeReport,
+    Learner,
     Organisation,
     User,
     UserRole,
@@ -299,6 +300,22 @@ class Outcome:
     problem: Problem | None = None
 
 
+def _learner_names(chosen) -> list[rules.LearnerNames]:
+    """The names and dates of birth held for the challenges' learners, and those the
+    awarding organisation submitted with the achievements."""
+    chosen = list(chosen)
+    ulns = {challenge.uln for challenge in chosen}
+    learners = db.session.scalars(select(Learner).where(Learner.uln.in_(ulns))) if ulns else []
+    return [rules.LearnerNames((learner.given_name, learner.preferred_given_name,
+                                learner.middle_other_names, learner.family_name,
+                                learner.previous_family_name, learner.family_name_at_16),
+                               learner.date_of_birth) for learner in learners] + [
+        rules.LearnerNames((challenge.achievement.submitted_given_name,
+                            challenge.achievement.submitted_family_name),
+                           challenge.achievement.submitted_date_of_birth)
+        for challenge in chosen]
+
+
 def set_statuses(actor: User, seen: dict[int, int | None], status: str, comments: str = ""
                  ) -> list[Outcome]:
     """Move each challenge (id → the version the person saw) to `status`, in the caller's
@@ -311,6 +328,9 @@ def set_statuses(actor: User, seen: dict[int, int | None], status: str, comments
     if problem := rules.comments_problem(status, comments):
         raise ValidationFailed(problems=[problem])
     found = {c.id: c for c in challenges_for(actor, list(seen))}
+    if status in rules.RESOLVED and (problem := rules.learner_details_problem(
+            comments, _learner_names(found.values()))):
+        raise ValidationFailed(problems=[problem])
     outcomes = []
     for challenge_id, version in seen.items():
         challenge = found.get(challenge_id)

@@ -263,9 +263,12 @@ def change_status(challenge_id: int):
     row = aimed_at(targets.challenge_row(challenge_id))
     wanted = request.values.get(f"status-{challenge_id}", request.values.get("status", ""))
     if request.method == "GET":
-        if row:
-            return render_template("challenges/_row.html", challenge=challenge, chosen=wanted,
-                                   **_labels())
+        if row:  # focus stays on the select (same id), so arrow keys keep choosing
+            return render_template(
+                "challenges/_row.html", challenge=challenge, chosen=wanted,
+                comments=request.values.get(f"comments-{challenge_id}", ""),
+                seen_version=whole_number(request.values.get(f"version-{challenge_id}")),
+                **_labels())
         return redirect(url_for("challenges.process_challenge", challenge_id=challenge_id))
     comments = request.form.get(f"comments-{challenge_id}", request.form.get("comments", ""))
     version = _version(request.form.get(f"version-{challenge_id}", request.form.get("version")))
