@@ -15,7 +15,7 @@ BASE_URL ?= http://127.0.0.1:$(PORT)
 # The worker (batch files, periodic tasks) runs beside the web server and stops with it.
 run: install assets db
 	$(BIN)/lrs demo
-	$(BIN)/lrs worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	BASE_URL=$(BASE_URL) $(BIN)/lrs worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	BASE_URL=$(BASE_URL) $(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
 
 worker: install db

@@ -378,7 +378,7 @@ def _send_resolution(challenge: Challenge, actor: User) -> None:
                "comments": challenge.resolution_comments}
     mailer.send_email(current_app.config["SERVICE_DESK_EMAIL"],
                       f"Data challenge {challenge.reference} resolved", "challenge_resolved",
-                      **context, for_desk=True)
+                      **context, for_desk=True, link=mailer.portal_url("/challenges/all"))
     raiser = db.session.get(User, challenge.raised_by_user_id)
     if raiser is not None and raiser.status != UserStatus.DELETED:
         mailer.send_email(raiser.email, f"Your data challenge {challenge.reference} has been "

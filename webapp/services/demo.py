@@ -131,6 +131,9 @@ DEMO_PEOPLE = {
     "qcf_user": ("Quinn", "Achiever"),
     "edc_resolver": ("Eddie", "Resolver"),
 }
+# A resolver usually mends what a challenge shows is wrong: the demo's also manages
+# achievements, so Process offers Edit Grade, Withdraw and Move (guide 8.4).
+DEMO_EXTRA_ROLES = {"edc_resolver": ["qcf_user"]}
 
 
 @dataclass
@@ -187,7 +190,8 @@ def load_demo_data(instance_path: str) -> DemoResult:
             organisation,
             user_accounts.NewUser(given_name=given, family_name=family,
                              email=f"{given}.{family}@demo-awarding.example".lower(),
-                             roles=[role], verification_provided="Demo account"),
+                             roles=[role, *DEMO_EXTRA_ROLES.get(role, [])],
+                             verification_provided="Demo account"),
             password=password,
         )
         result.accounts.append((role, user.username, password))
