@@ -119,6 +119,26 @@ def test_a_proposal_with_missing_parts_names_every_field(people):
                                                          "contact"}
 
 
+@pytest.mark.parametrize(("reason", "value", "code"), [
+    ("grade", "Distinction*", "CORRECT_GRADE_NOT_IN_SCALE"),
+    ("award_start_date", "not a date", "CORRECT_DATE_NOT_VALID"),
+    ("award_end_date", "31/02/2019", "CORRECT_DATE_NOT_VALID"),
+])
+def test_the_correct_value_must_be_one_the_record_could_hold(people, reason, value, code):
+    with pytest.raises(ValidationFailed) as refused:
+        raise_one(people, Proposal("wrong_information", reason, value, notes="n",
+                                   contact="c"))
+    assert refused.value.code == code and refused.value.problems[0].fix
+
+
+@pytest.mark.parametrize(("reason", "value"), [("grade", "6"), ("award_end_date", "1/8/2019"),
+                                                ("award_start_date", "2019-08-01")])
+def test_a_correct_value_in_the_scale_or_a_real_date_is_taken(people, reason, value):
+    challenge = raise_one(people, Proposal("wrong_information", reason, value, notes="n",
+                                           contact="c"))
+    assert challenge.proposed_value == value
+
+
 def test_a_second_open_challenge_of_the_same_type_is_refused(people):
     first = raise_one(people)
     with pytest.raises(AlreadyExists) as refused:

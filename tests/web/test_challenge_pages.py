@@ -107,6 +107,12 @@ def test_raising_a_challenge(client, world, outbox):
     path = f"/learner-record/challenge?achievement={world['first'].id}"
     form = client.get(path)
     assert h1_text(form) == "Raise a data challenge"
+    legends = [legend.get_text(strip=True) for legend in page(form).select("legend")]
+    assert legends == ["Why are you challenging this achievement?", "What is wrong?",
+                       "Why does it not belong to this learner?"]
+    empty = post(client, "/learner-record/challenge", {"achievement": world["first"].id},
+                 form_page=path)
+    assert len(error_summary(empty)) == 3  # the type, notes and contact: all at once
     refused = post(client, "/learner-record/challenge", {
         "achievement": world["first"].id, "type": "wrong_information"}, form_page=path)
     assert refused.status_code == 422

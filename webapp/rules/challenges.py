@@ -84,11 +84,17 @@ def status_label(status: str) -> str:
     return STATUS_LABELS.get(Status(status), status) if status in STATUSES else status
 
 
-def proposal_problems(proposal: Proposal) -> list[Problem]:
-    problems = []
+def proposal_problems(proposal: Proposal, grades: list[str] | None = None) -> list[Problem]:
+    """Every problem at once: the type's own, then the notes and contact. `grades` is the
+    qualification's grading scale, against which a proposed grade is checked."""
     if proposal.type not in TYPES:
         return [Problem("CHALLENGE_TYPE_REQUIRED", "Select why you are challenging this "
-                        "achievement", "type", proposal.type or "")]
+                        "achievement", "type", proposal.type or ""), *_notes_and_contact(proposal)]
+    return _type_problems(proposal, grades) + _notes_and_contact(proposal)
+
+
+def _type_problems(proposal: Proposal, grades: list[str] | None) -> list[Problem]:
+    problems = []
     kind = ChallengeType(proposal.type)
     reasons = REASONS[kind]
     if reasons and proposal.reason not in reasons:
@@ -101,9 +107,44 @@ def proposal_problems(proposal: Proposal) -> list[Problem]:
     if len(value) > VALUE_MAX:
         problems.append(Problem("CORRECT_VALUE_TOO_LONG", f"The correct value must be "
                                 f"{VALUE_MAX} characters or fewer", "proposed_value", value))
+    elif kind is ChallengeType.WRONG_INFORMATION and len(value) <= VALUE_MAX:
+        problems += _correct_value_problems(proposal.reason, value, grades)
     if kind is ChallengeType.DUPLICATE and proposal.duplicate_of is None:
         problems.append(Problem("DUPLICATE_REQUIRED", "Select the achievement this one "
                                 "duplicates", "duplicate_of"))
+    return problems
+
+
+def _correct_value_problems(reason: str | None, value: str, grades: list[str] | None
+                            ) -> list[Problem]:
+    if reason == "grade" and grades and value.casefold() not in {
+            grade.casefold() for grade in grades}:
+        return [Problem("CORRECT_GRADE_NOT_IN_SCALE", "The correct grade is not in the "
+                        "qualification's grading scale", "proposed_value", value,
+                        f"Enter one of: {', '.join(grades)}")]
+    if reason in ("award_start_date", "award_end_date") and written_date(value) is None:
+        return [Problem("CORRECT_DATE_NOT_VALID", "The correct date must be a real date",
+                        "proposed_value", value, "Enter it like 27/3/2019 or 2019-03-27")]
+    return []
+
+
+def written_date(value: str) -> date | None:
+    """A date as people type it: 27/3/2019, 27-03-2019, 27.03.2019 or 2019-03-27."""
+    text = value.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
+            year, month, day = (int(part) for part in text.split("-"))
+        elif match := re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text):
+            day, month, year = (int(part) for part in match.groups())
+        else:
+            return None
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _notes_and_contact(proposal: Proposal) -> list[Problem]:
+    problems = []
     if not proposal.notes.strip():
         problems.append(Problem("NOTES_REQUIRED", "Enter notes that explain the challenge",
                                 "notes"))

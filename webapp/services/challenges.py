@@ -172,7 +172,9 @@ def raise_challenge(actor: User, held_uln: str | None, achievement_id: int,
     """Stage an Open challenge, its audit row and the notices to the owning organisation's
     resolvers (a link, never learner data)."""
     achievement = achievement_on_record(actor, held_uln, achievement_id)
-    problems = rules.proposal_problems(proposal)
+    qualification = achievement.qualification
+    problems = rules.proposal_problems(proposal,
+                                       qualification.grades if qualification else None)
     duplicate = None
     if proposal.type == rules.ChallengeType.DUPLICATE and proposal.duplicate_of is not None:
         if proposal.duplicate_of == achievement.id:
