@@ -132,3 +132,12 @@ def test_batch_validate_reports_row_field_and_fix_offline(tmp_path):
     broken.write_text("<!DOCTYPE x><VerifyBatch/>")
     refused = validate(broken)
     assert refused.returncode == 1 and "DTD" in refused.stderr
+
+
+def test_validate_only_is_offered_where_records_can_change(client, batcher):
+    """A verify batch changes no record, so it has nothing to validate first."""
+    verify = page(client.get("/batches/verification/submit"))
+    achievement = page(client.get("/batches/achievements/submit"))
+    assert not verify.find("input", attrs={"name": "validate_only"})
+    assert achievement.find("input", attrs={"name": "validate_only"})
+    assert "Gender is a code" in verify.get_text()
