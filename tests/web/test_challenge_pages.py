@@ -146,8 +146,12 @@ def test_a_duplicate_picks_the_other_achievement(client, world):
 
 def test_an_achievement_not_on_the_viewed_record_is_not_found(client, world):
     as_(client, world, "provider")
-    assert client.get(f"/learner-record/challenge?achievement={world['first'].id}"
-                      ).status_code == 404
+    path = f"/learner-record/challenge?achievement={world['first'].id}"
+    first = client.get(path)  # no record viewed yet: sent to search for the learner
+    assert first.status_code == 302 and first.headers["Location"] == "/learner-record"
+    assert "Search for the learner first" in client.get("/learner-record").text
+    view_record(client, ANN, "Ann", "Lee")
+    assert client.get(path).status_code == 404  # James's achievement, Ann's record
     assert client.get("/learner-record/challenge").status_code == 302
 
 

@@ -120,6 +120,10 @@ def raise_challenge():
     if achievement_id is None:
         return redirect(url_for("challenges.view_learner_record"))
     held_uln = session.get(VIEWED_ULN)
+    if held_uln is None:  # a link opened in a new tab, or after the session's record went
+        flash("Search for the learner first: a data challenge is raised from the learner's "
+              "record.", "info")
+        return redirect(url_for("challenges.view_learner_record"))
     achievement = challenges.achievement_on_record(current_user, held_uln, achievement_id)
     form = RaiseForm()
     others = challenges.same_qualification(achievement)
