@@ -281,3 +281,11 @@ def test_a_file_no_job_names_is_deleted_after_the_retention(batch_user, app):
     later = job.finished_at.replace(year=job.finished_at.year + 1)
     job_ids = committed(batches.purge_expired, later)
     assert job_ids == 1 and not orphan.exists()
+
+
+def test_a_validate_only_job_is_summed_up_as_what_would_be_done(batch_user):
+    data = file_of("achievement", "csv", [achievement("create", Grade="Pass")]).getvalue()
+    checked = run(batch_user, "achievement", "a.csv", data, validate_only=True)
+    assert batch_run.counts_for_people(checked) == [("Would be created", 1)]
+    real = run(batch_user, "achievement", "a.csv", data, submit_again=True)
+    assert batch_run.counts_for_people(real) == [("Created", 1)]

@@ -58,6 +58,9 @@ ERROR_COUNTS = {FIELD_DATA: "field data errors", LEARNER_DATA: "learner data err
                 BUSINESS_RULE: "business rule errors"}
 PAST = {"create": "created", "update": "updated", "withdraw": "withdrawn",
         "reinstate": "reinstated", "move": "moved"}
+# A validate-only job changes nothing. Its output file is the one the real run would write
+# (issue 13), so a file can be compared before and after; the View page says "would be".
+WOULD_BE = {done: f"would be {done}" for done in PAST.values()}
 SUMMARY_ORDER = ("created", "updated", "withdrawn", "reinstated", "moved",
                  "field data errors", "learner data errors", "business rule errors")
 
@@ -282,7 +285,9 @@ def summary(job: BatchJob) -> dict:
 def counts_for_people(job: BatchJob) -> list[tuple[str, int]]:
     counts = job.counts or {}
     names = SUMMARY_ORDER if job.kind == ACHIEVEMENT else sorted(counts)
-    return [(name[0].upper() + name[1:], counts[name]) for name in names if counts.get(name)]
+    labels = {name: WOULD_BE.get(name, name) if job.validate_only else name for name in names}
+    return [(labels[name][0].upper() + labels[name][1:], counts[name]) for name in names
+            if counts.get(name)]
 
 
 def _fail(job_id: int, token: str, reason: str) -> None:
