@@ -52,7 +52,8 @@ ENDPOINTS = {
     **dict.fromkeys(("challenges.view_learner_record", "challenges.raise_challenge",
                      "challenges.raised_challenges"),
                     {"super_user@provider", "provider_user@provider"}),
-    **dict.fromkeys(("challenges.all_challenges", "challenges.report_history"),
+    **dict.fromkeys(("challenges.all_challenges", "challenges.report_history",
+                     "challenges.desk_challenge"),
                     {"service_desk@service-desk"}),
     **{f"batches.{name}": ACHIEVEMENT_BATCHES for name in (
         "submit_achievement", "view_achievement", "achievement_job_row", "achievement_output",
@@ -61,8 +62,10 @@ ENDPOINTS = {
 # Pages of a signed-in blueprint that work signed out too: an emailed link.
 PUBLIC_ENDPOINTS = {"account.verify_email", "account.verify_email_link",
                     "account.stop_email_change", "account.stop_email_change_link"}
-# Who sees other organisations' records in a blueprint (everyone else gets 404 for them).
-SEES_EVERY_ORGANISATION = {"service_desk": {"service_desk@service-desk"}}
+# Who sees other organisations' records in a blueprint or at one endpoint (everyone else
+# gets 404 for them).
+SEES_EVERY_ORGANISATION = {"service_desk": {"service_desk@service-desk"},
+                           "challenges.desk_challenge": {"service_desk@service-desk"}}
 PARAMETERS = {"user_id", "organisation_id", "token", "filename", "achievement_id", "verb",
               "challenge_id", "job_id", "file_format"}
 # Parameters that name one organisation's record.
@@ -195,8 +198,9 @@ def expected(rule, method, who, whose) -> str:
     if who not in allowed:
         return "forbidden"
     names_a_record = bool(set(rule.arguments) & RECORD_PARAMETERS)
-    if whose == "other" and names_a_record and who not in SEES_EVERY_ORGANISATION.get(
-            blueprint, set()):
+    sees_every = (SEES_EVERY_ORGANISATION.get(blueprint, set())
+                  | SEES_EVERY_ORGANISATION.get(rule.endpoint, set()))
+    if whose == "other" and names_a_record and who not in sees_every:
         return "not-found"
     return "allowed"
 

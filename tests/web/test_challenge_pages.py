@@ -362,6 +362,12 @@ def test_the_desk_reads_every_organisation_and_the_report_history(client, world)
     history = client.get("/challenges/reports")
     assert "2026-12" in history.text
     assert client.get(f"/challenges/{one.id}").status_code == 403
+    detail = client.get(f"/challenges/all/{one.id}")
+    assert h1_text(detail) == f"Data challenge {one.reference}"
+    assert page(listing).find("a", href=f"/challenges/all/{one.id}")
+    assert not page(detail).select("main form"), "read-only: no resolution form"
+    assert not page(detail).select(".lrs-fix-links")
+    assert client.get("/challenges/all/999999").status_code == 404
 
 
 def test_a_bulk_change_of_more_than_500_is_refused_whole(client, world):

@@ -271,6 +271,15 @@ def list_for_desk(actor: User, status: str | None = None, page: int = 1) -> Page
     return paginate(_oldest_first(_of_status(select(Challenge), status)), page)
 
 
+def challenge_for_desk(actor: User, challenge_id: int) -> Challenge:
+    """Any organisation's challenge, for the service desk to read."""
+    require_area(actor, Area.CHALLENGE_OVERSIGHT)
+    challenge = db.session.get(Challenge, challenge_id)
+    if challenge is None:
+        raise _not_found()
+    return challenge
+
+
 def challenge_for(actor: User, challenge_id: int) -> Challenge:
     """One of the organisation's challenges, or NotFound."""
     require_area(actor, Area.RESOLVE_CHALLENGES)

@@ -356,6 +356,17 @@ def start_processing(challenge_id: int):
 
 # --- the service desk ----------------------------------------------------------------------
 
+@bp.get("/challenges/all/<int:challenge_id>")
+@desk_only
+def desk_challenge(challenge_id: int):
+    """One challenge of any organisation, read-only: its details, achievement(s) and
+    resolution, as the resolver sees them on Process, without the forms."""
+    challenge = challenges.challenge_for_desk(current_user, challenge_id)
+    return render_template("challenges/process.html", challenge=challenge, form=None,
+                           read_only=True, achievements=challenges.achievements_of(challenge),
+                           **_labels())
+
+
 @bp.get("/challenges/all")
 @desk_only
 def all_challenges():
