@@ -3,6 +3,7 @@ fragment: the provider's record and raise form, the resolver's list, bulk and in
 changes and Process, the service desk's read-only view and report history."""
 
 from datetime import date
+from urllib.parse import unquote
 
 import pytest
 
@@ -314,7 +315,10 @@ def test_process_shows_everything_and_resolves(client, world, outbox, app):
     details = html.find(id="challenge-details").get_text(" ")
     for words in ("Pat Provider", "Riverside College", "6", "The grade was 6", "Exams office"):
         assert words in details
-    assert html.find("a", href=f"/achievements/{world['first'].id}/grade")
+    grade = f"/achievements/{world['first'].id}/grade"
+    edit = html.find("a", href=lambda href: href and unquote(href) == (
+        f"{grade}?next=/challenges/{one.id}"))
+    assert edit, "Edit Grade comes back to this challenge"
     assert html.find("a", href="/achievements/withdraw")
     assert "Created" in html.find(id=f"challenged-{world['first'].id}").get_text()
     token = csrf_from(shown)
@@ -332,6 +336,21 @@ def test_process_shows_everything_and_resolves(client, world, outbox, app):
     assert done.status_code == 302
     assert len(outbox.to(app.config["SERVICE_DESK_EMAIL"])) == 1
     assert page(client.get(f"/challenges/{one.id}")).find(id="resolution")
+
+
+def test_edit_grade_from_process_comes_back_to_the_challenge(client, world):
+    one = raised(world)
+    as_(client, world, "resolver")
+    path = f"/achievements/{world['first'].id}/grade?next=/challenges/{one.id}"
+    form = client.get(path)
+    assert page(form).find("form", action=lambda action: action and unquote(action) == path)
+    saved = client.post(path, data={"grade": "6", "version": world["first"].version,
+                                    "csrf_token": csrf_from(form)})
+    assert saved.status_code == 302 and saved.headers["Location"] == f"/challenges/{one.id}"
+    away = client.post(f"/achievements/{world['first'].id}/grade?next=https://evil.example/",
+                       data={"grade": "5", "version": world["first"].version + 1,
+                             "csrf_token": csrf_from(form)})
+    assert away.headers["Location"] == "/achievements", "never a redirect off the site"
 
 
 def test_another_organisation_gets_404_everywhere(client, world):

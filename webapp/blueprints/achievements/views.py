@@ -29,7 +29,7 @@ from webapp.services.errors import (
 )
 from webapp.services.unit_of_work import unit_of_work
 from webapp.web.access import area_required
-from webapp.web.forms import whole_number
+from webapp.web.forms import safe_next, whole_number
 from webapp.web.htmx import aimed_at, targets
 from webapp.web.translate import to_form
 
@@ -175,6 +175,9 @@ def edit_grade(achievement_id: int):
                                        achievement=achievement, row_message=message,
                                        **_labels())
             flash(message, "success")
+            # Opened from a data challenge's Process page: back there, to resolve it.
+            if back := safe_next(request.args.get("next")):
+                return redirect(back)
             return _back_to_search()
     else:
         form = _grade_form(achievement)
