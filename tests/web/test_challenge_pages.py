@@ -421,3 +421,18 @@ def test_process_next_to_an_open_result_sets_it_in_progress(client, world):
     assert "Someone else changed this record" in stale.text
     assert h1_text(stale) == f"Process data challenge {two.reference}"
     assert status_of(two) == Status.OPEN
+
+
+def test_resolving_several_needs_a_resolution_chosen(client, world):
+    """No resolution is chosen for the resolver: they pick Upheld or Rejected."""
+    one = raised(world)
+    as_(client, world, "resolver")
+    listing = client.get("/challenges")
+    radios = page(listing).select("#bulk-resolve input[name=resolution]")
+    assert [r["value"] for r in radios] == ["upheld", "rejected"]
+    assert not any(r.has_attr("checked") for r in radios)
+    refused = client.post("/challenges/bulk", data={
+        "challenge": one.id, "shown": one.id, "action": "resolve", "comments": "Checked",
+        f"version-{one.id}": one.version, "csrf_token": csrf_from(listing)}, headers=RESULTS)
+    assert refused.status_code == 422 and "Select a resolution" in refused.text
+    assert status_of(one) == Status.OPEN

@@ -207,7 +207,9 @@ def bulk_status():
     wanted = BULK_ACTIONS.get(action)
     comments = request.form.get("comments", "")
     outcomes, message, comments_error, code = {}, None, None, 200
-    if not ticked or wanted is None:
+    if request.form.get("action") == "resolve" and wanted is None:
+        message, code = "Select a resolution: Resolved – Upheld or Resolved – Rejected.", 422
+    elif not ticked or wanted is None:
         message, code = "Select at least one data challenge, then an action.", 422
     elif len(ticked) > MOST_AT_ONCE:
         message, code = (f"Select at most {MOST_AT_ONCE} data challenges at once: "
