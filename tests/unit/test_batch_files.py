@@ -200,3 +200,28 @@ def test_a_sealed_file_reads_back_and_holds_no_plain_text(tmp_path):
     with sealed_files.open_sealed(path, key) as opened:
         assert opened.read() == plain
     assert b"".join(sealed_files.plain_chunks(path, key)) == plain
+
+
+def _sealed_chunks(path):
+    """The file's (length, token) records, as stored."""
+    data, records, at = path.read_bytes(), [], 0
+    while at < len(data):
+        length = int.from_bytes(data[at:at + 4], "big")
+        records.append(data[at:at + 4 + length])
+        at += 4 + length
+    return records
+
+
+@pytest.mark.parametrize("change", ["drop", "repeat", "swap", "cut the end"])
+def test_chunks_dropped_repeated_reordered_or_cut_off_are_refused(tmp_path, change):
+    key, path = sealed_files.new_key(), tmp_path / "f.sealed"
+    with sealed_files.sealed_writer(path, key) as sealed:
+        sealed.write(b"x" * (3 * sealed_files.CHUNK + 10))
+    records = _sealed_chunks(path)
+    assert len(records) == 4
+    changed = {"drop": records[:1] + records[2:], "repeat": records[:2] + records[1:],
+               "swap": [records[1], records[0], *records[2:]],
+               "cut the end": records[:-1]}[change]
+    path.write_bytes(b"".join(changed))
+    with pytest.raises(sealed_files.SealBroken):
+        b"".join(sealed_files.plain_chunks(path, key))

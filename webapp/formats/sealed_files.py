@@ -1,24 +1,31 @@
 """Files encrypted at rest, written and read as streams: the file is a run of Fernet
 tokens (AES-128-CBC + HMAC-SHA256), each sealing up to 256 KiB and preceded by its length
 in 4 bytes. A file of any size is sealed and opened a chunk at a time, and any tampered
-chunk is refused (InvalidToken)."""
+chunk is refused (InvalidToken). Inside each token the chunk carries its number and whether
+it is the last, so chunks dropped, repeated, reordered or cut off the end are refused too
+(SealBroken)."""
 
 import io
 import struct
 from collections.abc import Iterator
 from pathlib import Path
 
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken
 
 CHUNK = 256 * 1024
 _LENGTH = struct.Struct(">I")
+_PLACE = struct.Struct(">Q?")  # the chunk's number from 0, and whether it is the last
+
+
+class SealBroken(InvalidToken):
+    """Every chunk is genuine, but they are not the file that was sealed."""
 
 
 class SealedWriter(io.RawIOBase):
     """A binary file object: what is written is sealed in chunks into `path`."""
 
     def __init__(self, path: Path, key: bytes):
-        self._fernet, self._buffer = Fernet(key), bytearray()
+        self._fernet, self._buffer, self._number = Fernet(key), bytearray(), 0
         self._file = open(path, "wb")  # noqa: SIM115  (closed in close())
 
     def writable(self) -> bool:
@@ -31,25 +38,32 @@ class SealedWriter(io.RawIOBase):
             del self._buffer[:CHUNK]
         return len(data)
 
-    def _seal(self, plain: bytes) -> None:
-        token = self._fernet.encrypt(plain)
+    def _seal(self, plain: bytes, last: bool = False) -> None:
+        token = self._fernet.encrypt(_PLACE.pack(self._number, last) + plain)
         self._file.write(_LENGTH.pack(len(token)) + token)
+        self._number += 1
 
     def close(self) -> None:
         if not self.closed:
-            if self._buffer:
-                self._seal(bytes(self._buffer))
-                self._buffer.clear()
+            self._seal(bytes(self._buffer), last=True)  # always one last chunk, maybe empty
+            self._buffer.clear()
             self._file.close()
         super().close()
 
 
 def _chunks(path: Path, key: bytes) -> Iterator[bytes]:
-    fernet = Fernet(key)
+    fernet, expected, ended = Fernet(key), 0, False
     with open(path, "rb") as sealed:
         while header := sealed.read(_LENGTH.size):
             (length,) = _LENGTH.unpack(header)
-            yield fernet.decrypt(sealed.read(length))
+            plain = fernet.decrypt(sealed.read(length))
+            number, last = _PLACE.unpack_from(plain)
+            if ended or number != expected:
+                raise SealBroken()
+            expected, ended = expected + 1, last
+            yield plain[_PLACE.size:]
+    if not ended:
+        raise SealBroken()  # cut short
 
 
 class SealedReader(io.RawIOBase):
