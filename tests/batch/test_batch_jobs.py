@@ -276,11 +276,13 @@ def test_a_file_no_job_names_is_deleted_after_the_retention(batch_user, app):
     job = run(batch_user, "verify", "a.csv", file_of("verify", "csv", VERIFY_ROWS))
     orphan = batches.folder() / "left-by-a-failed-submit.in"
     orphan.write_bytes(b"sealed bytes")
+    stranger = batches.folder() / "someone-elses-notes.txt"  # not ours: never deleted
+    stranger.write_bytes(b"keep me")
     committed(batches.purge_expired)
     assert orphan.exists(), "younger than the retention: kept"
     later = job.finished_at.replace(year=job.finished_at.year + 1)
     job_ids = committed(batches.purge_expired, later)
-    assert job_ids == 1 and not orphan.exists()
+    assert job_ids == 1 and not orphan.exists() and stranger.exists()
 
 
 def test_a_validate_only_job_is_summed_up_as_what_would_be_done(batch_user):

@@ -57,6 +57,8 @@ def _chunks(path: Path, key: bytes) -> Iterator[bytes]:
         while header := sealed.read(_LENGTH.size):
             (length,) = _LENGTH.unpack(header)
             plain = fernet.decrypt(sealed.read(length))
+            if len(plain) < _PLACE.size:  # sealed before chunks were numbered, or forged
+                raise SealBroken()
             number, last = _PLACE.unpack_from(plain)
             if ended or number != expected:
                 raise SealBroken()

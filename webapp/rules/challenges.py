@@ -3,8 +3,9 @@ resolver moves them through, and every refusal as a named Problem. Pure: no data
 
 import enum
 import re
+import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from webapp.rules.problems import Problem
 
@@ -107,7 +108,7 @@ def _type_problems(proposal: Proposal, grades: list[str] | None) -> list[Problem
     if len(value) > VALUE_MAX:
         problems.append(Problem("CORRECT_VALUE_TOO_LONG", f"The correct value must be "
                                 f"{VALUE_MAX} characters or fewer", "proposed_value", value))
-    elif kind is ChallengeType.WRONG_INFORMATION and len(value) <= VALUE_MAX:
+    elif kind is ChallengeType.WRONG_INFORMATION and value and len(value) <= VALUE_MAX:
         problems += _correct_value_problems(proposal.reason, value, grades)
     if kind is ChallengeType.DUPLICATE and proposal.duplicate_of is None:
         problems.append(Problem("DUPLICATE_REQUIRED", "Select the achievement this one "
@@ -129,8 +130,14 @@ def _correct_value_problems(reason: str | None, value: str, grades: list[str] | 
 
 
 def written_date(value: str) -> date | None:
-    """A date as people type it: 27/3/2019, 27-03-2019, 27.03.2019 or 2019-03-27."""
-    text = value.strip()
+    """A date as people type it: 27/3/2019, 27-03-2019, 27.03.2019, 2019-03-27, or the GOV.UK
+    way, 27 March 2019 (or 27 Mar 2019)."""
+    text = " ".join(value.split())
+    for worded in ("%d %B %Y", "%d %b %Y"):
+        try:
+            return datetime.strptime(text, worded).date()
+        except ValueError:
+            pass
     try:
         if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
             year, month, day = (int(part) for part in text.split("-"))
@@ -202,35 +209,52 @@ def comments_problem(status: str, comments: str) -> Problem | None:
 
 @dataclass(frozen=True)
 class LearnerNames:
-    """What must not be emailed about a challenge's learner: the names and date of birth."""
+    """What must not be emailed about a challenge's learner: who they are (a given name
+    with a family name) and their date of birth."""
 
-    names: tuple[str, ...]
+    given_names: tuple[str, ...]
+    family_names: tuple[str, ...]
     date_of_birth: date | None = None
 
 
 _WORDS = re.compile(r"[^\W\d_]+")
 
 
-def _dates_written(born: date) -> set[str]:
-    """The ways people write a date of birth (compared case-folded)."""
-    month, short = born.strftime("%B").casefold(), born.strftime("%b").casefold()
-    forms = {born.isoformat(), f"{born:%d/%m/%Y}", f"{born.day}/{born.month}/{born.year}",
-             f"{born:%d.%m.%Y}", f"{born:%d-%m-%Y}", f"{born:%d/%m/%y}"}
-    for name in (month, short):
-        forms |= {f"{born.day} {name} {born.year}", f"{born:%d} {name} {born.year}"}
-    return forms
+def _plain(text: str) -> str:
+    """Case and accents folded: José is caught written Jose."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def _name_words(names: tuple[str | None, ...]) -> set[str]:
+    return {part for name in names for part in _WORDS.findall(_plain(name or ""))
+            if len(part) > 1}
+
+
+def _date_patterns(born: date) -> list[re.Pattern]:
+    """A date of birth as people write it, each form bounded so that 1/1/2008 does not
+    match 21/1/2008: 6/9/2005, 06-09-2005, 2005-09-06, 6 September 2005, 6th Sept 2005,
+    September 6, 2005."""
+    day, month, year = born.day, born.month, born.year
+    numeric = (rf"0?{day}[/.-]0?{month}[/.-]({year}|{year % 100:02d})"
+               rf"|{year}-0?{month}-0?{day}")
+    month_name = f"{born:%b}".casefold() + "[a-z]*"  # sep, sept, september
+    worded = (rf"0?{day}(st|nd|rd|th)?\s+{month_name},?\s+{year}"
+              rf"|{month_name}\s+0?{day}(st|nd|rd|th)?,?\s+{year}")
+    return [re.compile(rf"(?<!\d)(?:{form})(?!\d)") for form in (numeric, worded)]
 
 
 def learner_details_problem(comments: str, learners: list[LearnerNames]) -> Problem | None:
-    """Comments are emailed: they may not hold a learner's name or date of birth (any part
-    of a name of two letters or more, as a whole word; the date in its common forms)."""
-    text = " ".join((comments or "").casefold().split())
+    """Comments are emailed: they may not name a learner (one of their given names together
+    with one of their family names, anywhere in the text) or give their date of birth. A
+    given name alone is allowed: many are also words (Mark, Will, May)."""
+    text = " ".join(_plain(comments).split())
     words = set(_WORDS.findall(text))
     for learner in learners:
-        parts = {part for name in learner.names for part in _WORDS.findall(
-            (name or "").casefold()) if len(part) > 1}
+        named = (_name_words(learner.given_names) & words
+                 and _name_words(learner.family_names) & words)
         born = learner.date_of_birth
-        if parts & words or (born and any(form in text for form in _dates_written(born))):
+        if named or (born and any(p.search(text) for p in _date_patterns(born))):
             return Problem("COMMENTS_HOLD_LEARNER_DETAILS", "Additional comments are emailed: "
                            "do not include the learner's name or date of birth", "comments",
                            fix="Describe the action without the learner's personal details")

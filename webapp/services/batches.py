@@ -347,7 +347,10 @@ def _delete_orphans(cutoff: datetime) -> None:
         BatchJob.input_path.is_not(None)))) | set(db.session.scalars(
             select(BatchJob.output_path).where(BatchJob.output_path.is_not(None))))
     named = {Path(name).name for name in named}
-    for path in folder().iterdir():
-        modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
-        if path.name not in named and path.is_file() and modified < cutoff:
-            path.unlink(missing_ok=True)
+    for path in (*folder().glob("*.in"), *folder().glob("job-*.out")):  # ours, nothing else
+        try:
+            modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+            if path.name not in named and modified < cutoff:
+                path.unlink(missing_ok=True)
+        except FileNotFoundError:  # another worker's purge got there first
+            continue

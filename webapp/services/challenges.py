@@ -318,11 +318,12 @@ def _learner_names(chosen) -> list[rules.LearnerNames]:
     ulns = {challenge.uln for challenge in chosen}
     learners = db.session.scalars(select(Learner).where(Learner.uln.in_(ulns))) if ulns else []
     return [rules.LearnerNames((learner.given_name, learner.preferred_given_name,
-                                learner.middle_other_names, learner.family_name,
-                                learner.previous_family_name, learner.family_name_at_16),
-                               learner.date_of_birth) for learner in learners] + [
-        rules.LearnerNames((challenge.achievement.submitted_given_name,
-                            challenge.achievement.submitted_family_name),
+                                learner.middle_other_names),
+                               (learner.family_name, learner.previous_family_name,
+                                learner.family_name_at_16), learner.date_of_birth)
+            for learner in learners] + [
+        rules.LearnerNames((challenge.achievement.submitted_given_name,),
+                           (challenge.achievement.submitted_family_name,),
                            challenge.achievement.submitted_date_of_birth)
         for challenge in chosen]
 

@@ -198,7 +198,7 @@ def bulk_status():
     Comments: every ticked row in one transaction; the rows shown are re-rendered in place
     with what changed and what could not."""
     status = _status_filter()
-    shown = [i for i in (_int(v) for v in request.form.getlist("shown")) if i]
+    shown = [i for i in (_int(v) for v in request.form.getlist("shown")) if i][:MOST_AT_ONCE]
     ticked = shown if request.form.get("all") == "yes" else [
         i for i in (_int(v) for v in request.form.getlist("challenge")) if i]
     action = request.form.get("action", "")
@@ -272,8 +272,7 @@ def change_status(challenge_id: int):
         if row:  # focus stays on the select (same id), so arrow keys keep choosing
             return render_template(
                 "challenges/_row.html", challenge=challenge, chosen=wanted,
-                comments=request.values.get(f"comments-{challenge_id}", ""),
-                seen_version=whole_number(request.values.get(f"version-{challenge_id}")),
+                seen_version=_version(request.values.get(f"version-{challenge_id}")),
                 **_labels())
         return redirect(url_for("challenges.process_challenge", challenge_id=challenge_id))
     comments = request.form.get(f"comments-{challenge_id}", request.form.get("comments", ""))
