@@ -54,9 +54,10 @@ class OptionalDayMonthYear(DateField):
         if not any(parts):
             self.data = None
             return
+        label = self.label.text.split(" (")[0]  # "Date of birth (optional)" → "Date of birth"
         if not all(parts):
             self.data = None
-            raise ValueError(f"{self.label.text} must include a day, month and year")
+            raise ValueError(f"{label} must include a day, month and year")
         try:
             day, month, year = (int(part) for part in parts)
             if year < 1000:
@@ -64,5 +65,4 @@ class OptionalDayMonthYear(DateField):
             self.data = date(year, month, day)
         except ValueError:
             self.data = None
-            raise ValueError(
-                f"{self.label.text} must be a real date, like {self.example}") from None
+            raise ValueError(f"{label} must be a real date, like {self.example}") from None

@@ -2,7 +2,6 @@
 typed; every rule is the service's (rules/achievements.py), so a form only checks that a
 date is a date and a required box is filled."""
 
-from datetime import date
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -12,33 +11,18 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, SubmitField
+from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
 from webapp.rules.achievements import ACTION_REASONS, LANGUAGES
+from webapp.web.forms import OptionalDayMonthYear
 
 
-class DayMonthYear(DateField):
+class DayMonthYear(OptionalDayMonthYear):
     """A GOV.UK date input (Day, Month, Year); blank is None (the service says whether that
     is allowed). A partial or impossible date is an error naming the field."""
 
-    def process_formdata(self, valuelist):
-        parts = [(value or "").strip() for value in valuelist][:3]
-        parts += [""] * (3 - len(parts))
-        self.raw_data = parts
-        self.data = None
-        if not any(parts):
-            return
-        label = self.label.text.split(" (")[0]
-        if not all(parts):
-            raise ValueError(f"{label} must include a day, month and year")
-        try:
-            day, month, year = (int(part) for part in parts)
-            if year < 1000:
-                raise ValueError
-            self.data = date(year, month, day)
-        except ValueError:
-            raise ValueError(f"{label} must be a real date, like 27 3 2019") from None
+    example = "27 3 2019"
 
 
 def _text(label, message=None, description=None, required=True, max_length=35):

@@ -5,12 +5,11 @@ the service's; a view reads the form, calls it in a unit of work and shows the a
 
 from dataclasses import replace
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from webapp.blueprints.challenges import bp
 from webapp.blueprints.challenges.forms import LearnerRecordForm, RaiseForm, ResolutionForm
-from webapp.extensions import limiter
 from webapp.rules import achievements as achievement_rules
 from webapp.rules import challenges as rules
 from webapp.rules.matching import FLAGS
@@ -22,6 +21,7 @@ from webapp.web.access import area_required
 from webapp.web.forms import whole_number
 from webapp.web.htmx import aimed_at, targets
 from webapp.web.translate import to_form
+from webapp.web.verification_limits import single_verification_limits
 
 resolvers_only = area_required(Area.RESOLVE_CHALLENGES)
 providers_only = area_required(Area.RAISE_CHALLENGES)
@@ -67,24 +67,12 @@ def _version(value) -> int:
 
 # --- the provider's side ---------------------------------------------------------------------
 
-def _verifications_per_hour() -> str:
-    return f"{current_app.config['VERIFICATIONS_PER_HOUR']} per hour"
-
-
-def _organisation_verifications_per_hour() -> str:
-    return f"{current_app.config['ORGANISATION_VERIFICATIONS_PER_HOUR']} per hour"
-
 
 # The same counts as Verify Single Learner's: viewing a record is a verification too, so a
 # trawl cannot go round the limit through this page.
 @bp.route("/learner-record", methods=["GET", "POST"])
 @providers_only
-@limiter.limit(_verifications_per_hour, key_func=lambda: f"verify:{current_user.id}",
-               methods=["POST"], error_message="the hourly limit of single verifications")
-@limiter.limit(_organisation_verifications_per_hour,
-               key_func=lambda: f"verify-organisation:{current_user.organisation_id}",
-               methods=["POST"],
-               error_message="your organisation's hourly limit of single verifications")
+@single_verification_limits
 def view_learner_record():
     """‘View learner record’: ULN, Given Name, Family Name (posted, so they stay out of the
     address) → verified → the learner's active achievements."""

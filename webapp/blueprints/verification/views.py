@@ -1,11 +1,10 @@
 """Learner Verification → Verify Single Learner (guide section 6.1)."""
 
-from flask import current_app, render_template, request
+from flask import render_template, request
 from flask_login import current_user
 
 from webapp.blueprints.verification import bp
 from webapp.blueprints.verification.forms import VerifySingleLearnerForm
-from webapp.extensions import limiter
 from webapp.rules.learner_data import GENDERS
 from webapp.rules.matching import FLAGS, NEXT_STEPS
 from webapp.rules.permissions import Area
@@ -15,33 +14,12 @@ from webapp.services.unit_of_work import unit_of_work
 from webapp.web.access import area_required
 from webapp.web.htmx import aimed_at, css, targets
 from webapp.web.translate import to_form
-
-
-def _verifications_per_hour() -> str:
-    return f"{current_app.config['VERIFICATIONS_PER_HOUR']} per hour"
-
-
-def _per_user() -> str:
-    return f"verify:{current_user.id}"
-
-
-def _organisation_verifications_per_hour() -> str:
-    return f"{current_app.config['ORGANISATION_VERIFICATIONS_PER_HOUR']} per hour"
-
-
-def _per_organisation() -> str:
-    """One count for all of an organisation's users, in the limiter's storage (Redis when
-    REDIS_URL is set), so a trawl spread over many accounts or workers is still capped."""
-    return f"verify-organisation:{current_user.organisation_id}"
+from webapp.web.verification_limits import single_verification_limits
 
 
 @bp.route("/verify", methods=["GET", "POST"])
 @area_required(Area.SINGLE_VERIFICATION)
-@limiter.limit(_verifications_per_hour, key_func=_per_user, methods=["POST"],
-               error_message="the hourly limit of single verifications")
-@limiter.limit(_organisation_verifications_per_hour, key_func=_per_organisation,
-               methods=["POST"],
-               error_message="your organisation's hourly limit of single verifications")
+@single_verification_limits
 def verify_single():
     """The form, and under it the result. Posted, so no learner details go in the URL."""
     form = VerifySingleLearnerForm()
