@@ -104,3 +104,55 @@ def test_service_desk_pages_fit_at_375_px(new_page, live_server):
                  "/service-desk/organisations/2/super-users/new"):
         problems += check(page, path)
     assert problems == [], "\n".join(problems)
+
+
+def test_data_challenge_and_batch_pages_fit_375_px(new_page, live_server):
+    """Issues 12 and 13's pages, with a challenge in the lists: the tables become a summary
+    per row, and nothing scrolls sideways."""
+    from datetime import date
+
+    from tests.achievement_data import JAMES, OWN, load_registers
+    from webapp.extensions import db
+    from webapp.models import User
+    from webapp.rules.challenges import Proposal
+    from webapp.services import achievements, challenges
+    from webapp.services.achievements import NewAchievement, SubmittedLearner
+    from webapp.services.unit_of_work import unit_of_work
+
+    live_server.make_organisation()
+    live_server.make_organisation("Riverside College", "10034567", kind="provider")
+    live_server.make_organisation("LRS Service Desk", "10000000", kind="service-desk")
+    with live_server.data():
+        load_registers()
+    boss = live_server.make_user(password=PASSWORD, accept_terms=True, given="Sam",
+                                 family="Super", roles=("super_user",),
+                                 email_address="sam@exams.example")
+    provider = live_server.make_user(ukprn="10034567", password=PASSWORD, accept_terms=True,
+                                     roles=("provider_user",), given="Pat", family="Provider",
+                                     email_address="pat@college.example")
+    desk = live_server.make_user(ukprn="10000000", password=PASSWORD, accept_terms=True,
+                                 roles=("service_desk",), given="Dee", family="Desk",
+                                 email_address="dee@desk.example")
+    with live_server.data(), unit_of_work():
+        actor = db.session.query(User).filter_by(username=boss["username"]).one()
+        made = achievements.create(actor, NewAchievement(
+            SubmittedLearner(JAMES, "James", "Smith"), OWN, date(2019, 8, 22), "7"))
+        raiser = db.session.query(User).filter_by(username=provider["username"]).one()
+        challenge_id = challenges.raise_challenge(raiser, JAMES, made.id, Proposal(
+            "wrong_information", "grade", "6", notes="The certificate says 6",
+            contact="Pat, 01234 567890")).id
+    page = new_page(**PHONE)
+    problems = []
+    for who, paths in (
+            (boss, ("/challenges", f"/challenges/{challenge_id}", "/batches/verification",
+                    "/batches/verification/submit", "/batches/achievements",
+                    "/batches/achievements/submit")),
+            (provider, ("/learner-record", "/my-challenges")),
+            (desk, ("/challenges/all", f"/challenges/all/{challenge_id}",
+                    "/challenges/reports"))):
+        page.context.clear_cookies()
+        page.goto("/sign-in")
+        sign_in(page, who["username"], PASSWORD)
+        for path in paths:
+            problems += check(page, path)
+    assert problems == [], "\n".join(problems)
