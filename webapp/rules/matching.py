@@ -179,11 +179,9 @@ def _substitution(first: str, second: str) -> tuple[str, str] | None:
 
 
 def _one_vowel_changed(first: str, second: str) -> bool:
-    """Hall/Hill, Kamal/Kamil, Mohamed/Mohamud: one vowel for another is another name."""
-    if len(first) != len(second):
-        return False
-    pair = _substitution(first, second)
-    return pair is not None and pair[0] in _VOWEL_LETTERS and pair[1] in _VOWEL_LETTERS
+    """Hall/Hill, Kamal/Kamil, Mohamed/Mohamud: a vowel for another that no romanisation
+    writes for it is another name (Jaber/Jabir, Hossain/Hussain are one name)."""
+    return names.vowels_differ(first, second)
 
 
 def _differing_parts(supplied: str, held: str) -> tuple[str, str]:
@@ -288,9 +286,9 @@ def _is_truncation(first: str, second: str) -> bool:
 
 
 def _two_real_names(supplied_part: str, held_part: str) -> bool:
-    """Two real names that differ only in their vowels, vowel for vowel, are two names
-    (Hall/Hill, Kamal/Kamil, Marin/Marian, Nikolov/Nikolaev, Hassan/Hassoun). Spellings of
-    one name that do this are in the synonym data (Eleanor, Elinor; Yusuf, Yousef)."""
+    """Two real names whose vowels differ in a way no romanisation does are two names
+    (Hall/Hill, Kamal/Kamil, Marin/Marian, Nikolov/Nikolaev, Hassan/Hassoun); Nasim/Naseem,
+    Jaber/Jabir and Daly/Daley write one vowel two ways."""
     if not (names.is_known_name(supplied_part) and names.is_known_name(held_part)):
         return False
     if _one_vowel_changed(supplied_part, held_part):
@@ -298,7 +296,9 @@ def _two_real_names(supplied_part: str, held_part: str) -> bool:
     # the first vowel is already compared by its sound (Munro ~ Monroe): look at the others
     supplied_vowels = names.vowel_runs(supplied_part)[1:]
     held_vowels = names.vowel_runs(held_part)[1:]
-    return len(supplied_vowels) == len(held_vowels) and supplied_vowels != held_vowels
+    return len(supplied_vowels) == len(held_vowels) and not all(
+        names.same_vowel(names.vowel_shape(a), names.vowel_shape(b), first_vowel=False)
+        for a, b in zip(supplied_vowels, held_vowels, strict=True))
 
 
 def _sounds_same(supplied: str, held: str, given: bool) -> bool:
@@ -314,9 +314,25 @@ def _sounds_same(supplied: str, held: str, given: bool) -> bool:
             names.voiceless_key(supplied) != names.voiceless_key(held)
             or names.is_known_name(supplied_part) and names.is_known_name(held_part)):
         return False
-    if _two_real_names(supplied_part, held_part):
+    if _two_real_names(supplied_part, held_part) or names.vowels_differ(supplied_part,
+                                                                          held_part):
         return False
     return not _different_people(supplied, held, given)
+
+
+def _same_shape(supplied: str, held: str, given: bool) -> bool:
+    """Another romanisation of the same name (names.spelling_shape): the same consonants
+    and, vowel for vowel, the same vowels written another way (Naseem ~ Nasim, Nowak ~
+    Novak, Jaber ~ Jabir); names of three or four letters only with doubled or long vowel
+    spellings (Sood ~ Sud, Mann ~ Maan, Meera ~ Mira)."""
+    supplied_part, held_part = _differing_parts(supplied, held)
+    shortest = min(len(supplied_part), len(held_part))
+    if shortest < 3 or len(names.parts(supplied)) > MAX_PARTS:
+        return False
+    strict = shortest < SOUND_SHORTEST or (names.is_known_name(supplied_part)
+                                           and names.is_known_name(held_part))
+    return (names.same_spelling_shape(supplied_part, held_part, strict)
+            and not _different_people(supplied, held, given))
 
 
 def _slip(supplied: str, held: str, given: bool) -> bool:
@@ -361,7 +377,7 @@ def compare_name(supplied: str, held: str, held_field: str,
         return NameMatch(PART, held_field, held)
     if given and _synonym_match(supplied, held):
         return NameMatch(SYNONYM, held_field, held)
-    if _sounds_same(supplied, held, given):
+    if _sounds_same(supplied, held, given) or _same_shape(supplied, held, given):
         return NameMatch(SPELLING, held_field, held)
     if _slip(supplied, held, given):
         return NameMatch(SLIP, held_field, held)

@@ -37,6 +37,7 @@ _PARTICLE = re.compile(
     r"^(?:o['’`‘]\s*|(?:al|el|ul|da|das|dos|do|de|del|della|der|di|du|la|le|van|von|ter|ten|bin|"
     r"ibn|ben|st|saint)(?:[-\s]+|$))+", re.IGNORECASE)
 _MAC = re.compile(r"^mac(?=[^aeiou])")
+_MAC_AS_WRITTEN = re.compile(r"^Ma?c(?=[A-Z])")  # MacArthur, McArthur: a capital after it
 
 # OCR confusions: what a scanner or a careless reader turns one shape into (applied to the
 # text as written, before case is folded, so a capital I and a small l meet).
@@ -95,6 +96,8 @@ def without_particles(name: str) -> str:
     left out, Mac written Mc (MacDonald ~ McDonald ~ Mc Donald, Al-Rashid ~ Rashid)."""
     text = nfc(name).strip()
     stripped = _PARTICLE.sub("", text)
+    if _MAC_AS_WRITTEN.match(stripped):
+        return "mc" + compact(_MAC_AS_WRITTEN.sub("", stripped))
     core = compact(stripped) or compact(text)
     return _MAC.sub("mc", core)
 
@@ -172,6 +175,84 @@ def sound_key(name: str) -> str:
     skeleton = re.sub(r"[aeiouy]+", "", rest)
     skeleton = re.sub(r"(.)\1+", r"\1", skeleton).replace("nstn", "nsn").replace("mps", "ms")
     return f"{onset}{_vowel_class(first_vowel)}{skeleton}{('-' + final) if final else ''}"
+
+
+# --- how a name is spelt from another script ---------------------------------------------
+# Romanisations of one name differ in how they write a sound, not in the sounds: long vowels
+# doubled or not (Naseem/Nasim, Sood/Sud, Maan/Mann), w or v (Nowak/Novak, Oliwia/Olivia),
+# zh, j or dj (Zheleva/Jeleva, Adjei/Agyei is not claimed), a consonant doubled (Bhat/Bhatt),
+# an h after a vowel (Ezeh/Eze, Shahnaz/Shanaz) or after a consonant (Rhona/Rona, Bishwas/
+# Biswas), a y between vowels (Iliyana/Iliana, Riya/Ria), Lithuanian -ija (Emilija/Emilia).
+_SHAPE_CONSONANTS = (
+    ("dzh", "j"), ("zh", "j"), ("dj", "j"), ("tch", "C"), ("sch", "S"), ("ch", "C"),
+    ("sh", "S"), ("ph", "f"), ("ck", "k"), ("q", "k"), ("w", "v"),
+)
+_SHAPE_RUN = re.compile(r"[aeiouy]+|[^aeiouy]+")
+# Each vowel spelling as the vowel it writes (doubled and long spellings of one vowel).
+_VOWEL_SHAPES = {"aa": "a", "ah": "a", "ee": "i", "ii": "i", "ie": "i", "ea": "i", "y": "i",
+                 "iy": "i", "uu": "u", "oo": "u"}
+# Vowels that romanisations write either way (Arabic and South Asian short vowels: Jaber/
+# Jabir, Haidar/Haider, Hossain/Hussain; diphthongs Leila/Laila, Zeinab/Zainab). Not a/i,
+# a/o, a/u, e/u or i/o: those make other names (Kamal/Kamil, Adewale/Adewole, Mohamed/
+# Mohamud, Paramjit/Paramjot, Baranov/Barinov).
+_SAME_VOWEL_LATER = frozenset({frozenset(pair) for pair in (
+    ("e", "i"), ("e", "a"), ("o", "u"), ("ou", "u"), ("ei", "ai"), ("ei", "i"), ("ei", "e"),
+    ("ay", "ai"), ("ey", "ei"), ("ey", "i"), ("oi", "i"), ("oe", "o"))})
+_SAME_VOWEL_FIRST = frozenset({frozenset(pair) for pair in (
+    ("e", "i"), ("o", "u"), ("ou", "u"), ("ei", "ai"), ("ei", "i"), ("ai", "e"), ("ay", "ai"),
+    ("ey", "ei"))})
+
+
+@lru_cache(maxsize=65536)
+def spelling_shape(name: str) -> tuple[str, tuple[str, ...]]:
+    """(consonants, vowels): the name's consonant spellings written one way and its vowel
+    spellings in order, each as the vowel it writes (see the rules above)."""
+    text = compact(name)
+    text = re.sub(r"ija$", "ia", text)
+    for spelling, sound in _SHAPE_CONSONANTS:
+        text = text.replace(spelling, sound)
+    text = re.sub(r"(?<=[aeiou])y(?=[aeiou])", "", text)
+    text = re.sub(r"(?<=[aeiou])h$", "", text)
+    text = re.sub(r"(?<=[^aeiouy])h", "", text)
+    text = re.sub(r"([^aeiouy])\1+", r"\1", text)
+    consonants, vowels = [], []
+    for run in _SHAPE_RUN.findall(text):
+        if run[0] in _VOWELS:
+            vowels.append(vowel_shape(run))
+            consonants.append("_")
+        else:
+            consonants.append(run)
+    return "".join(consonants), tuple(vowels)
+
+
+def vowel_shape(run: str) -> str:
+    return _VOWEL_SHAPES.get(run, run)
+
+
+def same_vowel(first: str, second: str, first_vowel: bool) -> bool:
+    """Two vowel shapes that romanisations use for one vowel."""
+    pairs = _SAME_VOWEL_FIRST if first_vowel else _SAME_VOWEL_LATER
+    return first == second or frozenset((first, second)) in pairs
+
+
+def same_spelling_shape(first: str, second: str, strict: bool) -> bool:
+    """The same consonants and, vowel for vowel, the same vowels written another way.
+    `strict` (short names) allows only doubled and long spellings of one vowel."""
+    first_consonants, first_vowels = spelling_shape(first)
+    second_consonants, second_vowels = spelling_shape(second)
+    if first_consonants != second_consonants or len(first_vowels) != len(second_vowels):
+        return False
+    return all(a == b or (not strict and same_vowel(a, b, index == 0))
+               for index, (a, b) in enumerate(zip(first_vowels, second_vowels, strict=True)))
+
+
+def vowels_differ(first: str, second: str) -> bool:
+    """The same consonants but, vowel for vowel, a vowel that makes another name
+    (Hall/Hill, Kamal/Kamil, Baranov/Barinov, Adewale/Adewole)."""
+    first_consonants, first_vowels = spelling_shape(first)
+    second_consonants, second_vowels = spelling_shape(second)
+    return (first_consonants == second_consonants and len(first_vowels) == len(second_vowels)
+            and not same_spelling_shape(first, second, strict=False))
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,8 +359,9 @@ _FEMININE_ENDINGS = ("a", "e", "i", "ie", "ine", "ina", "ette", "elle", "ella", 
 
 def _gender_pair_by_ending(first: str, second: str) -> bool:
     shorter, longer = sorted((first, second), key=len)
-    if len(shorter) >= 3 and longer.startswith(shorter) and longer[len(shorter):] in \
-            _FEMININE_ENDINGS:
+    ending = longer[len(shorter):]
+    if len(shorter) >= 3 and longer.startswith(shorter) and ending in _FEMININE_ENDINGS \
+            and not (ending == "e" and shorter[-1] in _VOWELS):   # Ngozi, Ngozie: a spelling
         return True
     # the same stem, one with a masculine and one with a feminine ending
     for masculine, feminine in (("o", "a"), ("us", "a"), ("er", "ra"), ("en", "anie"),
@@ -454,6 +536,7 @@ def is_common_element(part: str) -> bool:
 def clear_name_caches() -> None:
     """Forget every name seen (the lists stay loaded): for timing names never seen before."""
     for function in (normalise, folds, parts, without_particles, ocr_key, sound_key,
+                     spelling_shape,
                      voiceless_key, profile, name_family, name_family_sounds, gender_of,
                      opposite_genders, is_known_name):
         function.cache_clear()
