@@ -73,6 +73,7 @@ from webapp.rules.names import fold, normalise  # noqa: F401  (part of this modu
 
 KNOWN_GENDERS = {"1", "2"}
 SOUND_SHORTEST = 5  # letters in the shorter name for the sound rule
+FAMILY_SPELLING_LIKENESS = 0.5  # share of letters in place for a given-name spelling
 MAX_PARTS = 3  # more parts than this in one supplied name is a list of guesses, not a name
 
 EXACT, FOLDED, PREFIX, PART, SYNONYM, SPELLING, SLIP, OCR = (
@@ -259,17 +260,28 @@ def _synonym_match(supplied: str, held: str) -> bool:
                        or _is_pet_form(held_key, supplied_key))
 
 
+# Pet endings put on the beginning of a given name, and how many letters of the full name
+# they must replace: English -ie/-y (Angie, Danny: two or more), and the pet and short endings
+# of other languages, which replace more of the name (Polish Jarek ~ Jarosław, Lithuanian
+# Gintas ~ Gintaras, Greek Alexis ~ Alexandros, Spanish Rafa ~ Rafael, Bulgarian Dimo ~
+# Dimitar, Polish -sia/-zia/-cia, Russian -sha). Not -ya or -ik: Kavya, Bhavik are names.
+PET_ENDINGS = (("ie", 2), ("y", 2), ("i", 2), ("ee", 2), ("ey", 2),
+               ("ek", 3), ("as", 3), ("is", 3), ("a", 3), ("o", 3), ("ka", 3), ("ko", 3),
+               ("sia", 3), ("zia", 3), ("cia", 3), ("sha", 3))
+
+
 def _is_pet_form(short: str, full: str) -> bool:
-    """A pet form made of the beginning of a given name and a pet ending, its last
-    consonant perhaps doubled (Angie ~ Angharad, Flori ~ Florentina, Danny ~ Daniel): the
-    full name at least two letters longer than the beginning, not a boy's and a girl's."""
-    for ending in ("ie", "y", "i", "ee", "ey"):
+    """A pet form made of the beginning of a given name (three letters or more) and a pet
+    ending, its last consonant perhaps doubled (Angie ~ Angharad, Flori ~ Florentina, Danny ~
+    Daniel, Jarek ~ Jarosław, Gintas ~ Gintaras): the full name longer than the beginning by
+    what the ending replaces (PET_ENDINGS), not a boy's and a girl's."""
+    for ending, replaced in PET_ENDINGS:
         if not short.endswith(ending) or len(short) - len(ending) < 3:
             continue
         stem = short[:-len(ending)]
         for beginning in (stem, stem[:-1] if len(stem) > 3 and stem[-1] == stem[-2] else ""):
-            if (beginning and full.startswith(beginning) and len(full) - len(beginning) >= 2
-                    and full != short):
+            if (beginning and full.startswith(beginning)
+                    and len(full) - len(beginning) >= replaced and full != short):
                 return not names.opposite_genders(short, full)
     return False
 
@@ -356,6 +368,15 @@ def _ocr(supplied: str, held: str, given: bool) -> bool:
             and not _different_people(supplied, held, given))
 
 
+def _family_spelling(supplied: str, held: str) -> bool:
+    """Many family names are given names (a father's name: Hussain, Osman, Cabdi): two
+    spellings on one line of the given-name data that are spelt alike (half the letters or
+    more in place: Hossain ~ Hussain, Cabdi ~ Abdi, Cumar ~ Omar), not its pet and language
+    forms (Bill/William, Yusuf/Joseph are two family names)."""
+    return (names.are_spellings(supplied, held)
+            and Levenshtein.normalized_similarity(supplied, held) >= FAMILY_SPELLING_LIKENESS)
+
+
 def compare_name(supplied: str, held: str, held_field: str,
                  synonyms: bool = False) -> NameMatch | None:
     """How a supplied name matches one held name, or None. `synonyms` marks a comparison
@@ -371,12 +392,15 @@ def compare_name(supplied: str, held: str, held_field: str,
     if supplied_profile.compacts & held_profile.compacts:
         return NameMatch(FOLDED, held_field, held)
     supplied_core, held_core = supplied_profile.core, held_profile.core
-    if supplied_core and supplied_core == held_core and not names.is_common_element(held_core):
+    if supplied_core and supplied_core == held_core and not (
+            given and names.is_common_element(held_core)):
         return NameMatch(PREFIX, held_field, held)
     if _part_match(supplied, held, given):
         return NameMatch(PART, held_field, held)
     if given and _synonym_match(supplied, held):
         return NameMatch(SYNONYM, held_field, held)
+    if not given and _family_spelling(supplied_profile.compact, held_profile.compact):
+        return NameMatch(SPELLING, held_field, held)
     if _sounds_same(supplied, held, given) or _same_shape(supplied, held, given):
         return NameMatch(SPELLING, held_field, held)
     if _slip(supplied, held, given):
