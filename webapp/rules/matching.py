@@ -309,7 +309,8 @@ def _two_real_names(supplied_part: str, held_part: str) -> bool:
     supplied_vowels = names.vowel_runs(supplied_part)[1:]
     held_vowels = names.vowel_runs(held_part)[1:]
     return len(supplied_vowels) == len(held_vowels) and not all(
-        names.same_vowel(names.vowel_shape(a), names.vowel_shape(b), first_vowel=False)
+        names.same_vowel(names.vowel_shape(a), names.vowel_shape(b), first_vowel=False,
+                         short_vowels=False)
         for a, b in zip(supplied_vowels, held_vowels, strict=True))
 
 
@@ -341,9 +342,10 @@ def _same_shape(supplied: str, held: str, given: bool) -> bool:
     shortest = min(len(supplied_part), len(held_part))
     if shortest < 3 or len(names.parts(supplied)) > MAX_PARTS:
         return False
-    strict = shortest < SOUND_SHORTEST or (names.is_known_name(supplied_part)
-                                           and names.is_known_name(held_part))
-    return (names.same_spelling_shape(supplied_part, held_part, strict)
+    both_known = names.is_known_name(supplied_part) and names.is_known_name(held_part)
+    return (names.same_spelling_shape(supplied_part, held_part,
+                                      strict=shortest < SOUND_SHORTEST,
+                                      short_vowels=not both_known)
             and not _different_people(supplied, held, given))
 
 

@@ -191,16 +191,25 @@ _SHAPE_RUN = re.compile(r"[aeiouy]+|[^aeiouy]+")
 # Each vowel spelling as the vowel it writes (doubled and long spellings of one vowel).
 _VOWEL_SHAPES = {"aa": "a", "ah": "a", "ee": "i", "ii": "i", "ie": "i", "ea": "i", "y": "i",
                  "iy": "i", "uu": "u", "oo": "u"}
-# Vowels that romanisations write either way (Arabic and South Asian short vowels: Jaber/
-# Jabir, Haidar/Haider, Hossain/Hussain; diphthongs Leila/Laila, Zeinab/Zainab). Not a/i,
-# a/o, a/u, e/u or i/o: those make other names (Kamal/Kamil, Adewale/Adewole, Mohamed/
-# Mohamud, Paramjit/Paramjot, Baranov/Barinov).
-_SAME_VOWEL_LATER = frozenset({frozenset(pair) for pair in (
-    ("e", "i"), ("e", "a"), ("o", "u"), ("ou", "u"), ("ei", "ai"), ("ei", "i"), ("ei", "e"),
-    ("ay", "ai"), ("ey", "ei"), ("ey", "i"), ("oi", "i"), ("oe", "o"))})
-_SAME_VOWEL_FIRST = frozenset({frozenset(pair) for pair in (
-    ("e", "i"), ("o", "u"), ("ou", "u"), ("ei", "ai"), ("ei", "i"), ("ai", "e"), ("ay", "ai"),
-    ("ey", "ei"))})
+# Two spellings of one vowel or glide, in any position: Cyrillic я ю ё е (Ulyana/Uliana,
+# Pavlyuk/Pavliuk, Kovalyov/Kovalev, Iordanova/Yordanova), y or i after a vowel (Boyko/Boiko),
+# Arabic diphthongs (Leila/Laila, Zeinab/Zainab), a final silent e (Monroe/Munro).
+_SAME_VOWEL = frozenset({frozenset(pair) for pair in (
+    ("ya", "ia"), ("ya", "iia"), ("yu", "iu"), ("yo", "io"), ("yo", "e"), ("yo", "o"),
+    ("ye", "e"), ("ye", "ie"), ("ie", "e"), ("oy", "oi"), ("ay", "ai"), ("ey", "ei"),
+    ("ei", "ai"), ("ey", "i"), ("ou", "u"), ("oe", "o"))})
+# Short vowels that romanisations write either way (Arabic and South Asian: Jaber/Jabir,
+# Haidar/Haider, Hossain/Hussain), trusted only when one of the names is in no list: between
+# two known names they are two names (Patel/Patil, Salam/Salem, Milena/Milana). Not a/i, a/o,
+# a/u, e/u or i/o: those make other names (Kamal/Kamil, Adewale/Adewole, Mohamed/Mohamud,
+# Paramjit/Paramjot, Baranov/Barinov). The first vowel, which carries the name, not e/a.
+_SHORT_VOWELS_LATER = frozenset({frozenset(pair) for pair in (
+    ("e", "i"), ("e", "a"), ("o", "u"), ("ei", "i"), ("ei", "e"), ("oi", "i"))})
+_SHORT_VOWELS_FIRST = frozenset({frozenset(pair) for pair in (
+    ("e", "i"), ("o", "u"), ("ei", "i"), ("ai", "e"))})
+# A final vowel some traditions add or leave out: Hausa -u (Kabiru/Kabir, Umaru/Umar), Hindi
+# -a (Siddhartha/Siddharth), French -e (Amine/Amin). Not -i: Abbas/Abbasi is another name.
+_FINAL_VOWELS = frozenset({"u", "a", "e"})
 
 
 @lru_cache(maxsize=65536)
@@ -229,20 +238,39 @@ def vowel_shape(run: str) -> str:
     return _VOWEL_SHAPES.get(run, run)
 
 
-def same_vowel(first: str, second: str, first_vowel: bool) -> bool:
-    """Two vowel shapes that romanisations use for one vowel."""
-    pairs = _SAME_VOWEL_FIRST if first_vowel else _SAME_VOWEL_LATER
-    return first == second or frozenset((first, second)) in pairs
+def same_vowel(first: str, second: str, first_vowel: bool, short_vowels: bool = True) -> bool:
+    """Two vowel shapes that romanisations use for one vowel; `short_vowels` trusts the
+    short-vowel pairs too."""
+    pair = frozenset((first, second))
+    if first == second or pair in _SAME_VOWEL:
+        return True
+    return short_vowels and pair in (_SHORT_VOWELS_FIRST if first_vowel else
+                                     _SHORT_VOWELS_LATER)
 
 
-def same_spelling_shape(first: str, second: str, strict: bool) -> bool:
-    """The same consonants and, vowel for vowel, the same vowels written another way.
-    `strict` (short names) allows only doubled and long spellings of one vowel."""
-    first_consonants, first_vowels = spelling_shape(first)
-    second_consonants, second_vowels = spelling_shape(second)
+def _without_final_vowel(shape: tuple[str, tuple[str, ...]]) -> tuple[str, tuple[str, ...]]:
+    consonants, vowels = shape
+    if consonants.endswith("_") and len(consonants) > 2 and vowels[-1] in _FINAL_VOWELS:
+        return consonants[:-1], vowels[:-1]
+    return shape
+
+
+def same_spelling_shape(first: str, second: str, strict: bool,
+                        short_vowels: bool = True) -> bool:
+    """The same consonants and, vowel for vowel, the same vowels written another way, a
+    final vowel perhaps added (_FINAL_VOWELS). `strict` (short names) allows only doubled
+    and long spellings of one vowel; `short_vowels` trusts the short-vowel pairs."""
+    first_shape, second_shape = spelling_shape(first), spelling_shape(second)
+    if not strict and first_shape[0] != second_shape[0]:
+        if len(first_shape[0]) > len(second_shape[0]):
+            first_shape = _without_final_vowel(first_shape)
+        else:
+            second_shape = _without_final_vowel(second_shape)
+    (first_consonants, first_vowels), (second_consonants, second_vowels) = \
+        first_shape, second_shape
     if first_consonants != second_consonants or len(first_vowels) != len(second_vowels):
         return False
-    return all(a == b or (not strict and same_vowel(a, b, index == 0))
+    return all(a == b or (not strict and same_vowel(a, b, index == 0, short_vowels))
                for index, (a, b) in enumerate(zip(first_vowels, second_vowels, strict=True)))
 
 
