@@ -371,12 +371,21 @@ def are_spellings(first: str, second: str) -> bool:
     return first != second and second in _synonym_lines()[0].get(first, ())
 
 
+def is_listed_short_form(first: str, second: str) -> bool:
+    """One is a short form of the other on a 'short > full' line of the data (Vanya > Ivan:
+    trusted over the gender list, which may know the short form as a girl's name)."""
+    related = _synonym_lines()[1]
+    return second in related.get(first, ()) or first in related.get(second, ())
+
+
 def are_synonyms(first: str, second: str) -> bool:
     """Given names (compact, folded) that are the same name or a short form of it, and not
-    a boy's and a girl's form (unless the data says they are one name)."""
+    a boy's and a girl's form (unless the data says they are one name, or one a short form
+    of the other)."""
     if first == second or not (second in name_family(first) or first in name_family(second)):
         return False
-    return are_spellings(first, second) or not opposite_genders(first, second)
+    return (are_spellings(first, second) or is_listed_short_form(first, second)
+            or not opposite_genders(first, second))
 
 
 # Endings that make a girl's name of a boy's (Justin/Justine, Louis/Louise, Khalil/Khalila,
