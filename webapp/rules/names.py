@@ -193,11 +193,12 @@ _VOWEL_SHAPES = {"aa": "a", "ah": "a", "ee": "i", "ii": "i", "ie": "i", "ea": "i
                  "iy": "i", "uu": "u", "oo": "u"}
 # Two spellings of one vowel or glide, in any position: Cyrillic я ю ё е (Ulyana/Uliana,
 # Pavlyuk/Pavliuk, Kovalyov/Kovalev, Iordanova/Yordanova), y or i after a vowel (Boyko/Boiko),
-# Arabic diphthongs (Leila/Laila, Zeinab/Zainab), a final silent e (Monroe/Munro).
+# Arabic diphthongs (Leila/Laila, Zeinab/Zainab), Urdu ai for e (Javaid/Javed, Sumaira/
+# Sumera), a final silent e (Monroe/Munro).
 _SAME_VOWEL = frozenset({frozenset(pair) for pair in (
     ("ya", "ia"), ("ya", "iia"), ("yu", "iu"), ("yo", "io"), ("yo", "e"), ("yo", "o"),
     ("ye", "e"), ("ye", "ie"), ("ie", "e"), ("oy", "oi"), ("ay", "ai"), ("ey", "ei"),
-    ("ei", "ai"), ("ey", "i"), ("ou", "u"), ("oe", "o"))})
+    ("ei", "ai"), ("ey", "i"), ("ou", "u"), ("oe", "o"), ("ai", "e"), ("ae", "e"))})
 # Short vowels that romanisations write either way (Arabic and South Asian: Jaber/Jabir,
 # Haidar/Haider, Hossain/Hussain), trusted only when one of the names is in no list: between
 # two known names they are two names (Patel/Patil, Salam/Salem, Milena/Milana). Not a/i, a/o,
@@ -258,7 +259,8 @@ def _without_final_vowel(shape: tuple[str, tuple[str, ...]]) -> tuple[str, tuple
 def same_spelling_shape(first: str, second: str, strict: bool,
                         short_vowels: bool = True) -> bool:
     """The same consonants and, vowel for vowel, the same vowels written another way, a
-    final vowel perhaps added (_FINAL_VOWELS). `strict` (short names) allows only doubled
+    final vowel perhaps added to a name of five letters or more (_FINAL_VOWELS: Khan/Khanna,
+    Ross/Rose are two names). `strict` (short names) allows only doubled
     and long spellings of one vowel; `short_vowels` trusts the short-vowel pairs."""
     first_shape, second_shape = spelling_shape(first), spelling_shape(second)
     if not strict and first_shape[0] != second_shape[0]:
