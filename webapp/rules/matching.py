@@ -220,7 +220,8 @@ def _part_matches(supplied: str, held: str, given: bool) -> bool:
         return True
     if given and names.are_synonyms(supplied, held):
         return True
-    return (len(supplied) > 2 and names.sound_key(supplied) == names.sound_key(held)
+    return (min(len(supplied), len(held)) >= SOUND_SHORTEST
+            and names.sound_key(supplied) == names.sound_key(held)
             and not _one_vowel_changed(supplied, held)
             and not (given and names.opposite_genders(supplied, held)))
 
@@ -353,8 +354,8 @@ def _slip(supplied: str, held: str, given: bool) -> bool:
     if not _is_slip(names.compact(supplied), names.compact(held), given):
         return False
     supplied_part, held_part = _differing_parts(supplied, held)
-    if names.is_known_name(supplied_part, given):
-        return False
+    if names.is_known_name(supplied_part):   # given or family: many family names are
+        return False                          # given names (Ansar, Anwar, Hussain)
     # A letter more or less at the end of a real name makes another name (Abbas/Abbasi,
     # Bain/Bains, Rupa/Rupal), not a slip.
     shorter, longer = sorted((supplied_part, held_part), key=len)
