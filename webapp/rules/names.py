@@ -8,7 +8,7 @@ Sources (say where every list comes from and its licence):
   anyascii (ISC)              letters without a decomposition: ł ı đ ø æ ß, and other scripts
   nicknames (MIT)             US-centred given names and nicknames
   gender-guesser (GPLv3; data from Jörg Michael's ‘gender’, GNU FDL)   given-name genders
-  Faker person providers (MIT) given and family names of 50 locales: the ‘known real names’
+  Faker person providers (MIT) given and family names of every locale: the ‘known real names’
   names (MIT; US Census 1990 surname list, public domain)   more known family names
   data/given_name_synonyms.txt   hand-made (project licence): short forms and spellings
   data/common_name_elements.txt  hand-made (project licence): elements many people share
@@ -442,14 +442,14 @@ def opposite_genders(first: str, second: str) -> bool:
 
 # --- which names are real names --------------------------------------------------------------
 
-_FAKER_LOCALES = (
-    "en_GB", "en_IE", "en_US", "en_IN", "en_PK", "hi_IN", "ta_IN", "bn_BD", "ne_NP", "pl_PL",
-    "ro_RO", "lt_LT", "lv_LV", "et_EE", "pt_PT", "pt_BR", "es_ES", "es_MX", "de_DE", "de_AT",
-    "fr_FR", "it_IT", "nl_NL", "da_DK", "no_NO", "sv_SE", "fi_FI", "cs_CZ", "sk_SK", "hu_HU",
-    "hr_HR", "sl_SI", "ru_RU", "uk_UA", "bg_BG", "el_GR", "tr_TR", "az_AZ", "ka_GE", "hy_AM",
-    "fa_IR", "ar_AA", "he_IL", "vi_VN", "zh_CN", "zh_TW", "yo_NG", "ig_NG", "ha_NG", "tw_GH",
-    "ga_IE", "id_ID", "th_TH", "ko_KR", "ja_JP",
-)
+def _faker_locales() -> tuple[str, ...]:
+    """Every locale Faker has a person provider for (about 90)."""
+    import pkgutil
+
+    import faker.providers.person as person
+
+    return tuple(module.name for module in pkgutil.iter_modules(person.__path__)
+                 if module.ispkg)
 
 
 @cache
@@ -459,7 +459,7 @@ def _faker_names() -> tuple[frozenset[str], frozenset[str]]:
 
     given: set[str] = set()
     family: set[str] = set()
-    for locale in _FAKER_LOCALES:
+    for locale in _faker_locales():
         try:
             provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
         except (ImportError, AttributeError):
@@ -467,7 +467,8 @@ def _faker_names() -> tuple[frozenset[str], frozenset[str]]:
         for attribute, names in (("first_names", given), ("first_names_male", given),
                                  ("first_names_female", given), ("last_names", family),
                                  ("last_names_male", family), ("last_names_female", family)):
-            for name in getattr(provider, attribute, ()):
+            listed = getattr(provider, attribute, ())
+            for name in listed if isinstance(listed, (list, tuple, dict)) else ():
                 if key := compact(name):
                     names.add(key)
     return frozenset(given), frozenset(family)
