@@ -173,7 +173,7 @@ def sound_key(name: str) -> str:
     if final_cluster := re.search(r"[aeiouy]+$", rest):
         final = _FINAL_CLASS.get(_vowel_class(final_cluster.group(0)), "")
     skeleton = re.sub(r"[aeiouy]+", "", rest)
-    skeleton = re.sub(r"(.)\1+", r"\1", skeleton).replace("nstn", "nsn").replace("mps", "ms")
+    skeleton = skeleton.replace("nstn", "nsn").replace("mps", "ms")
     return f"{onset}{_vowel_class(first_vowel)}{skeleton}{('-' + final) if final else ''}"
 
 
