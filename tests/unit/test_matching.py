@@ -300,3 +300,56 @@ def test_a_linked_uln_is_compared_with_its_own_details_and_returns_the_masters()
     assert possible.code == "VRC004" and possible.returned == HELD
     neither = verify(Supplied(own.uln, "Peter", "Jones", BORN, "1"), HELD, True, own)
     assert neither.code == "VRC005" and neither.returned is None
+
+
+# --- another romanisation is a spelling; a vowel no romanisation writes is another name -----
+
+@pytest.mark.parametrize("supplied,held", [
+    ("Nasim", "Naseem"), ("Novak", "Nowak"), ("Sud", "Sood"), ("Maan", "Mann"),
+    ("Pavliuk", "Pavlyuk"), ("Boiko", "Boyko"), ("Jeleva", "Zheleva"), ("Bhatt", "Bhat"),
+    ("Javed", "Javaid"), ("Eze", "Ezeh"),
+])
+def test_romanisations_of_a_family_name_are_spellings(supplied, held):
+    assert family_kind(supplied, held) == "spelling"
+
+
+@pytest.mark.parametrize("supplied,held", [
+    ("Olivia", "Oliwia"), ("Emilia", "Emilija"), ("Kabir", "Kabiru"), ("Uliana", "Ulyana"),
+    ("Mira", "Meera"), ("Ngozie", "Ngozi"),
+])
+def test_romanisations_of_a_given_name_match(supplied, held):
+    assert given_kind(supplied, held) in ("spelling", "synonym")
+
+
+@pytest.mark.parametrize("supplied,held", [
+    ("Barinov", "Baranov"), ("Adewole", "Adewale"), ("Patil", "Patel"), ("Salem", "Salam"),
+    ("Khanna", "Khan"), ("Rose", "Ross"), ("Ansar", "Anwar"),
+])
+def test_a_vowel_or_letter_that_makes_another_name_is_no_match(supplied, held):
+    assert family_kind(supplied, held) is None
+
+
+def test_a_family_name_written_like_another_spelling_of_a_given_name():
+    assert family_kind("Hussain", "Hossain") == "spelling"
+    assert family_kind("Abdi", "Cabdi") == "spelling"
+    assert family_kind("Joseph", "Yusuf") is None    # a language form, not a spelling
+
+
+def test_prefixes_written_as_the_name_is_written():
+    assert family_kind("McArthur", "MacArthur") == "prefix"
+    assert family_kind("Sayed", "Al-Sayed") == "prefix"   # common only as a given name
+
+
+@pytest.mark.parametrize("supplied,held", [
+    ("Jarek", "Jarosław"), ("Gintas", "Gintaras"), ("Rafa", "Rafael"), ("Radek", "Radosław"),
+    ("Vanya", "Ivan"),
+])
+def test_pet_endings_of_other_languages_and_listed_short_forms(supplied, held):
+    assert given_kind(supplied, held) == "synonym"
+
+
+@pytest.mark.parametrize("supplied,held", [
+    ("Kavya", "Kavitha"), ("Bhavik", "Bhavesh"), ("Rohan", "Ronan"), ("Jama", "Jamal"),
+])
+def test_names_that_only_begin_alike_are_different_given_names(supplied, held):
+    assert given_kind(supplied, held) is None
