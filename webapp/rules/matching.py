@@ -13,7 +13,7 @@ text). A supplied name matches a held name at the first rule that holds, stronge
              and letters without a decomposition are written plainly (ł ı đ ø æ ß → l i d
              o ae ss; ä ö ü ø å also as ae oe ue oe aa): O’Brien ~ OBrien, Yıldız ~ Yildiz
   prefix     equal once a prefix is written one way or left out: Mc/Mac, O’, Al-, de la, van
-             (MacDonald ~ Mc Donald, Al-Rashid ~ Rashid)
+             (MacDonald ~ Mc Donald, MacArthur ~ McArthur, Al-Rashid ~ Rashid)
   part       a double name against a part of it, whole parts only: every supplied part
              matches a held part (Sally ~ Sally Ann, Usman ~ Muhammad Usman) or every held
              part a supplied one with at most one part more (Sally Ann ~ Sally). A supplied
@@ -22,18 +22,27 @@ text). A supplied name matches a held name at the first rule that holds, stronge
              Kaur, Bibi, Begum …) never carry a part match on their own
   synonym    given names only: the same name or a short form, chained once through the
              `nicknames` dataset and data/given_name_synonyms.txt (Kate ~ Catherine,
-             Dami ~ Oluwadamilola, Kasia ~ Katarzyna, Dafydd ~ David), also when the
-             supplied name sounds like one of the family's names
+             Dami ~ Oluwadamilola, Kasia ~ Katarzyna, Dafydd ~ David; a short form the data
+             lists is trusted over the gender list: Vanya ~ Ivan), or the beginning of the
+             name with a pet ending (PET_ENDINGS: Danny ~ Daniel, Jarek ~ Jarosław, Gintas ~
+             Gintaras). Family names: two spellings on one line of that data spelt alike
+             (Hossain ~ Hussain, Cabdi ~ Abdi), as a spelling
   spelling   the names sound the same (names.sound_key: Stuart ~ Stewart, Graeme ~
              Graham, Chowdhury ~ Chaudhry), the shorter of five letters or more; voiced for
-             voiceless (g/k, d/t, b/p) only when one is no known name; not when both are
-             known names that differ only in their vowels (Hall/Hill, Kamal/Kamil,
-             Nikolov/Nikolaev: different names)
+             voiceless (g/k, d/t, b/p) only when one is no known name; or they are two
+             romanisations of one name (names.spelling_shape: the same consonants written
+             one way, w/v, zh/j, doubled letters, and vowel for vowel the same vowel written
+             another way: Naseem ~ Nasim, Nowak ~ Novak, Pavlyuk ~ Pavliuk, Kabiru ~ Kabir;
+             names of three or four letters only with long-vowel spellings: Sood ~ Sud).
+             Never when a vowel differs in a way no romanisation writes (Hall/Hill,
+             Kamal/Kamil, Baranov/Barinov, Adewale/Adewole), nor, between two known names,
+             a short vowel (Patel/Patil, Salam/Salem): different names
   slip       one typing slip: two letters swapped (any length), a letter dropped or doubled
              or added (names of three letters or more), or a neighbouring key (four or more
              for given names, three for family names; not vowel for vowel). Not when the
-             supplied name is itself a real name (Faker's name lists, gender-guesser): a
-             different real name is not a typo (Holly/Molly, Dean/Sean, Roberts/Robert)
+             supplied name is itself a real name, given or family (Faker's name lists of
+             every locale, gender-guesser, census surnames): a different real name is not a
+             typo (Holly/Molly, Dean/Sean, Roberts/Robert, Anwar/Ansar)
   ocr        a scanning confusion: rn ~ m, l ~ I, cl ~ d, vv ~ w, 0 ~ o (Bames ~ Barnes)
 A boy's and a girl's form of a name are different people (gender-guesser: Justin/Justine,
 Louis/Louise, Daniel/Danielle): ‘spelling’, ‘slip’ and ‘ocr’ never join them.

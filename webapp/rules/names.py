@@ -12,6 +12,8 @@ Sources (say where every list comes from and its licence):
   names (MIT; US Census 1990 surname list, public domain)   more known family names
   data/given_name_synonyms.txt   hand-made (project licence): short forms and spellings
   data/common_name_elements.txt  hand-made (project licence): elements many people share
+  spelling_shape's tables         hand-made from general knowledge of how Arabic, South Asian,
+                                  Cyrillic, Polish and Baltic names are romanised (no list copied)
 """
 
 import re
