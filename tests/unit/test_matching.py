@@ -353,3 +353,14 @@ def test_pet_endings_of_other_languages_and_listed_short_forms(supplied, held):
 ])
 def test_names_that_only_begin_alike_are_different_given_names(supplied, held):
     assert given_kind(supplied, held) is None
+
+
+@pytest.mark.parametrize("supplied,held", [
+    ("Jiménez", "Ximénez"), ("Gritsenko", "Hrytsenko"), ("Hashim", "Hachem"),
+])
+def test_consonants_some_romanisations_swap(supplied, held):
+    assert family_kind(supplied, held) == "spelling"
+
+
+def test_consonant_swaps_are_not_trusted_between_two_listed_names():
+    assert family_kind("Jordan", "Gordon") is None

@@ -258,6 +258,13 @@ def _without_final_vowel(shape: tuple[str, tuple[str, ...]]) -> tuple[str, tuple
     return shape
 
 
+# Consonant spellings that some romanisations swap: French ch for sh (Rachid/Rashid); one
+# sound written z, j, x, g or h: Bengali z/j (Zubair/Jubair), Spanish x/j/g (Ximénez/
+# Jiménez/Giménez), Somali x for h (Xuseen/Hussein), Ukrainian h for Russian g (Hrytsenko/
+# Gritsenko). Trusted with the short vowels only: one of the names in no list, five letters.
+_SWAPPED_CONSONANTS = str.maketrans({"C": "S", "z": "h", "x": "h", "j": "h", "g": "h"})
+
+
 def same_spelling_shape(first: str, second: str, strict: bool,
                         short_vowels: bool = True) -> bool:
     """The same consonants and, vowel for vowel, the same vowels written another way, a
@@ -272,6 +279,9 @@ def same_spelling_shape(first: str, second: str, strict: bool,
             second_shape = _without_final_vowel(second_shape)
     (first_consonants, first_vowels), (second_consonants, second_vowels) = \
         first_shape, second_shape
+    if short_vowels and not strict:
+        first_consonants = first_consonants.translate(_SWAPPED_CONSONANTS)
+        second_consonants = second_consonants.translate(_SWAPPED_CONSONANTS)
     if first_consonants != second_consonants or len(first_vowels) != len(second_vowels):
         return False
     return all(a == b or (not strict and same_vowel(a, b, index == 0, short_vowels))
