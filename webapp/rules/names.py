@@ -11,6 +11,7 @@ Sources (say where every list comes from and its licence):
   Faker person providers (MIT) given and family names of every locale: the ‘known real names’
   names (MIT; US Census 1990 surname list, public domain)   more known family names
   data/given_name_synonyms.txt   hand-made (project licence): short forms and spellings
+  data/name_spellings.txt        hand-made (project licence): spellings of one name, given or family
   data/common_name_elements.txt  hand-made (project licence): elements many people share
   spelling_shape's tables         hand-made from general knowledge of how Arabic, South Asian,
                                   Cyrillic, Polish and Baltic names are romanised (no list copied)
@@ -329,8 +330,9 @@ def _nicknamer():
 def _synonym_lines() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
     """(same: name → names on its 'a, b, c' lines; related: name → names it is a short form
     of, or that are short forms of it, on 'short > full' lines)."""
-    text = resources.files("webapp.rules.data").joinpath("given_name_synonyms.txt").read_text(
-        encoding="utf-8")
+    data = resources.files("webapp.rules.data")
+    text = "\n".join(data.joinpath(name).read_text(encoding="utf-8")
+                     for name in ("given_name_synonyms.txt", "name_spellings.txt"))
     same: dict[str, set[str]] = {}
     related: dict[str, set[str]] = {}
     for line in text.splitlines():
