@@ -211,9 +211,10 @@ _SHORT_VOWELS_LATER = frozenset({frozenset(pair) for pair in (
     ("e", "i"), ("e", "a"), ("o", "u"), ("ei", "i"), ("ei", "e"), ("oi", "i"))})
 _SHORT_VOWELS_FIRST = frozenset({frozenset(pair) for pair in (
     ("e", "i"), ("o", "u"), ("ei", "i"), ("ai", "e"))})
-# A final vowel some traditions add or leave out: Hausa -u (Kabiru/Kabir, Umaru/Umar), Hindi
-# -a (Siddhartha/Siddharth), French -e (Amine/Amin). Not -i: Abbas/Abbasi is another name.
-_FINAL_VOWELS = frozenset({"u", "a", "e"})
+# A final vowel some traditions add or leave out: Hausa -u (Kabiru/Kabir, Umaru/Umar), French
+# -e (Amine/Amin). Not -i (Abbas/Abbasi is another name), nor -a (Ivanov/Ivanova, Roman/
+# Romana: a woman's form).
+_FINAL_VOWELS = frozenset({"u", "e"})
 
 
 @lru_cache(maxsize=65536)
