@@ -5,7 +5,9 @@ code on two labelled evaluation sets, beside a raw baseline timing measured in t
 
 The old set is generated below from synthetic learners (by the hands that tuned the
 engine); the independent set is bench/data/match_cases_independent.csv, built by someone who
-never saw the engine (its README is beside it). Each set is scored on its own.
+never saw the engine (its README is beside it). Each set is scored on its own. `--csv PATH`
+scores another set in the same columns, such as bench/data/match_cases_fresh.csv (a third,
+held-out set; see docs/benchmarks.md for why its first figures are the fair ones).
 
 Prints confusion matrices (by expected code and by case category), per-code precision and
 recall, the three headline figures against the aims, example misses per category, and
@@ -635,6 +637,8 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=3000)
     parser.add_argument("--set", choices=("old", "independent", "both"), default="both")
     parser.add_argument("--no-misses", action="store_true", help="leave out example misses")
+    parser.add_argument("--csv", type=Path, action="append", default=[],
+                        help="also score a set in the independent set's columns (repeatable)")
     arguments = parser.parse_args()
 
     started = time.perf_counter()
@@ -647,6 +651,8 @@ def main() -> None:
     if arguments.set in ("independent", "both"):
         report(f"Independent set ({INDEPENDENT_CSV.name})", independent_cases(),
                not arguments.no_misses)
+    for path in arguments.csv:
+        report(f"Set {path.name}", independent_cases(path), not arguments.no_misses)
     print(f"Whole run {time.perf_counter() - started:.1f} s")
 
 
