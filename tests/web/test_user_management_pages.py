@@ -313,6 +313,44 @@ def test_locked_users_show_as_locked_and_can_be_unlocked(signed_in, staff, app):
     assert "Locked" not in [t.get_text() for t in page(response).select(".govuk-tag")]
 
 
+def _row_controls(row) -> set[str]:
+    """The status actions a row offers: Suspend (a details with a reason), Reinstate, Unlock."""
+    return {button.get_text(" ", strip=True).split()[0] for button in row.find_all("button")}
+
+
+def test_each_row_offers_exactly_the_status_actions_the_rules_allow(signed_in, boss, staff,
+                                                                     make_user, app):
+    """The row's controls are decided in the view, once per row: own row none, an active
+    user Suspend, a locked one Unlock too, a suspended one Reinstate only."""
+    locked = make_user(given="Lou", family="Locked")
+    for _ in range(5):
+        sign_in(app.test_client(), locked.username, "wrong wrong wrong")
+    rows = {row["id"]: row for row in page(signed_in.get("/users")).select("tbody tr")}
+    assert _row_controls(rows[f"user-row-{boss.id}"]) == set()
+    assert _row_controls(rows[f"user-row-{staff.id}"]) == {"Suspend"}
+    assert _row_controls(rows[f"user-row-{locked.id}"]) == {"Suspend", "Unlock"}
+    assert rows[f"user-row-{staff.id}"].find("input", attrs={"name": f"reason-{staff.id}"})
+    _post_inline(signed_in, f"/users/{staff.id}/suspend", f"user-row-{staff.id}",
+                 reason="left the team")
+    html = page(signed_in.get("/users?status=Suspended",
+                              headers={**HTMX, "HX-Target": "user-results"}))
+    row = html.find(id=f"user-row-{staff.id}")
+    assert _row_controls(row) == {"Reinstate"}
+    assert row.find("button")["form"] == "user-actions"
+    assert row.find("button")["hx-target"] == f"#user-row-{staff.id}"
+
+
+def test_a_user_without_the_super_user_role_gets_no_rows_or_actions(client, make_user):
+    """Only a super user reaches Find user; anyone else is refused, rows and all."""
+    make_user(roles=["ab_user"], given="Nora", family="Normal")
+    normal = make_user(roles=["ab_user"], given="Olly", family="Other",
+                       password=BOSS_PASSWORD)
+    sign_in(client, normal.username, BOSS_PASSWORD)
+    response = client.get("/users")
+    assert response.status_code == 403
+    assert not page(response).select("tr[id^=user-row-] button")
+
+
 # --- delete ----------------------------------------------------------------------------------
 
 def test_delete_user_is_a_link_to_the_confirmation_step(signed_in, staff):
