@@ -58,6 +58,30 @@ def test_find_user_counts_from_the_index_alone(app, boss, make_user, statements)
         assert "COVERING INDEX ix_users_find_user_order" in _plan(count)
 
 
+def test_a_page_that_is_not_full_needs_no_count(app, boss, make_user, statements):
+    """paginate() reads the page first: a short page is the last, so its total is known;
+    a full page is counted; a page past the end shows the last page with the right total."""
+    for n in range(29):
+        make_user(given=f"Person{n:02}", family="Adams")
+    db.session.expire_all()
+
+    def counted(search, page=1):
+        statements.clear()
+        found = user_search.find_users(boss, search, page)
+        return found, sum("count(" in s.lower() for s in statements)
+
+    narrow, counts = counted(UserSearch(given_name="Person0"))
+    assert (narrow.total, len(narrow.items), narrow.pages, counts) == (10, 10, 1, 0)
+    none, counts = counted(UserSearch(given_name="nobody"))
+    assert (none.total, none.number, counts) == (0, 1, 0)
+    full, counts = counted(UserSearch())
+    assert (full.total, len(full.items), full.pages, counts) == (30, 25, 2, 1)
+    second, counts = counted(UserSearch(), page=2)
+    assert (second.total, second.number, len(second.items), counts) == (30, 2, 5, 0)
+    beyond, counts = counted(UserSearch(), page=7)
+    assert (beyond.total, beyond.number, len(beyond.items), counts) == (30, 2, 5, 1)
+
+
 def test_the_default_listing_reads_the_index(app, boss):
     plan = _plan(user_search._search_statement(boss.organisation_id, UserSearch()))
     assert "ix_users_find_user_order" in plan

@@ -1,4 +1,5 @@
-"""One way to page a query: count once, clamp the page number, fetch one page."""
+"""One way to page a query: fetch one page, count only when the page is full, clamp the
+page number."""
 
 from dataclasses import dataclass
 from math import ceil
@@ -27,9 +28,24 @@ class Page:
 
 
 def paginate(statement: Select, page: int, per_page: int = PER_PAGE) -> Page:
-    """`statement` must already be ordered. A page number past the end shows the last page."""
+    """`statement` must already be ordered. A page number past the end shows the last page.
+
+    The page is read first: when it is not full and not empty (or is the empty first
+    page), it is the last one, so the total is known without a count. A narrow search,
+    which is most of them, costs one query; only a full page also counts."""
+    number = max(1, page)
+    items = _page_items(statement, number, per_page)
+    if len(items) < per_page and (items or number == 1):
+        return Page(items=items, number=number, per_page=per_page,
+                    total=(number - 1) * per_page + len(items))
     total = db.session.scalar(select(func.count()).select_from(
         statement.order_by(None).subquery()))
-    number = min(max(1, page), max(1, ceil(total / per_page)))
-    items = list(db.session.scalars(statement.limit(per_page).offset((number - 1) * per_page)))
+    last = max(1, ceil(total / per_page))
+    if number > last:  # past the end: the last page instead
+        number = last
+        items = _page_items(statement, number, per_page)
     return Page(items=items, number=number, per_page=per_page, total=total)
+
+
+def _page_items(statement: Select, number: int, per_page: int) -> list:
+    return list(db.session.scalars(statement.limit(per_page).offset((number - 1) * per_page)))
