@@ -17,6 +17,7 @@ from tests.production.servers import ROOT
 from webapp.extensions import db
 from webapp.models import Learner, User
 from webapp.services import user_search
+from webapp.services.paging import Page
 from webapp.services.user_search import UserSearch
 
 
@@ -80,6 +81,19 @@ def test_a_page_that_is_not_full_needs_no_count(app, boss, make_user, statements
     assert (second.total, second.number, len(second.items), counts) == (30, 2, 5, 0)
     beyond, counts = counted(UserSearch(), page=7)
     assert (beyond.total, beyond.number, len(beyond.items), counts) == (30, 2, 5, 1)
+
+
+@pytest.mark.parametrize(("pages", "number", "shown"), [
+    (1, 1, [1]),
+    (10, 4, [1, 2, 3, 4, 5, 6, None, 10]),
+    (10, 5, [1, None, 3, 4, 5, 6, 7, None, 10]),
+    (2000, 1, [1, 2, 3, None, 2000]),
+    (2000, 1000, [1, None, 998, 999, 1000, 1001, 1002, None, 2000]),
+])
+def test_pagination_shows_the_ends_and_the_pages_near_this_one(pages, number, shown):
+    """Worked out from a handful of candidates, not a loop over every page (2,000 at
+    50,000 users); None is the ellipsis one step beyond the pages shown."""
+    assert Page(items=[], number=number, per_page=25, total=pages * 25).numbers() == shown
 
 
 def test_the_default_listing_reads_the_index(app, boss):

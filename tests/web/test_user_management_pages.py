@@ -60,6 +60,19 @@ def test_active_search_answers_with_the_results_fragment(signed_in, staff):
     assert "HX-Request" in response.headers["Vary"]
 
 
+def test_a_long_result_is_paged_with_links_to_the_other_pages(signed_in, make_user):
+    for n in range(25):
+        make_user(given=f"Person{n:02}", family="Adams")
+    html = page(signed_in.get("/users?page=2"))
+    nav = html.find("nav", class_="govuk-pagination")
+    assert [a.get_text(strip=True) for a in nav.select(".govuk-pagination__item a")] == [
+        "1", "2"]
+    assert nav.find("a", attrs={"aria-current": "page"}).get_text(strip=True) == "2"
+    assert nav.find("a", rel="prev")["href"].startswith("/users?page=1")
+    assert not nav.find("a", rel="next")
+    assert len(_row_usernames(signed_in.get("/users?page=2"))) == 1  # the boss and 25 more
+
+
 def test_a_boosted_or_untargeted_htmx_request_gets_the_whole_page(signed_in):
     response = signed_in.get("/users?given_name=sa", headers=HTMX)
     assert "<html" in response.get_data(as_text=True)

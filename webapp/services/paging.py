@@ -22,6 +22,20 @@ class Page:
     def pages(self) -> int:
         return max(1, ceil(self.total / self.per_page))
 
+    def numbers(self, around: int = 2) -> list[int | None]:
+        """The page links a pagination shows: the first and last pages and those within
+        `around` of this one, with None (an ellipsis) one step further out. Worked out
+        from those few candidates, so 2,000 pages cost no more than 5."""
+        reach = around + 1
+        near = range(max(1, self.number - reach), min(self.pages, self.number + reach) + 1)
+        shown = []
+        for number in sorted({1, self.pages, *near}):
+            if number in (1, self.pages) or abs(number - self.number) <= around:
+                shown.append(number)
+            elif abs(number - self.number) == reach:
+                shown.append(None)
+        return shown
+
     @classmethod
     def empty(cls, per_page: int = PER_PAGE) -> "Page":
         return cls(items=[], number=1, per_page=per_page, total=0)
