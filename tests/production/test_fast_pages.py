@@ -17,6 +17,7 @@ from tests.production.servers import ROOT
 from webapp.extensions import db
 from webapp.models import Learner, User
 from webapp.services import user_search
+from webapp.services.paging import Page
 from webapp.services.user_search import UserSearch
 
 
@@ -56,6 +57,43 @@ def test_find_user_counts_from_the_index_alone(app, boss, make_user, statements)
         statement = user_search._search_statement(boss.organisation_id, UserSearch())
         count = select(func.count()).select_from(statement.order_by(None).subquery())
         assert "COVERING INDEX ix_users_find_user_order" in _plan(count)
+
+
+def test_a_page_that_is_not_full_needs_no_count(app, boss, make_user, statements):
+    """paginate() reads the page first: a short page is the last, so its total is known;
+    a full page is counted; a page past the end shows the last page with the right total."""
+    for n in range(29):
+        make_user(given=f"Person{n:02}", family="Adams")
+    db.session.expire_all()
+
+    def counted(search, page=1):
+        statements.clear()
+        found = user_search.find_users(boss, search, page)
+        return found, sum("count(" in s.lower() for s in statements)
+
+    narrow, counts = counted(UserSearch(given_name="Person0"))
+    assert (narrow.total, len(narrow.items), narrow.pages, counts) == (10, 10, 1, 0)
+    none, counts = counted(UserSearch(given_name="nobody"))
+    assert (none.total, none.number, counts) == (0, 1, 0)
+    full, counts = counted(UserSearch())
+    assert (full.total, len(full.items), full.pages, counts) == (30, 25, 2, 1)
+    second, counts = counted(UserSearch(), page=2)
+    assert (second.total, second.number, len(second.items), counts) == (30, 2, 5, 0)
+    beyond, counts = counted(UserSearch(), page=7)
+    assert (beyond.total, beyond.number, len(beyond.items), counts) == (30, 2, 5, 1)
+
+
+@pytest.mark.parametrize(("pages", "number", "shown"), [
+    (1, 1, [1]),
+    (10, 4, [1, 2, 3, 4, 5, 6, None, 10]),
+    (10, 5, [1, None, 3, 4, 5, 6, 7, None, 10]),
+    (2000, 1, [1, 2, 3, None, 2000]),
+    (2000, 1000, [1, None, 998, 999, 1000, 1001, 1002, None, 2000]),
+])
+def test_pagination_shows_the_ends_and_the_pages_near_this_one(pages, number, shown):
+    """Worked out from a handful of candidates, not a loop over every page (2,000 at
+    50,000 users); None is the ellipsis one step beyond the pages shown."""
+    assert Page(items=[], number=number, per_page=25, total=pages * 25).numbers() == shown
 
 
 def test_the_default_listing_reads_the_index(app, boss):

@@ -268,6 +268,8 @@ def test_choosing_resolved_in_a_row_opens_the_comments_box(client, world):
     refused = client.post(f"/challenges/{one.id}/status", headers=row, data={
         f"status-{one.id}": "upheld", f"version-{one.id}": one.version, "csrf_token": token})
     assert refused.status_code == 422 and "Enter additional comments" in refused.text
+    assert page(refused).find("input", id=f"version-{one.id}")["value"] == str(one.version), \
+        "a row re-rendered after a POST carries the version it was read at"
     done = client.post(f"/challenges/{one.id}/status", headers=row, data={
         f"status-{one.id}": "upheld", f"comments-{one.id}": "Grade corrected",
         f"version-{one.id}": one.version, "csrf_token": token})

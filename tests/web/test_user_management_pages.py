@@ -60,6 +60,19 @@ def test_active_search_answers_with_the_results_fragment(signed_in, staff):
     assert "HX-Request" in response.headers["Vary"]
 
 
+def test_a_long_result_is_paged_with_links_to_the_other_pages(signed_in, make_user):
+    for n in range(25):
+        make_user(given=f"Person{n:02}", family="Adams")
+    html = page(signed_in.get("/users?page=2"))
+    nav = html.find("nav", class_="govuk-pagination")
+    assert [a.get_text(strip=True) for a in nav.select(".govuk-pagination__item a")] == [
+        "1", "2"]
+    assert nav.find("a", attrs={"aria-current": "page"}).get_text(strip=True) == "2"
+    assert nav.find("a", rel="prev")["href"].startswith("/users?page=1")
+    assert not nav.find("a", rel="next")
+    assert len(_row_usernames(signed_in.get("/users?page=2"))) == 1  # the boss and 25 more
+
+
 def test_a_boosted_or_untargeted_htmx_request_gets_the_whole_page(signed_in):
     response = signed_in.get("/users?given_name=sa", headers=HTMX)
     assert "<html" in response.get_data(as_text=True)
@@ -311,6 +324,44 @@ def test_locked_users_show_as_locked_and_can_be_unlocked(signed_in, staff, app):
     assert "Locked" in [tag.get_text() for tag in row.select(".govuk-tag")]
     response = _post_inline(signed_in, f"/users/{staff.id}/unlock", f"user-row-{staff.id}")
     assert "Locked" not in [t.get_text() for t in page(response).select(".govuk-tag")]
+
+
+def _row_controls(row) -> set[str]:
+    """The status actions a row offers: Suspend (a details with a reason), Reinstate, Unlock."""
+    return {button.get_text(" ", strip=True).split()[0] for button in row.find_all("button")}
+
+
+def test_each_row_offers_exactly_the_status_actions_the_rules_allow(signed_in, boss, staff,
+                                                                     make_user, app):
+    """The row's controls are decided in the view, once per row: own row none, an active
+    user Suspend, a locked one Unlock too, a suspended one Reinstate only."""
+    locked = make_user(given="Lou", family="Locked")
+    for _ in range(5):
+        sign_in(app.test_client(), locked.username, "wrong wrong wrong")
+    rows = {row["id"]: row for row in page(signed_in.get("/users")).select("tbody tr")}
+    assert _row_controls(rows[f"user-row-{boss.id}"]) == set()
+    assert _row_controls(rows[f"user-row-{staff.id}"]) == {"Suspend"}
+    assert _row_controls(rows[f"user-row-{locked.id}"]) == {"Suspend", "Unlock"}
+    assert rows[f"user-row-{staff.id}"].find("input", attrs={"name": f"reason-{staff.id}"})
+    _post_inline(signed_in, f"/users/{staff.id}/suspend", f"user-row-{staff.id}",
+                 reason="left the team")
+    html = page(signed_in.get("/users?status=Suspended",
+                              headers={**HTMX, "HX-Target": "user-results"}))
+    row = html.find(id=f"user-row-{staff.id}")
+    assert _row_controls(row) == {"Reinstate"}
+    assert row.find("button")["form"] == "user-actions"
+    assert row.find("button")["hx-target"] == f"#user-row-{staff.id}"
+
+
+def test_a_user_without_the_super_user_role_gets_no_rows_or_actions(client, make_user):
+    """Only a super user reaches Find user; anyone else is refused, rows and all."""
+    make_user(roles=["ab_user"], given="Nora", family="Normal")
+    normal = make_user(roles=["ab_user"], given="Olly", family="Other",
+                       password=BOSS_PASSWORD)
+    sign_in(client, normal.username, BOSS_PASSWORD)
+    response = client.get("/users")
+    assert response.status_code == 403
+    assert not page(response).select("tr[id^=user-row-] button")
 
 
 # --- delete ----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from webapp.web import errors, headers, navigation, request_log, sessions
 from webapp.web.display import email_breaks, kind_label, role_labels, supplied_value
 from webapp.web.forms import error_summary
 from webapp.web.htmx import css, targets
+from webapp.web.user_actions import status_actions
 
 
 def may(action: str, user) -> bool:
@@ -37,5 +38,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(email_breaks)
     app.add_template_global(may)
     app.add_template_global(may_use)
+    app.add_template_global(status_actions, "status_actions_for")
     app.add_template_global(targets, "targets")
     app.add_template_global(css)

@@ -104,7 +104,9 @@ def init_app(app: Flask) -> None:
     def inject_menu():
         # Context processors run for every render_template, and each GOV.UK form widget is
         # one: build the menu once a request, not once a widget.
+        # The user object itself, not the proxy: the menu asks it ~40 questions.
         if "menu" not in g:
-            g.menu = menu_for(current_user, current_app.view_functions, request.endpoint) \
-                if current_user.is_authenticated else []
+            user = current_user._get_current_object()
+            g.menu = menu_for(user, current_app.view_functions, request.endpoint) \
+                if user.is_authenticated else []
         return {"menu": g.menu}
