@@ -12,12 +12,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
-from webapp.models import Achievement, AchievementEvent, Learner, Qualification, User
+from webapp.models import (
+    Achievement,
+    AchievementEvent,
+    Learner,
+    Qualification,
+    User,
+)
 from webapp.rules import achievements as rules
 from webapp.rules import matching
 from webapp.rules.achievements import Event
@@ -146,10 +152,14 @@ def _verified_learner(learner: SubmittedLearner) -> tuple[Learner, str]:
 
 def _history(achievement: Achievement, event: str, actor: User, channel: str,
              action: Action | None = None, **details) -> None:
-    db.session.add(AchievementEvent(
-        achievement=achievement, event=event, actor_user_id=actor.id, channel=channel,
-        action_date=action.action_date if action else None,
-        action_reason=action.action_reason if action else None, details=details or None))
+    row = {"event": event, "actor_user_id": actor.id, "channel": channel,
+           "action_date": action.action_date if action else None,
+           "action_reason": action.action_reason if action else None,
+           "details": details or None}
+    if (scope := _chunk()) is not None:
+        scope.history.append((achievement, row))
+    else:
+        db.session.add(AchievementEvent(achievement=achievement, **row))
 
 
 # --- a batch chunk ---------------------------------------------------------------------------
@@ -157,12 +167,24 @@ def _history(achievement: Achievement, event: str, actor: User, channel: str,
 @dataclass
 class _Chunk:
     """A batch chunk's view of the achievements: every one held for its learners, loaded
-    in one query and kept up to date as its rows create and move, and the audit rows that
-    wait for the chunk's flush to know their achievement's id."""
+    in one query and kept up to date as its rows create and move; and the history and
+    audit rows, written after the chunk's flush, when every achievement has its id."""
 
     ulns: set[str]
     held: dict[tuple[str, date, str], Achievement]
-    audits: list[tuple] = field(default_factory=list)
+    history: list[tuple[Achievement, dict]] = field(default_factory=list)
+    audits: list[tuple[Achievement, dict]] = field(default_factory=list)
+
+    def write(self) -> None:
+        db.session.flush()
+        if self.history:
+            db.session.execute(insert(AchievementEvent), [
+                {**row, "achievement_id": achievement.id}
+                for achievement, row in self.history])
+        audit.record_all([{**entry, "target_id": str(achievement.id)}
+                          for achievement, entry in self.audits])
+        self.history.clear()
+        self.audits.clear()
 
 
 def _chunk() -> _Chunk | None:
@@ -172,11 +194,12 @@ def _chunk() -> _Chunk | None:
 @contextmanager
 def chunk(ulns: Iterable[str]) -> Iterator[None]:
     """Run a batch chunk's rows in one scope: the achievements of these learners (held
-    ULNs, masters included) are read once instead of once a row, and the rows' changes are
-    flushed together at the end instead of one by one; then the audit rows are added, with
-    their ids. Every rule is the same: a row still sees what an earlier row did. A clash
-    the map could not foresee (a change by someone else meanwhile) raises IntegrityError on
-    that last flush; the caller redoes the chunk row by row."""
+    ULNs, masters included) are read once instead of once a row; the rows' changes are
+    flushed together at the end instead of one by one, then their history and audit rows
+    are written in one statement each, in the rows' order. Every rule is the same: a row
+    still sees what an earlier row did. A clash the map could not foresee (a change by
+    someone else meanwhile) raises IntegrityError at the end; the caller redoes the chunk
+    row by row."""
     wanted = set(ulns)
     held = {(found.uln, found.award_date, found.reference): found
             for found in db.session.scalars(select(Achievement).where(
@@ -185,28 +208,23 @@ def chunk(ulns: Iterable[str]) -> Iterator[None]:
     db.session.info["achievement_chunk"] = scope
     try:
         yield
-        db.session.flush()
-        for event, actor, achievement, details in scope.audits:
-            _record_audit(event, actor, achievement, details)
-        scope.audits.clear()
+        scope.write()
     finally:
         db.session.info.pop("achievement_chunk", None)
 
 
 def _audit(event: str, actor: User, achievement: Achievement, **details) -> None:
-    """Audit the change as it is now; inside a batch chunk the row is added at the chunk's
-    flush (in the rows' order), when the achievement has its id."""
-    details = {"uln": achievement.uln, "reference": achievement.reference,
-               "award_date": achievement.award_date.isoformat(), **details}
+    """Audit the change as it is now; inside a batch chunk the row is written at the
+    chunk's end, when the achievement has its id."""
+    entry = audit.values(f"achievement.{event}", actor=actor, target_type="achievement",
+                         target_id=str(achievement.id),
+                         details={"uln": achievement.uln, "reference": achievement.reference,
+                                  "award_date": achievement.award_date.isoformat(),
+                                  **details})
     if (scope := _chunk()) is not None:
-        scope.audits.append((event, actor, achievement, details))
+        scope.audits.append((achievement, entry))
     else:
-        _record_audit(event, actor, achievement, details)
-
-
-def _record_audit(event: str, actor: User, achievement: Achievement, details: dict) -> None:
-    audit.record(f"achievement.{event}", actor=actor, target_type="achievement",
-                 target_id=str(achievement.id), details=details)
+        audit.add(entry)
 
 
 def _existing(uln: str, award_date: date, reference: str) -> Achievement | None:

@@ -1,6 +1,7 @@
 """The audit trail: one call adds an event to the current transaction."""
 
 from flask import has_request_context, request
+from sqlalchemy import insert
 
 from webapp.extensions import db
 from webapp.models import AuditEvent, User
@@ -33,7 +34,7 @@ def _without_secrets(values: dict | None) -> dict | None:
     return {key: value for key, value in values.items() if key not in SECRET_FIELDS}
 
 
-def record(
+def values(
     event: str,
     *,
     actor: User | None = None,
@@ -44,24 +45,41 @@ def record(
     before: dict | None = None,
     after: dict | None = None,
     details: dict | None = None,
-) -> AuditEvent:
-    """Add an audit event to the session; it commits with the change it describes."""
+) -> dict:
+    """The columns of an audit event: who, whose data, what, without secrets."""
     if target is not None:
         target_type, target_id = "user", str(target.id) if target.id else target.username
         if organisation_id is None:
             organisation_id = target.organisation_id
     if organisation_id is None and actor is not None:
         organisation_id = actor.organisation_id
-    entry = AuditEvent(
-        event=event,
-        actor_user_id=actor.id if actor is not None else None,
-        organisation_id=organisation_id,
-        target_type=target_type,
-        target_id=target_id,
-        before=_without_secrets(before),
-        after=_without_secrets(after),
-        details=_without_secrets(details),
-        ip_address=request.remote_addr if has_request_context() else None,
-    )
-    db.session.add(entry)
-    return entry
+    return {
+        "event": event,
+        "actor_user_id": actor.id if actor is not None else None,
+        "organisation_id": organisation_id,
+        "target_type": target_type,
+        "target_id": target_id,
+        "before": _without_secrets(before),
+        "after": _without_secrets(after),
+        "details": _without_secrets(details),
+        "ip_address": request.remote_addr if has_request_context() else None,
+    }
+
+
+def record(event: str, **given) -> AuditEvent:
+    """Add an audit event to the session; it commits with the change it describes."""
+    return add(values(event, **given))
+
+
+def add(entry: dict) -> AuditEvent:
+    """Add an audit event made by values() to the session."""
+    event = AuditEvent(**entry)
+    db.session.add(event)
+    return event
+
+
+def record_all(entries: list[dict]) -> None:
+    """Write many audit events (each from values()) in one statement, in the current
+    transaction: a batch chunk's, when no caller needs the objects back."""
+    if entries:
+        db.session.execute(insert(AuditEvent), entries)
