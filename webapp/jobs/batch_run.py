@@ -32,7 +32,7 @@ from webapp.formats.batch_files import (
 from webapp.models import BatchJob, BatchStatus, Learner, User, UserStatus
 from webapp.rules.permissions import Area
 from webapp.rules.problems import Problem, RuleBroken
-from webapp.services import achievements, batches, verification
+from webapp.services import achievements, audit, batches, verification
 from webapp.services.achievements import (
     Action,
     LearnerNotVerified,
@@ -195,12 +195,12 @@ class _Run:
 
     @contextmanager
     def _scope(self, rows: list[BatchRow], held: list) -> Iterator[None]:
-        """A verification stages only its audit row: those are flushed together at the end.
-        Achievement rows share one achievements.chunk (a later row sees an earlier one);
-        a clash its final flush finds sends the chunk back row by row. A single row (that
-        redo) runs exactly as on the screen."""
+        """A verification stages only its audit row: the chunk's are written in one insert
+        at its end. Achievement rows share one achievements.chunk (a later row sees an
+        earlier one); a clash its final flush finds sends the chunk back row by row. A
+        single row (that redo) runs exactly as on the screen."""
         if self.kind == VERIFY:
-            with db.session.no_autoflush:
+            with db.session.no_autoflush, audit.together():
                 yield
         elif len(rows) == 1:
             yield

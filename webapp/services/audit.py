@@ -1,5 +1,8 @@
 """The audit trail: one call adds an event to the current transaction."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import has_request_context, request
 from sqlalchemy import insert
 
@@ -66,20 +69,37 @@ def values(
     }
 
 
-def record(event: str, **given) -> AuditEvent:
-    """Add an audit event to the session; it commits with the change it describes."""
-    return add(values(event, **given))
+def record(event: str, **given) -> None:
+    """Add an audit event to the session; it commits with the change it describes. Inside
+    together() it is written with the others at the end."""
+    add(values(event, **given))
 
 
-def add(entry: dict) -> AuditEvent:
-    """Add an audit event made by values() to the session."""
-    event = AuditEvent(**entry)
-    db.session.add(event)
-    return event
+def add(entry: dict) -> None:
+    """Add an audit event made by values()."""
+    if (staged := db.session.info.get(_STAGED)) is not None:
+        staged.append(entry)
+    else:
+        db.session.add(AuditEvent(**entry))
+
+
+_STAGED = "audit_staged"
+
+
+@contextmanager
+def together() -> Iterator[None]:
+    """Audit events recorded inside are written in one insert at the end, in their order
+    (a batch chunk's: thousands of rows, no caller needs them back before then)."""
+    staged = db.session.info[_STAGED] = []
+    try:
+        yield
+        record_all(staged)
+    finally:
+        db.session.info.pop(_STAGED, None)
 
 
 def record_all(entries: list[dict]) -> None:
     """Write many audit events (each from values()) in one statement, in the current
-    transaction: a batch chunk's, when no caller needs the objects back."""
+    transaction."""
     if entries:
         db.session.execute(insert(AuditEvent), entries)
