@@ -178,7 +178,7 @@ class _Chunk:
     def write(self) -> None:
         db.session.flush()
         if self.history:
-            db.session.execute(insert(AchievementEvent), [
+            db.session.execute(insert(AchievementEvent.__table__), [
                 {**row, "achievement_id": achievement.id}
                 for achievement, row in self.history])
         audit.record_all([{**entry, "target_id": str(achievement.id)}

@@ -102,4 +102,4 @@ def record_all(entries: list[dict]) -> None:
     """Write many audit events (each from values()) in one statement, in the current
     transaction."""
     if entries:
-        db.session.execute(insert(AuditEvent), entries)
+        db.session.execute(insert(AuditEvent.__table__), entries)
