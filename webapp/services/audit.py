@@ -11,6 +11,8 @@ from webapp.models import AuditEvent, User
 
 # Never written to the audit trail, whatever a caller passes.
 SECRET_FIELDS = frozenset({"password", "password_hash", "session_token", "token", "token_hash"})
+# Where together() keeps the events it is holding back, on the session.
+_STAGED = "audit_staged"
 
 
 def user_snapshot(user: User) -> dict:
@@ -69,21 +71,21 @@ def values(
     }
 
 
-def record(event: str, **given) -> None:
+def record(event: str, **given) -> AuditEvent | None:
     """Add an audit event to the session; it commits with the change it describes. Inside
-    together() it is written with the others at the end."""
-    add(values(event, **given))
+    together() it is written with the others at the end (and None is returned)."""
+    return add(values(event, **given))
 
 
-def add(entry: dict) -> None:
+def add(entry: dict) -> AuditEvent | None:
     """Add an audit event made by values()."""
     if (staged := db.session.info.get(_STAGED)) is not None:
         staged.append(entry)
-    else:
-        db.session.add(AuditEvent(**entry))
+        return None
+    event = AuditEvent(**entry)
+    db.session.add(event)
+    return event
 
-
-_STAGED = "audit_staged"
 
 
 @contextmanager
