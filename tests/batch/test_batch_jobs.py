@@ -320,3 +320,7 @@ def test_rows_of_one_chunk_see_each_other_and_every_change_is_audited_with_its_i
         ("achievement.created", str(held[JAMES, date(2019, 8, 1)].id)),
         ("achievement.created", str(held[JAMES, date(2019, 8, 3)].id))]
     assert audited[0].details["uln"] == JAMES and audited[1].details["after"] == ANN
+    moved = held[ANN, date(2019, 8, 1)]
+    assert [(e.event, e.details) for e in moved.history] == [
+        ("created", {"grade": "Pass"}), ("moved", {"before": JAMES, "after": ANN})]
+    assert all(e.occurred_at and e.channel == "batch" for e in moved.history)
