@@ -10,7 +10,7 @@ from defusedxml import ElementTree as ET
 from sqlalchemy import func, select
 from sqlalchemy import update as sa_update
 
-from tests.achievement_data import ANN, JAMES, NOBODY, OWN, SHARED, load_registers
+from tests.achievement_data import ANN, JAMES, LINKED, NOBODY, OWN, SHARED, load_registers
 from tests.helpers import committed
 from webapp.extensions import db
 from webapp.formats import batch_files
@@ -291,3 +291,36 @@ def test_a_validate_only_job_is_summed_up_as_what_would_be_done(batch_user):
     assert batch_run.counts_for_people(checked) == [("Would be created", 1)]
     real = run(batch_user, "achievement", "a.csv", data, submit_again=True)
     assert batch_run.counts_for_people(real) == [("Created", 1)]
+
+
+def test_rows_of_one_chunk_see_each_other_and_every_change_is_audited_with_its_id(batch_user):
+    """One chunk: a create, then a move of it and a duplicate on the learner it moved to,
+    a create through a linked ULN and its duplicate on the master; each audit row names the
+    achievement by its id, as the portal's would."""
+    rows = [achievement("create", Grade="Pass"),
+            achievement("move", NewULN=ANN),
+            achievement("create", MISIdentifier="dup", ULN=ANN, GivenName="Ann",
+                        FamilyName="Lee", Grade="Pass"),
+            achievement("create", MISIdentifier="again", Grade="Pass"),
+            achievement("create", MISIdentifier="linked", ULN=LINKED, AwardDate="2019-08-03"),
+            achievement("create", MISIdentifier="master", AwardDate="2019-08-03")]
+    job = run(batch_user, "achievement", "a.csv", file_of("achievement", "csv", rows))
+    out = csv_output(job)
+    assert [r["Outcome"] for r in out] == ["created", "moved", "rejected", "created",
+                                           "created", "rejected"]
+    assert out[2]["ErrorCode"] == out[5]["ErrorCode"] != ""
+    held = {(a.uln, a.award_date): a for a in db.session.scalars(select(Achievement))}
+    assert set(held) == {(ANN, date(2019, 8, 1)), (JAMES, date(2019, 8, 1)),
+                         (JAMES, date(2019, 8, 3))}
+    audited = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.event.like("achievement.%")).order_by(AuditEvent.id)).all()
+    assert [(e.event, e.target_id) for e in audited] == [
+        ("achievement.created", str(held[ANN, date(2019, 8, 1)].id)),
+        ("achievement.moved", str(held[ANN, date(2019, 8, 1)].id)),
+        ("achievement.created", str(held[JAMES, date(2019, 8, 1)].id)),
+        ("achievement.created", str(held[JAMES, date(2019, 8, 3)].id))]
+    assert audited[0].details["uln"] == JAMES and audited[1].details["after"] == ANN
+    moved = held[ANN, date(2019, 8, 1)]
+    assert [(e.event, e.details) for e in moved.history] == [
+        ("created", {"grade": "Pass"}), ("moved", {"before": JAMES, "after": ANN})]
+    assert all(e.occurred_at and e.channel == "batch" for e in moved.history)

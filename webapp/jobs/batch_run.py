@@ -12,10 +12,12 @@ import io
 import logging
 import secrets
 from collections import Counter
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import islice
 
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 
 from webapp.extensions import db
 from webapp.formats import batch_files
@@ -27,10 +29,10 @@ from webapp.formats.batch_files import (
     BatchRow,
     parse_date,
 )
-from webapp.models import BatchJob, BatchStatus, User, UserStatus
+from webapp.models import BatchJob, BatchStatus, Learner, User, UserStatus
 from webapp.rules.permissions import Area
 from webapp.rules.problems import Problem, RuleBroken
-from webapp.services import achievements, batches, verification
+from webapp.services import achievements, audit, batches, verification
 from webapp.services.achievements import (
     Action,
     LearnerNotVerified,
@@ -191,6 +193,25 @@ class _Run:
             for row in rows:
                 self._apply([row])
 
+    @contextmanager
+    def _scope(self, rows: list[BatchRow], held: list) -> Iterator[None]:
+        """A verification stages only its audit row: the chunk's are written in one insert
+        at its end. Achievement rows share one achievements.chunk (a later row sees an
+        earlier one); a clash its final flush finds sends the chunk back row by row. A
+        single row (that redo) runs exactly as on the screen."""
+        if self.kind == VERIFY:
+            with db.session.no_autoflush, audit.together():
+                yield
+        elif len(rows) == 1:
+            yield
+        else:
+            try:
+                with achievements.chunk(learner.uln for learner in held
+                                        if isinstance(learner, Learner)):
+                    yield
+            except IntegrityError:
+                raise _SessionBroken() from None
+
     def _apply(self, rows: list[BatchRow]) -> None:
         session = db.session
         actor = session.get(User, self.submitted_by_id)
@@ -200,9 +221,7 @@ class _Run:
         try:
             held = batches.warm((row.cells.get("ULN", "") for row in rows),
                                 (row.cells.get("Reference", "") for row in rows))
-            # A verification stages only its audit row: those are flushed together at the
-            # end. Achievement rows keep autoflush, as a later row must see an earlier one.
-            with session.no_autoflush if self.kind == VERIFY else nullcontext():
+            with self._scope(rows, held):
                 for row in rows:
                     outcome, cells = ROW_RUNNERS[self.kind](actor, row)
                     if not session.is_active and len(rows) > 1:

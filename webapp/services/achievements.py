@@ -7,15 +7,23 @@ Each change stages the achievement, a history row (achievement_events) and an au
 the caller's unit of work commits the three together. Only the organisation that owns an
 achievement sees or changes it: anyone else gets NotFound, as for a missing one."""
 
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
-from webapp.models import Achievement, AchievementEvent, Learner, Qualification, User
+from webapp.models import (
+    Achievement,
+    AchievementEvent,
+    Learner,
+    Qualification,
+    User,
+)
 from webapp.rules import achievements as rules
 from webapp.rules import matching
 from webapp.rules.achievements import Event
@@ -144,28 +152,116 @@ def _verified_learner(learner: SubmittedLearner) -> tuple[Learner, str]:
 
 def _history(achievement: Achievement, event: str, actor: User, channel: str,
              action: Action | None = None, **details) -> None:
-    db.session.add(AchievementEvent(
-        achievement=achievement, event=event, actor_user_id=actor.id, channel=channel,
-        action_date=action.action_date if action else None,
-        action_reason=action.action_reason if action else None, details=details or None))
+    row = {"event": event, "actor_user_id": actor.id, "channel": channel,
+           "action_date": action.action_date if action else None,
+           "action_reason": action.action_reason if action else None,
+           "details": details or None}
+    if (scope := _chunk()) is not None:
+        scope.history.append((achievement, row))
+    else:
+        db.session.add(AchievementEvent(achievement=achievement, **row))
+
+
+# --- a batch chunk ---------------------------------------------------------------------------
+
+@dataclass
+class _Chunk:
+    """A batch chunk's view of the achievements: every one held for its learners, loaded
+    in one query and kept up to date as its rows create and move; and the history and
+    audit rows, written after the chunk's flush, when every achievement has its id."""
+
+    ulns: set[str]
+    held: dict[tuple[str, date, str], Achievement]
+    history: list[tuple[Achievement, dict]] = field(default_factory=list)
+    audits: list[tuple[Achievement, dict]] = field(default_factory=list)
+
+    def write(self) -> None:
+        db.session.flush()
+        if self.history:
+            db.session.execute(insert(AchievementEvent.__table__), [
+                {**row, "achievement_id": achievement.id}
+                for achievement, row in self.history])
+        audit.record_all([{**entry, "target_id": str(achievement.id)}
+                          for achievement, entry in self.audits])
+        self.history.clear()
+        self.audits.clear()
+
+
+def _chunk() -> _Chunk | None:
+    return db.session.info.get("achievement_chunk")
+
+
+@contextmanager
+def chunk(ulns: Iterable[str]) -> Iterator[None]:
+    """Run a batch chunk's rows in one scope: the achievements of these learners (held
+    ULNs, masters included) are read once instead of once a row; the rows' changes are
+    flushed together at the end instead of one by one, then their history and audit rows
+    are written in one statement each, in the rows' order. Every rule is the same: a row
+    still sees what an earlier row did. A clash the map could not foresee (a change by
+    someone else meanwhile) raises IntegrityError at the end; the caller redoes the chunk
+    row by row."""
+    wanted = set(ulns)
+    held = {(found.uln, found.award_date, found.reference): found
+            for found in db.session.scalars(select(Achievement).where(
+                Achievement.uln.in_(wanted)))} if wanted else {}
+    scope = _Chunk(wanted, held)
+    db.session.info["achievement_chunk"] = scope
+    try:
+        yield
+        scope.write()
+    finally:
+        db.session.info.pop("achievement_chunk", None)
 
 
 def _audit(event: str, actor: User, achievement: Achievement, **details) -> None:
-    audit.record(f"achievement.{event}", actor=actor, target_type="achievement",
-                 target_id=str(achievement.id),
-                 details={"uln": achievement.uln, "reference": achievement.reference,
-                          "award_date": achievement.award_date.isoformat(), **details})
+    """Audit the change as it is now; inside a batch chunk the row is written at the
+    chunk's end, when the achievement has its id."""
+    entry = audit.values(f"achievement.{event}", actor=actor, target_type="achievement",
+                         target_id=str(achievement.id),
+                         details={"uln": achievement.uln, "reference": achievement.reference,
+                                  "award_date": achievement.award_date.isoformat(),
+                                  **details})
+    if (scope := _chunk()) is not None:
+        scope.audits.append((achievement, entry))
+    else:
+        audit.add(entry)
 
 
 def _existing(uln: str, award_date: date, reference: str) -> Achievement | None:
+    scope = _chunk()
+    if scope is not None and uln in scope.ulns:
+        return scope.held.get((uln, award_date, reference))
     return db.session.scalar(select(Achievement).where(
         Achievement.uln == uln, Achievement.award_date == award_date,
         Achievement.reference == reference))
 
 
+def _hold(achievement: Achievement, was_uln: str | None = None) -> None:
+    """Keep a chunk's map true after a create (or a move from was_uln)."""
+    if (scope := _chunk()) is None:
+        return
+    if was_uln in scope.ulns:
+        scope.held.pop((was_uln, achievement.award_date, achievement.reference), None)
+    if achievement.uln in scope.ulns:
+        scope.held[(achievement.uln, achievement.award_date, achievement.reference)] = \
+            achievement
+
+
+def _flush() -> None:
+    """Send the change now, except inside a batch chunk (flushed once at its end)."""
+    if _chunk() is None:
+        db.session.flush()
+
+
 def _flush_unique() -> None:
     """Flush, turning a clash on the unique reference (two creates at once) into a refusal;
-    the caller's unit of work rolls back."""
+    the caller's unit of work rolls back. Inside a batch chunk the map has refused every
+    duplicate the chunk can see; the chunk's flush finds any other."""
+    if _chunk() is None:
+        _flush_now()
+
+
+def _flush_now() -> None:
     try:
         db.session.flush()
     except IntegrityError:
@@ -219,6 +315,7 @@ def create(actor: User, new: NewAchievement, channel: str = "portal",
     _history(achievement, Event.CREATED, actor, channel, grade=achievement.grade,
              **({"linked_uln": achievement.submitted_uln}
                 if achievement.submitted_uln != learner.uln else {}))
+    _hold(achievement)
     _flush_unique()
     _audit(Event.CREATED, actor, achievement, channel=channel, grade=achievement.grade,
            verification=code)
@@ -273,6 +370,8 @@ def find(actor: User, lookup: Lookup, today: date | None = None,
             or _differs(learner.postcode and learner.postcode.replace(" ", "").upper(),
                         (achievement.submitted_postcode or "").replace(" ", "") or None)):
         raise NotFound(problems=[rules.not_found_problem()])
+    if achievement.id is None:  # created earlier in this batch chunk: callers need its id
+        _flush_now()
     return achievement
 
 
@@ -306,7 +405,7 @@ def update_grade(actor: User, achievement_id: int, grade: str, channel: str = "p
     _history(achievement, Event.GRADE_CHANGED, actor, channel, before=before, after=new_grade)
     _audit(Event.GRADE_CHANGED, actor, achievement, channel=channel, before=before,
            after=new_grade)
-    db.session.flush()
+    _flush()
     return achievement
 
 
@@ -347,6 +446,7 @@ def move(actor: User, achievement_id: int, new_uln: str, channel: str = "portal"
     achievement.submitted_date_of_birth = learner.date_of_birth
     achievement.submitted_postcode = None
     _history(achievement, Event.MOVED, actor, channel, before=before, after=learner.uln)
+    _hold(achievement, was_uln=before)
     _flush_unique()
     _audit(Event.MOVED, actor, achievement, channel=channel, before=before, after=learner.uln)
     return achievement
@@ -370,7 +470,7 @@ def withdraw(actor: User, lookup: Lookup, action: Action, channel: str = "portal
     _history(achievement, Event.WITHDRAWN, actor, channel, action)
     _audit(Event.WITHDRAWN, actor, achievement, channel=channel,
            action_reason=action.action_reason)
-    db.session.flush()
+    _flush()
     return achievement
 
 
@@ -387,5 +487,5 @@ def reinstate(actor: User, lookup: Lookup, action: Action, channel: str = "porta
     _history(achievement, Event.REINSTATED, actor, channel, action)
     _audit(Event.REINSTATED, actor, achievement, channel=channel,
            action_reason=action.action_reason)
-    db.session.flush()
+    _flush()
     return achievement

@@ -1,12 +1,18 @@
 """The audit trail: one call adds an event to the current transaction."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import has_request_context, request
+from sqlalchemy import insert
 
 from webapp.extensions import db
 from webapp.models import AuditEvent, User
 
 # Never written to the audit trail, whatever a caller passes.
 SECRET_FIELDS = frozenset({"password", "password_hash", "session_token", "token", "token_hash"})
+# Where together() keeps the events it is holding back, on the session.
+_STAGED = "audit_staged"
 
 
 def user_snapshot(user: User) -> dict:
@@ -33,7 +39,7 @@ def _without_secrets(values: dict | None) -> dict | None:
     return {key: value for key, value in values.items() if key not in SECRET_FIELDS}
 
 
-def record(
+def values(
     event: str,
     *,
     actor: User | None = None,
@@ -44,24 +50,58 @@ def record(
     before: dict | None = None,
     after: dict | None = None,
     details: dict | None = None,
-) -> AuditEvent:
-    """Add an audit event to the session; it commits with the change it describes."""
+) -> dict:
+    """The columns of an audit event: who, whose data, what, without secrets."""
     if target is not None:
         target_type, target_id = "user", str(target.id) if target.id else target.username
         if organisation_id is None:
             organisation_id = target.organisation_id
     if organisation_id is None and actor is not None:
         organisation_id = actor.organisation_id
-    entry = AuditEvent(
-        event=event,
-        actor_user_id=actor.id if actor is not None else None,
-        organisation_id=organisation_id,
-        target_type=target_type,
-        target_id=target_id,
-        before=_without_secrets(before),
-        after=_without_secrets(after),
-        details=_without_secrets(details),
-        ip_address=request.remote_addr if has_request_context() else None,
-    )
-    db.session.add(entry)
-    return entry
+    return {
+        "event": event,
+        "actor_user_id": actor.id if actor is not None else None,
+        "organisation_id": organisation_id,
+        "target_type": target_type,
+        "target_id": target_id,
+        "before": _without_secrets(before),
+        "after": _without_secrets(after),
+        "details": _without_secrets(details),
+        "ip_address": request.remote_addr if has_request_context() else None,
+    }
+
+
+def record(event: str, **given) -> AuditEvent | None:
+    """Add an audit event to the session; it commits with the change it describes. Inside
+    together() it is written with the others at the end (and None is returned)."""
+    return add(values(event, **given))
+
+
+def add(entry: dict) -> AuditEvent | None:
+    """Add an audit event made by values()."""
+    if (staged := db.session.info.get(_STAGED)) is not None:
+        staged.append(entry)
+        return None
+    event = AuditEvent(**entry)
+    db.session.add(event)
+    return event
+
+
+
+@contextmanager
+def together() -> Iterator[None]:
+    """Audit events recorded inside are written in one insert at the end, in their order
+    (a batch chunk's: thousands of rows, no caller needs them back before then)."""
+    staged = db.session.info[_STAGED] = []
+    try:
+        yield
+        record_all(staged)
+    finally:
+        db.session.info.pop(_STAGED, None)
+
+
+def record_all(entries: list[dict]) -> None:
+    """Write many audit events (each from values()) in one statement, in the current
+    transaction."""
+    if entries:
+        db.session.execute(insert(AuditEvent.__table__), entries)
