@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 from defusedxml import ElementTree as ET
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy import update as sa_update
 
 from tests.achievement_data import ANN, JAMES, LINKED, NOBODY, OWN, SHARED, load_registers
@@ -324,3 +324,30 @@ def test_rows_of_one_chunk_see_each_other_and_every_change_is_audited_with_its_i
     assert [(e.event, e.details) for e in moved.history] == [
         ("created", {"grade": "Pass"}), ("moved", {"before": JAMES, "after": ANN})]
     assert all(e.occurred_at and e.channel == "batch" for e in moved.history)
+
+
+def test_a_change_by_someone_else_during_a_chunk_redoes_it_row_by_row(batch_user, monkeypatch):
+    """The chunk reads its achievements once; when another user changes one before the
+    chunk is written, the chunk is redone row by row, each row reading afresh, as the
+    screen would: the job ends Successful and nothing is lost."""
+    run(batch_user, "achievement", "first.csv",
+        file_of("achievement", "csv", [achievement("create", Grade="Fail")]))
+    answer_row = batch_run.ROW_RUNNERS["achievement"]
+
+    def someone_else_first(actor, row):
+        if row.cells["MISIdentifier"] == "M-update":
+            with db.engine.begin() as other:  # another session, committed at once
+                other.execute(text("UPDATE achievements SET version = version + 1, "
+                                   "grade = 'Merit'"))
+        return answer_row(actor, row)
+
+    monkeypatch.setitem(batch_run.ROW_RUNNERS, "achievement", someone_else_first)
+    rows = [achievement("create", MISIdentifier="other", Reference=OWN,
+                        AwardDate="2019-08-02"),
+            achievement("update", Grade="Pass")]
+    job = run(batch_user, "achievement", "second.csv", file_of("achievement", "csv", rows))
+    assert job.status == "Successful"
+    assert [r["Outcome"] for r in csv_output(job)] == ["created", "updated"]
+    db.session.expire_all()
+    grades = dict(db.session.execute(select(Achievement.reference, Achievement.grade)).all())
+    assert grades[SHARED] == "Pass"

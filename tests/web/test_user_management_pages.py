@@ -73,6 +73,17 @@ def test_a_long_result_is_paged_with_links_to_the_other_pages(signed_in, make_us
     assert len(_row_usernames(signed_in.get("/users?page=2"))) == 1  # the boss and 25 more
 
 
+@pytest.mark.parametrize("number", ["100000000000000000000", "9" * 40])
+def test_a_page_number_too_large_for_the_database_shows_the_last_page(
+        signed_in, make_user, number):
+    for n in range(25):
+        make_user(given=f"Person{n:02}", family="Adams")
+    response = signed_in.get(f"/users?page={number}")
+    assert response.status_code == 200
+    nav = page(response).find("nav", class_="govuk-pagination")
+    assert nav.find("a", attrs={"aria-current": "page"}).get_text(strip=True) == "2"
+
+
 def test_a_boosted_or_untargeted_htmx_request_gets_the_whole_page(signed_in):
     response = signed_in.get("/users?given_name=sa", headers=HTMX)
     assert "<html" in response.get_data(as_text=True)

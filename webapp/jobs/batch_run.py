@@ -18,6 +18,7 @@ from itertools import islice
 
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from webapp.extensions import db
 from webapp.formats import batch_files
@@ -197,7 +198,8 @@ class _Run:
     def _scope(self, rows: list[BatchRow], held: list) -> Iterator[None]:
         """A verification stages only its audit row: the chunk's are written in one insert
         at its end. Achievement rows share one achievements.chunk (a later row sees an
-        earlier one); a clash its final flush finds sends the chunk back row by row. A
+        earlier one); a clash or a change by someone else that a flush finds sends the chunk
+        back row by row. A
         single row (that redo) runs exactly as on the screen."""
         if self.kind == VERIFY:
             with db.session.no_autoflush, audit.together():
@@ -209,7 +211,7 @@ class _Run:
                 with achievements.chunk(learner.uln for learner in held
                                         if isinstance(learner, Learner)):
                     yield
-            except IntegrityError:
+            except (IntegrityError, StaleDataError):  # someone else's change meanwhile
                 raise _SessionBroken() from None
 
     def _apply(self, rows: list[BatchRow]) -> None:

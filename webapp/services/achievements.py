@@ -24,6 +24,7 @@ from webapp.models import (
     Qualification,
     User,
 )
+from webapp.models.base import utcnow
 from webapp.rules import achievements as rules
 from webapp.rules import matching
 from webapp.rules.achievements import Event
@@ -153,6 +154,7 @@ def _verified_learner(learner: SubmittedLearner) -> tuple[Learner, str]:
 def _history(achievement: Achievement, event: str, actor: User, channel: str,
              action: Action | None = None, **details) -> None:
     row = {"event": event, "actor_user_id": actor.id, "channel": channel,
+           "occurred_at": utcnow(),  # when the row ran, not when its chunk is written
            "action_date": action.action_date if action else None,
            "action_reason": action.action_reason if action else None,
            "details": details or None}
@@ -197,9 +199,12 @@ def chunk(ulns: Iterable[str]) -> Iterator[None]:
     ULNs, masters included) are read once instead of once a row; the rows' changes are
     flushed together at the end instead of one by one, then their history and audit rows
     are written in one statement each, in the rows' order. Every rule is the same: a row
-    still sees what an earlier row did. A clash the map could not foresee (a change by
-    someone else meanwhile) raises IntegrityError at the end; the caller redoes the chunk
-    row by row."""
+    still sees what an earlier row did. A change by someone else meanwhile that the map
+    could not foresee raises IntegrityError (a clash on the unique reference) or
+    StaleDataError (an achievement changed since it was read) at a flush; the caller redoes
+    the chunk row by row, each row reading afresh. (One race is left: an achievement moved
+    off a chunk learner by someone else after the map was read still refuses a create of
+    that reference in this chunk, as it would have a moment earlier.)"""
     wanted = set(ulns)
     held = {(found.uln, found.award_date, found.reference): found
             for found in db.session.scalars(select(Achievement).where(

@@ -9,6 +9,9 @@ from sqlalchemy import Select, func, select
 from webapp.extensions import db
 
 PER_PAGE = 25
+# A page number from a query string is capped before it becomes an OFFSET: 10**20 would
+# overflow the database's integer. No list here comes near a million pages.
+MAX_PAGE = 1_000_000
 
 
 @dataclass
@@ -47,7 +50,7 @@ def paginate(statement: Select, page: int, per_page: int = PER_PAGE) -> Page:
     The page is read first: when it is not full and not empty (or is the empty first
     page), it is the last one, so the total is known without a count. A narrow search,
     which is most of them, costs one query; only a full page also counts."""
-    number = max(1, page)
+    number = min(max(1, page), MAX_PAGE)
     items = _page_items(statement, number, per_page)
     if len(items) < per_page and (items or number == 1):
         return Page(items=items, number=number, per_page=per_page,
