@@ -364,3 +364,18 @@ def test_consonants_some_romanisations_swap(supplied, held):
 
 def test_consonant_swaps_are_not_trusted_between_two_listed_names():
     assert family_kind("Jordan", "Gordon") is None
+
+
+def test_no_romanisation_swaps_the_consonants_of_an_english_name():
+    """Jones, Jackson and Jason are English to begin with: Zones is no spelling of them.
+    (Hackson and Hason are still a neighbouring-key slip of Jackson and Jason.)"""
+    assert family_kind("Zones", "Jones") is None
+    assert family_kind("Hackson", "Jackson") == "slip"
+    assert given_kind("Jubair", "Zubair") in ("spelling", "synonym")
+
+
+@pytest.mark.parametrize("supplied,held", [
+    ("Gintas", "Gintare"), ("Gintare", "Gintas"), ("Jarek", "Jarosława"), ("Radek", "Radosława"),
+])
+def test_a_boys_pet_ending_is_no_short_form_of_a_girls_name(supplied, held):
+    assert given_kind(supplied, held) is None

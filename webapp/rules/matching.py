@@ -278,6 +278,9 @@ def _synonym_match(supplied: str, held: str) -> bool:
 PET_ENDINGS = (("ie", 2), ("y", 2), ("i", 2), ("ee", 2), ("ey", 2),
                ("ek", 3), ("as", 3), ("is", 3), ("a", 3), ("o", 3), ("ka", 3), ("ko", 3),
                ("sia", 3), ("zia", 3), ("cia", 3), ("sha", 3))
+# A boy's pet ending is no short form of a girl's name the gender list does not know
+# (Gintas is not Gintarė, Jarek is not Jarosława).
+BOYS_PET_ENDINGS = frozenset({"as", "is", "ek", "o", "ko"})
 
 
 def _is_pet_form(short: str, full: str) -> bool:
@@ -292,6 +295,8 @@ def _is_pet_form(short: str, full: str) -> bool:
         for beginning in (stem, stem[:-1] if len(stem) > 3 and stem[-1] == stem[-2] else ""):
             if (beginning and full.startswith(beginning)
                     and len(full) - len(beginning) >= replaced and full != short):
+                if ending in BOYS_PET_ENDINGS and full.endswith(("a", "e")):
+                    return False
                 return not names.opposite_genders(short, full)
     return False
 
@@ -353,9 +358,11 @@ def _same_shape(supplied: str, held: str, given: bool) -> bool:
     if shortest < 3 or len(names.parts(supplied)) > MAX_PARTS:
         return False
     both_known = names.is_known_name(supplied_part) and names.is_known_name(held_part)
+    english = names.is_english_name(supplied_part) or names.is_english_name(held_part)
     return (names.same_spelling_shape(supplied_part, held_part,
                                       strict=shortest < SOUND_SHORTEST,
-                                      short_vowels=not both_known)
+                                      short_vowels=not both_known,
+                                      swapped_consonants=not both_known and not english)
             and not _different_people(supplied, held, given))
 
 

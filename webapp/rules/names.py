@@ -268,11 +268,15 @@ _SWAPPED_CONSONANTS = str.maketrans({"C": "S", "z": "h", "x": "h", "j": "h", "g"
 
 
 def same_spelling_shape(first: str, second: str, strict: bool,
-                        short_vowels: bool = True) -> bool:
+                        short_vowels: bool = True, swapped_consonants: bool | None = None
+                        ) -> bool:
     """The same consonants and, vowel for vowel, the same vowels written another way, a
     final vowel perhaps added to a name of five letters or more (_FINAL_VOWELS: Khan/Khanna,
     Ross/Rose are two names). `strict` (short names) allows only doubled
-    and long spellings of one vowel; `short_vowels` trusts the short-vowel pairs."""
+    and long spellings of one vowel; `short_vowels` trusts the short-vowel pairs and
+    `swapped_consonants` (by default as `short_vowels`) the consonant swaps."""
+    if swapped_consonants is None:
+        swapped_consonants = short_vowels
     first_shape, second_shape = spelling_shape(first), spelling_shape(second)
     if not strict and first_shape[0] != second_shape[0]:
         if len(first_shape[0]) > len(second_shape[0]):
@@ -281,7 +285,7 @@ def same_spelling_shape(first: str, second: str, strict: bool,
             second_shape = _without_final_vowel(second_shape)
     (first_consonants, first_vowels), (second_consonants, second_vowels) = \
         first_shape, second_shape
-    if short_vowels and not strict:
+    if swapped_consonants and not strict:
         first_consonants = first_consonants.translate(_SWAPPED_CONSONANTS)
         second_consonants = second_consonants.translate(_SWAPPED_CONSONANTS)
     if first_consonants != second_consonants or len(first_vowels) != len(second_vowels):
@@ -467,14 +471,13 @@ def _faker_locales() -> tuple[str, ...]:
                  if module.ispkg)
 
 
-@cache
-def _faker_names() -> tuple[frozenset[str], frozenset[str]]:
-    """(given names, family names) of Faker's person providers, folded and compact."""
+def _names_of_locales(locales: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """(given names, family names) of these Faker person providers, folded and compact."""
     import importlib
 
     given: set[str] = set()
     family: set[str] = set()
-    for locale in _faker_locales():
+    for locale in locales:
         try:
             provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
         except (ImportError, AttributeError):
@@ -487,6 +490,28 @@ def _faker_names() -> tuple[frozenset[str], frozenset[str]]:
                 if key := compact(name):
                     names.add(key)
     return frozenset(given), frozenset(family)
+
+
+@cache
+def _faker_names() -> tuple[frozenset[str], frozenset[str]]:
+    return _names_of_locales(_faker_locales())
+
+
+# Where names are English to begin with: not en_US (Jimenez) nor en_IN, en_PK, en_NG.
+ENGLISH_LOCALES = ("en_GB", "en_IE", "en_AU", "en_NZ")
+
+
+@cache
+def _english_names() -> frozenset[str]:
+    given, family = _names_of_locales(ENGLISH_LOCALES)
+    return given | family
+
+
+def is_english_name(name: str) -> bool:
+    """A name of Faker's English-language locales (Jones, Jackson, Gavin): written in
+    English letters to begin with, so no romanisation swaps its consonants (Zones, Hackson
+    and Havin are other names or slips, not spellings of these)."""
+    return compact(name) in _english_names()
 
 
 KNOWN_NAME_FREQUENCY = 2  # gender-guesser's frequency scale, 1 (rare) to 13 (very common)
