@@ -192,12 +192,27 @@ def test_sqlite_runs_in_wal_mode(app):
 
 
 def test_a_web_worker_does_not_load_zxcvbn_alembic_or_faker(tmp_path):
-    code = ("import sys, wsgi; print(sorted(m for m in ('zxcvbn', 'alembic', 'faker') "
-            "if m in sys.modules))")
+    """Nor, until it queues a task, the task queue (huey, whose storage module imports
+    psycopg and redis: about 40 MiB); nor redis when no REDIS_URL is set."""
+    code = ("import sys, wsgi; print(sorted(m for m in ('zxcvbn', 'alembic', 'faker', "
+            "'huey', 'redis', 'psycopg') if m in sys.modules))")
     output = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                             text=True, check=True,
                             env={"LRS_INSTANCE_PATH": str(tmp_path), "PATH": "/usr/bin"})
     assert output.stdout.strip() == "[]"
+
+
+def test_the_task_queue_loads_when_first_used(tmp_path):
+    """The first task a web worker queues loads huey with the app's storage."""
+    code = ("import sys, wsgi\n"
+            "from webapp.jobs import queue\n"
+            "assert 'huey' not in sys.modules\n"
+            "from webapp.jobs import tasks\n"
+            "print(type(queue.huey.storage).__name__, queue.huey.immediate)")
+    output = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, check=True,
+                            env={"LRS_INSTANCE_PATH": str(tmp_path), "PATH": "/usr/bin"})
+    assert output.stdout.strip() == "SqliteStorage False"
 
 
 def test_passwords_are_still_checked_when_zxcvbn_loads_late(client, user):

@@ -9,30 +9,52 @@ from functools import wraps
 from pathlib import Path
 
 from flask import Flask
-from huey import Huey, MemoryHuey
-from huey.storage import RedisStorage, SqliteStorage
 
 from webapp.extensions import db
 
 log = logging.getLogger(__name__)
 
-# Made at import so tasks can be declared on it; init_app gives it its storage.
-huey: Huey = MemoryHuey("lrs", results=False, utc=True)
 _app: Flask | None = None
+_huey = None  # made on first use: see __getattr__
 
 
 def init_app(app: Flask) -> None:
+    """Remember the app; give the queue its storage now if it exists already, else when it
+    is first used. Importing huey costs a process about 40 MiB (its storage module imports
+    psycopg and redis), so a web worker that never queues a task never pays it."""
     global _app
     _app = app
+    if _huey is not None:
+        _configure(_huey, app)
+
+
+def _configure(queue, app: Flask) -> None:
     if app.config.get("TASKS_IMMEDIATE"):
-        huey.immediate = True
+        queue.immediate = True
         return
-    huey.immediate = False
+    from huey.storage import RedisStorage, SqliteStorage
+
+    queue.immediate = False
     if app.config.get("REDIS_URL"):
-        huey.storage = RedisStorage("lrs-tasks", url=app.config["REDIS_URL"])
+        queue.storage = RedisStorage("lrs-tasks", url=app.config["REDIS_URL"])
     else:
-        huey.storage = SqliteStorage(
+        queue.storage = SqliteStorage(
             "lrs-tasks", filename=str(Path(app.instance_path) / "tasks.sqlite"))
+
+
+def __getattr__(name: str):
+    """`queue.huey`: the one Huey, made when first asked for (tasks are declared on it),
+    with the storage of the app given to init_app."""
+    global _huey
+    if name != "huey":
+        raise AttributeError(name)
+    if _huey is None:
+        from huey import MemoryHuey
+
+        _huey = MemoryHuey("lrs", results=False, utc=True)
+        if _app is not None:
+            _configure(_huey, _app)
+    return _huey
 
 
 def in_app_context(function):
@@ -56,6 +78,7 @@ def run_worker(app: Flask, threads: int = 1) -> None:
     """The consumer: queued tasks on `threads` threads, and the periodic tasks."""
     from webapp.jobs import tasks
 
+    huey = __getattr__("huey")
     tasks.requeue_stale_jobs.call_local()  # jobs a crashed worker left half done
     consumer = huey.create_consumer(workers=threads, worker_type="thread", periodic=True)
     log.info("Worker started with %s thread(s) on %s", threads, type(huey.storage).__name__)

@@ -1,6 +1,5 @@
 """Can this instance reach what it needs? Asked by the readiness probe."""
 
-import redis
 from flask import current_app
 from sqlalchemy import text
 
@@ -23,6 +22,7 @@ def redis_reachable() -> bool | None:
     url = current_app.config.get("REDIS_URL")
     if not url:
         return None
+    import redis  # only where Redis is configured: it costs a process about 25 MiB
     clients = current_app.extensions.setdefault("lrs_health_redis", {})
     if url not in clients:
         timeout = current_app.config["REDIS_TIMEOUT_SECONDS"]

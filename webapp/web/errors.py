@@ -6,7 +6,6 @@ import logging
 from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from limits.errors import StorageError
-from redis.exceptions import RedisError
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from webapp.extensions import db, login_manager
@@ -88,10 +87,14 @@ def init_app(app: Flask) -> None:
     def database_unavailable(error):
         return _unavailable("database", error)
 
-    @app.errorhandler(RedisError)
     @app.errorhandler(StorageError)
     def redis_unavailable(error):
         return _unavailable("redis", error)
+
+    if app.config.get("REDIS_URL"):  # only then can Redis go away (and is redis imported)
+        from redis.exceptions import RedisError
+
+        app.register_error_handler(RedisError, redis_unavailable)
 
 
 def _unavailable(dependency: str, error: Exception):

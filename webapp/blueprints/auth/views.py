@@ -10,7 +10,6 @@ from webapp.blueprints.auth.forms import (
     SignInForm,
 )
 from webapp.extensions import limiter
-from webapp.jobs import tasks
 from webapp.rules import passwords as password_rules
 from webapp.services import self_service
 from webapp.services import sign_in as sign_in_service
@@ -89,6 +88,8 @@ def forgotten_password():
     lookup, the link and the email are decided in the background."""
     form = ForgottenPasswordForm()
     if form.validate_on_submit():
+        from webapp.jobs import tasks  # the task queue is loaded when first used
+
         tasks.request_password_reset(form.username_or_email.data)
         minutes = current_app.config["PASSWORD_RESET_LINK_MINUTES"]
         return render_template("auth/reset_sent.html",

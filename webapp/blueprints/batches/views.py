@@ -13,7 +13,7 @@ from webapp.blueprints.batches import bp
 from webapp.blueprints.batches.forms import BatchFileForm
 from webapp.formats import batch_files
 from webapp.formats.batch_files import ACHIEVEMENT, VERIFY
-from webapp.jobs import batch_run, tasks
+from webapp.jobs import batch_run
 from webapp.rules.permissions import Area
 from webapp.services import batches
 from webapp.services.errors import DomainError
@@ -70,6 +70,8 @@ def _submit(kind: str):
             to_form(form, error, "batch_file")
         else:
             try:
+                from webapp.jobs import tasks  # the task queue is loaded when first used
+
                 tasks.queue_batch_job(job_id)
             except Exception:  # the job is saved: the worker's minute sweep queues it
                 current_app.logger.exception("Batch job %s saved but not queued", job_id)
