@@ -215,6 +215,24 @@ def test_the_task_queue_loads_when_first_used(tmp_path):
     assert output.stdout.strip() == "SqliteStorage False"
 
 
+def test_names_plainly_unrelated_do_not_load_the_name_lists(tmp_path):
+    """The lists of real names (every Faker locale, census surnames: about 80 MiB) are read
+    only when two names could be spellings or slips of each other, not for James Smith
+    against Olusegun Adeyemi."""
+    code = ("import sys\n"
+            "from datetime import date\n"
+            "from webapp.rules import matching\n"
+            "from webapp.rules.learner_data import LearnerDetails\n"
+            "held = LearnerDetails('9999999999', 'Olusegun', 'Adeyemi', date(2008, 5, 1), '1')\n"
+            "supplied = matching.Supplied('9999999999', 'James', 'Smith', None, '1')\n"
+            "print(matching.verify(supplied, held).code,\n"
+            "      sum(m.startswith('faker.providers.person.') for m in sys.modules))")
+    output = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, check=True,
+                            env={"LRS_INSTANCE_PATH": str(tmp_path), "PATH": "/usr/bin"})
+    assert output.stdout.strip() == "VRC005 0"
+
+
 def test_passwords_are_still_checked_when_zxcvbn_loads_late(client, user):
     response = sign_in(client, user.username, STRONG_PASSWORD)
     assert response.status_code == 302

@@ -357,10 +357,14 @@ def _same_shape(supplied: str, held: str, given: bool) -> bool:
     shortest = min(len(supplied_part), len(held_part))
     if shortest < 3 or len(names.parts(supplied)) > MAX_PARTS:
         return False
+    strict = shortest < SOUND_SHORTEST
+    # The widest reading first, so the name lists are read only for names that could be
+    # spellings of each other (a worker that never needs them never loads them).
+    if not names.same_spelling_shape(supplied_part, held_part, strict=strict):
+        return False
     both_known = names.is_known_name(supplied_part) and names.is_known_name(held_part)
     english = names.is_english_name(supplied_part) or names.is_english_name(held_part)
-    return (names.same_spelling_shape(supplied_part, held_part,
-                                      strict=shortest < SOUND_SHORTEST,
+    return (names.same_spelling_shape(supplied_part, held_part, strict=strict,
                                       short_vowels=not both_known,
                                       swapped_consonants=not both_known and not english)
             and not _different_people(supplied, held, given))
