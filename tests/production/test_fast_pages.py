@@ -191,14 +191,19 @@ def test_sqlite_runs_in_wal_mode(app):
     assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
 
 
+def _in_a_fresh_interpreter(code: str, instance_path) -> subprocess.CompletedProcess:
+    """Run code as a new worker process would: nothing imported yet."""
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, check=True,
+                          env={"LRS_INSTANCE_PATH": str(instance_path), "PATH": "/usr/bin"})
+
+
 def test_a_web_worker_does_not_load_zxcvbn_alembic_or_faker(tmp_path):
     """Nor, until it queues a task, the task queue (huey, whose storage module imports
     psycopg and redis: about 40 MiB); nor redis when no REDIS_URL is set."""
     code = ("import sys, wsgi; print(sorted(m for m in ('zxcvbn', 'alembic', 'faker', "
             "'huey', 'redis', 'psycopg') if m in sys.modules))")
-    output = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                            text=True, check=True,
-                            env={"LRS_INSTANCE_PATH": str(tmp_path), "PATH": "/usr/bin"})
+    output = _in_a_fresh_interpreter(code, tmp_path)
     assert output.stdout.strip() == "[]"
 
 
@@ -209,9 +214,7 @@ def test_the_task_queue_loads_when_first_used(tmp_path):
             "assert 'huey' not in sys.modules\n"
             "from webapp.jobs import tasks\n"
             "print(type(queue.huey.storage).__name__, queue.huey.immediate)")
-    output = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                            text=True, check=True,
-                            env={"LRS_INSTANCE_PATH": str(tmp_path), "PATH": "/usr/bin"})
+    output = _in_a_fresh_interpreter(code, tmp_path)
     assert output.stdout.strip() == "SqliteStorage False"
 
 
@@ -227,9 +230,7 @@ def test_names_plainly_unrelated_do_not_load_the_name_lists(tmp_path):
             "supplied = matching.Supplied('9999999999', 'James', 'Smith', None, '1')\n"
             "print(matching.verify(supplied, held).code,\n"
             "      sum(m.startswith('faker.providers.person.') for m in sys.modules))")
-    output = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                            text=True, check=True,
-                            env={"LRS_INSTANCE_PATH": str(tmp_path), "PATH": "/usr/bin"})
+    output = _in_a_fresh_interpreter(code, tmp_path)
     assert output.stdout.strip() == "VRC005 0"
 
 
