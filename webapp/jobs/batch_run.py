@@ -199,8 +199,7 @@ class _Run:
         """A verification stages only its audit row: the chunk's are written in one insert
         at its end. Achievement rows share one achievements.chunk (a later row sees an
         earlier one); a clash or a change by someone else that a flush finds sends the chunk
-        back row by row. A
-        single row (that redo) runs exactly as on the screen."""
+        back row by row. A single row (that redo) runs exactly as on the screen."""
         if self.kind == VERIFY:
             with db.session.no_autoflush, audit.together():
                 yield

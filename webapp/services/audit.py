@@ -87,7 +87,6 @@ def add(entry: dict) -> AuditEvent | None:
     return event
 
 
-
 @contextmanager
 def together() -> Iterator[None]:
     """Audit events recorded inside are written in one insert at the end, in their order
