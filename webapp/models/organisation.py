@@ -14,8 +14,10 @@ class Organisation(db.Model):
     kind: Mapped[str] = mapped_column(String(20))  # rules.roles.ORGANISATION_KINDS
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
+    # Loaded when asked for (creating users, Find user's role boxes), not with every
+    # request's signed-in user: a selectin load here was a second query on every page.
     grantable: Mapped[list["OrganisationRole"]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin"
+        cascade="all, delete-orphan", lazy="select"
     )
 
     @property

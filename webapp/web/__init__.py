@@ -7,6 +7,7 @@ from flask_login import current_user
 from webapp.rules import permissions
 from webapp.rules.permissions import Area, UserAction
 from webapp.web import errors, headers, navigation, request_log, sessions
+from webapp.web.components import govuk_component
 from webapp.web.display import email_breaks, kind_label, role_labels, supplied_value
 from webapp.web.forms import error_summary
 from webapp.web.htmx import css, targets
@@ -41,3 +42,4 @@ def init_app(app: Flask) -> None:
     app.add_template_global(status_actions, "status_actions_for")
     app.add_template_global(targets, "targets")
     app.add_template_global(css)
+    app.add_template_global(govuk_component)

@@ -5,8 +5,9 @@ from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.main import wtforms_errors
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import DateField
+
+from webapp.web.widgets import GovDateInput
 
 
 def whole_number(value) -> int | None:

@@ -1,13 +1,13 @@
 """The account form shared by User Management and the service desk."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSubmitInput, GovTextInput
 from wtforms import IntegerField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from webapp.rules.roles import ROLES
 from webapp.services.user_management import UserDetails
+from webapp.web.widgets import GovCheckboxesInput, GovSubmitInput, GovTextInput
 
 
 def role_choices(role_names) -> list[tuple[str, str]]:

@@ -1,12 +1,13 @@
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
+from wtforms import BooleanField, PasswordField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length
+
+from webapp.web.widgets import (
     GovCheckboxInput,
     GovPasswordInput,
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import BooleanField, PasswordField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length
 
 
 class EditEmailForm(FlaskForm):

@@ -4,18 +4,18 @@ date is a date and a required box is filled."""
 
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
+from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length
+
+from webapp.rules.achievements import ACTION_REASONS, LANGUAGES
+from webapp.web.forms import OptionalDayMonthYear
+from webapp.web.widgets import (
     GovDateInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length
-
-from webapp.rules.achievements import ACTION_REASONS, LANGUAGES
-from webapp.web.forms import OptionalDayMonthYear
 
 
 class DayMonthYear(OptionalDayMonthYear):

@@ -1,7 +1,8 @@
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
+
+from webapp.web.widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 
 
 class SignInForm(FlaskForm):

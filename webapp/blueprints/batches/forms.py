@@ -1,7 +1,8 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovFileInput, GovSubmitInput
 from wtforms import BooleanField, SubmitField
+
+from webapp.web.widgets import GovCheckboxInput, GovFileInput, GovSubmitInput
 
 
 class BatchFileForm(FlaskForm):

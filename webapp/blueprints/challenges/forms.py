@@ -2,17 +2,17 @@
 service's (rules/challenges.py)."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
+from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from webapp.rules import challenges as rules
+from webapp.web.widgets import (
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length
-
-from webapp.rules import challenges as rules
 
 
 class LearnerRecordForm(FlaskForm):

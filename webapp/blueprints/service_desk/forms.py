@@ -1,14 +1,14 @@
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
+from wtforms import RadioField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length
+
+from webapp.rules.roles import AWARDING, PROVIDER, ROLES, ROLES_BY_KIND
+from webapp.web.widgets import (
     GovCheckboxesInput,
     GovRadioInput,
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import RadioField, SelectMultipleField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length
-
-from webapp.rules.roles import AWARDING, PROVIDER, ROLES, ROLES_BY_KIND
 
 KIND_CHOICES = [(AWARDING, "Awarding organisation"), (PROVIDER, "Learning provider")]
 

@@ -1,12 +1,4 @@
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovCheckboxInput,
-    GovDateInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextInput,
-)
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -19,6 +11,14 @@ from wtforms.validators import Length, Optional
 
 from webapp.models import UserStatus
 from webapp.web.forms import OptionalDayMonthYear
+from webapp.web.widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovDateInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
 
 STATUS_CHOICES = [(status.value, status.value) for status in
                   (UserStatus.ACTIVE, UserStatus.INACTIVE, UserStatus.DELETED,

@@ -1,9 +1,9 @@
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSelect, GovSubmitInput, GovTextInput
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
 from webapp.web.forms import OptionalDayMonthYear
+from webapp.web.widgets import GovDateInput, GovSelect, GovSubmitInput, GovTextInput
 
 GENDER_CHOICES = [("", "Not supplied"), ("1", "Male"), ("2", "Female"), ("0", "Not known"),
                   ("9", "Not specified")]
