@@ -11,6 +11,7 @@ from webapp.web.components import govuk_component
 from webapp.web.display import email_breaks, kind_label, role_labels, supplied_value
 from webapp.web.forms import error_summary
 from webapp.web.htmx import css, targets
+from webapp.web.row_urls import row_url
 from webapp.web.user_actions import status_actions
 
 
@@ -43,3 +44,4 @@ def init_app(app: Flask) -> None:
     app.add_template_global(targets, "targets")
     app.add_template_global(css)
     app.add_template_global(govuk_component)
+    app.add_template_global(row_url)

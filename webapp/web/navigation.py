@@ -99,14 +99,31 @@ def areas_not_open_yet(user, registered_endpoints) -> list[str]:
             if area not in built and permissions.may_use(user, area)]
 
 
+def _this_requests_menu() -> list:
+    """Built once a request, on first use. The user object itself, not the proxy: the
+    menu asks it ~40 questions."""
+    if "menu" not in g:
+        user = current_user._get_current_object()
+        g.menu = menu_for(user, current_app.view_functions, request.endpoint) \
+            if user.is_authenticated else []
+    return g.menu
+
+
+class _MenuWhenUsed:
+    """The menu for templates, built only when a template reads it: a page shows it, an
+    HTMX fragment does not, and the menu costs ~17 permission checks and a URL per item."""
+
+    def __iter__(self):
+        return iter(_this_requests_menu())
+
+    def __len__(self) -> int:
+        return len(_this_requests_menu())
+
+    def __bool__(self) -> bool:
+        return bool(_this_requests_menu())
+
+
 def init_app(app: Flask) -> None:
     @app.context_processor
     def inject_menu():
-        # Context processors run for every render_template, and each GOV.UK form widget is
-        # one: build the menu once a request, not once a widget.
-        # The user object itself, not the proxy: the menu asks it ~40 questions.
-        if "menu" not in g:
-            user = current_user._get_current_object()
-            g.menu = menu_for(user, current_app.view_functions, request.endpoint) \
-                if user.is_authenticated else []
-        return {"menu": g.menu}
+        return {"menu": _MenuWhenUsed()}
