@@ -301,6 +301,29 @@ def test_changing_the_choice_again_keeps_the_version_seen_and_the_focus(client, 
         "no version sent: it cannot pass for the current one"
 
 
+def test_each_row_select_shows_the_status_chosen(client, world):
+    """The options are rendered once per status and reused by every row: each row still
+    selects its own status, or the one just chosen, and a value that is no status
+    selects nothing."""
+    open_one, started = raised(world), raised(world, achievement="second")
+    committed(challenges.set_status, world["resolver"], started.id, None, Status.IN_PROGRESS)
+    as_(client, world, "resolver")
+
+    def selected(html, challenge) -> list[str]:
+        select = html.find("select", id=f"status-{challenge.id}")
+        return [option["value"] for option in select.find_all("option", selected=True)]
+
+    listing = page(client.get("/challenges"))
+    assert selected(listing, open_one) == ["open"]
+    assert selected(listing, started) == ["in_progress"]
+    row = htmx_to(f"challenge-row-{open_one.id}")
+    for chosen, shown in (("rejected", ["rejected"]), ("<b>nonsense</b>", [])):
+        again = client.get(f"/challenges/{open_one.id}/status", headers=row, query_string={
+            f"status-{open_one.id}": chosen, f"version-{open_one.id}": open_one.version})
+        assert selected(page(again), open_one) == shown
+        assert "<b>nonsense" not in again.text
+
+
 def test_a_row_changed_without_javascript(client, world):
     one = raised(world)
     as_(client, world, "resolver")

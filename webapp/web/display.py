@@ -10,7 +10,8 @@ from webapp.rules.roles import KIND_LABELS, ROLES
 
 def role_labels(user) -> str:
     """The user's roles in the guide's words and order: ‘LRS super user, QCF user’."""
-    return ", ".join(ROLES[name].label for name in ROLES if name in user.roles)
+    held = user.roles  # a set built from the role rows: once, not once per role
+    return ", ".join(ROLES[name].label for name in ROLES if name in held)
 
 
 def email_breaks(address: str | None) -> Markup:
