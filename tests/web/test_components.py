@@ -94,24 +94,24 @@ def test_what_a_user_typed_is_rendered_each_time_and_never_kept(app):
 
 def test_text_and_trusted_html_never_share_a_kept_rendering(app):
     with app.test_request_context("/"):
-        as_text = components.govuk_component("hint", {"text": "<b>bold</b>"})
-        as_html = components.govuk_component("hint", {"text": Markup("<b>bold</b>")})
+        as_text = components.kept_component("hint", {"text": "<b>bold</b>"})
+        as_html = components.kept_component("hint", {"text": Markup("<b>bold</b>")})
         assert "&lt;b&gt;bold&lt;/b&gt;" in as_text and "<b>" not in as_text
         assert "<b>bold</b>" in as_html
-        assert components.govuk_component("hint", {"text": "<b>bold</b>"}) == as_text
+        assert components.kept_component("hint", {"text": "<b>bold</b>"}) == as_text
 
 
 def test_values_equal_in_python_but_of_other_types_are_kept_apart(app):
     with app.test_request_context("/"):
-        one = components.govuk_component("hint", {"text": 1})
-        true = components.govuk_component("hint", {"text": True})
+        one = components.kept_component("hint", {"text": 1})
+        true = components.kept_component("hint", {"text": True})
         assert "True" in true and "True" not in one
 
 
 def test_the_cache_is_bounded_and_still_right_after_it_fills(app):
     with app.test_request_context("/"):
         for number in range(components.CACHE_ENTRIES + 10):
-            html = components.govuk_component("hint", {"text": f"Hint number {number}"})
+            html = components.kept_component("hint", {"text": f"Hint number {number}"})
             assert f"Hint number {number}<" in html.replace("\n", "").replace("  ", "")
         assert 0 < len(app.extensions[components.EXTENSION]) <= components.CACHE_ENTRIES
 
@@ -119,7 +119,7 @@ def test_the_cache_is_bounded_and_still_right_after_it_fills(app):
 def test_parameters_that_cannot_be_a_key_are_rendered_without_the_cache(app):
     with app.test_request_context("/"):
         before = len(app.extensions.get(components.EXTENSION, {}))
-        html = components.govuk_component("hint", {"text": "Plain", "attributes": {
+        html = components.kept_component("hint", {"text": "Plain", "attributes": {
             "data-x": object.__new__(type("Odd", (), {"__str__": lambda self: "odd"}))}})
         assert "Plain" in html and 'data-x="odd"' in html
         assert len(app.extensions.get(components.EXTENSION, {})) == before
@@ -143,3 +143,59 @@ def test_the_menu_is_built_only_when_a_template_shows_it(app, boss):
         shown = render_template_string(
             "{% for label, items in menu %}{{ label }};{% endfor %}")
         assert "menu" in g and "User Management;" in shown
+
+
+def test_anything_sent_or_read_from_a_record_is_never_kept(app):
+    from types import SimpleNamespace
+
+    sent = MultiDict({"go": "SECRET-sent", "agree": "Sent by Priya", "fruit": "b"})
+    with app.test_request_context("/"):
+        form = EveryWidget(formdata=sent)
+        for field in (form.go, form.agree, form.fruit):
+            assert field.widget(field) == _library_widget(field.widget)(field)
+        from_record = EveryWidget(obj=SimpleNamespace(name="Recorded Name", notes="On file"))
+        from_record.name.widget(from_record.name)
+        from_record.notes.widget(from_record.notes)
+        kept = _kept_html(app)
+        for secret in ("SECRET-sent", "Sent by Priya", "Recorded Name", "On file"):
+            assert secret not in kept
+        assert 'value="b" selected' not in kept, "a choice sent in a request is not kept"
+
+
+def test_choices_built_from_someones_data_are_never_kept(app):
+    class Duplicate(FlaskForm):
+        class Meta:
+            csrf = False
+
+        achievement = SelectField("Which achievement", widget=widgets.GovSelect(kept=False),
+                                  choices=[("7", "ACH-7 awarded 2024 grade Merit")])
+
+    with app.test_request_context("/"):
+        form = Duplicate(formdata=None)
+        assert "ACH-7" in form.achievement.widget(form.achievement)
+        assert "ACH-7" not in _kept_html(app)
+
+
+def test_only_the_page_chrome_is_asked_for_by_name(app):
+    with app.test_request_context("/"):
+        assert "govuk-footer" in components.govuk_component("footer", {})
+        with pytest.raises(ValueError):
+            components.govuk_component("service-navigation", {"serviceName": "X"})
+
+
+def test_a_large_rendering_is_not_kept(app):
+    with app.test_request_context("/"):
+        html = components.kept_component("hint", {"text": "x" * 30_000})
+        assert "x" * 30_000 in html
+        assert "x" * 30_000 not in _kept_html(app)
+
+
+def test_a_kept_rendering_is_only_served_for_identical_parameters(app):
+    with app.test_request_context("/"):
+        lookalikes = [{"text": "Hint"}, {"text": "Hint "}, {"text": "hint"},
+                      {"text": "Hint", "id": "a"}, {"text": "Hint", "classes": None},
+                      {"html": "Hint"}, {"text": ["Hint"]}]
+        first = [components.kept_component("hint", params) for params in lookalikes]
+        again = [components.kept_component("hint", params) for params in lookalikes]
+        fresh = [components._render_macro("hint", params) for params in lookalikes]
+        assert first == again == fresh

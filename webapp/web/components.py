@@ -7,8 +7,10 @@ same components with the same parameters again and again: the header and footer 
 page, a blank search form, the same filter choices. So the HTML of each distinct set of
 parameters is kept per application (a bounded cache) and reused.
 
-Parameters that hold something a user typed are never kept: a value in a text field, or
-an error message about it, may be personal data, and is rendered afresh each time. The key
+Parameters that hold anything from a request or a record are never kept (web/widgets.py
+decides for form fields): they may be personal data, and a request can make them large.
+Only the page chrome is asked for by name (SAME_FOR_EVERYONE), and a rendering larger than
+MAX_KEPT_CHARACTERS is never kept. The key
 is the whole set of parameters (with each value's type, so that text and trusted HTML
 never share an entry), so a kept rendering is only ever reused for identical input."""
 
@@ -18,6 +20,7 @@ from flask import current_app
 from markupsafe import Markup
 
 CACHE_ENTRIES = 512  # a few hundred bytes to a few kilobytes each
+MAX_KEPT_CHARACTERS = 20_000  # a list of checkboxes is a few kilobytes
 EXTENSION = "lrs_rendered_components"
 
 
@@ -67,7 +70,9 @@ def _kept_or_rendered(kind: str, name: str, params: dict, render) -> Markup:
     if html is None:
         if len(kept) >= CACHE_ENTRIES:
             kept.clear()  # simple and bounded; the common renderings come back at once
-        html = kept[key] = render(name, params)
+        html = render(name, params)
+        if len(html) <= MAX_KEPT_CHARACTERS:
+            kept[key] = html
     return html
 
 
@@ -81,15 +86,26 @@ def render_kept(template: str, params: dict) -> Markup:
     return _kept_or_rendered("template", template, params, _render_template)
 
 
-def govuk_component(name: str, params: dict) -> Markup:
-    """In templates, for a component whose parameters are the service's own words (never
-    a user's data): `govuk_component('footer', {...})` is govukFooter({...}), rendered once
-    per distinct set of parameters."""
+def kept_component(name: str, params: dict) -> Markup:
+    """govukFooter(params) for 'footer' (any GOV.UK component), rendered once per distinct
+    set of parameters. Only for parameters in the service's own words."""
     return _kept_or_rendered("macro", name, params, _render_macro)
 
 
+# The parts of every page that are the same for everyone: the only components a template
+# may ask for by name (the service navigation holds the signed-in user's name).
+SAME_FOR_EVERYONE = frozenset({"skip-link", "header", "phase-banner", "footer"})
+
+
+def govuk_component(name: str, params: dict) -> Markup:
+    """In templates: `govuk_component('footer', {...})` is govukFooter({...}), rendered once."""
+    if name not in SAME_FOR_EVERYONE:
+        raise ValueError(f"{name} is not kept: call its macro instead")
+    return kept_component(name, params)
+
+
 def typed_by_user(params: dict) -> bool:
-    """A field holds what someone typed: a value, a typed date part, or an error about it."""
+    """A field holds a value (typed, or filled from a record), a date part, or an error."""
     if params.get("errorMessage") or params.get("value") not in (None, ""):
         return True
     return any(item.get("value") not in (None, "") for item in params.get("items") or ())

@@ -39,8 +39,9 @@ class RaiseForm(FlaskForm):
                                   widget=GovRadioInput(), validate_choice=False,
                                   choices=list(rules.REASONS[
                                       rules.ChallengeType.NOT_THIS_LEARNER].items()))
-    duplicate_of = SelectField("Which achievement does it duplicate?", widget=GovSelect(),
-                               validate_choice=False, choices=[])
+    # Its choices are the learner's achievements: rendered afresh, never kept.
+    duplicate_of = SelectField("Which achievement does it duplicate?",
+                               widget=GovSelect(kept=False), validate_choice=False, choices=[])
     notes = TextAreaField("Notes", widget=GovTextArea(),
                           description="What is wrong, and how you know")
     contact = StringField("Contact", widget=GovTextInput(),
