@@ -50,7 +50,8 @@ def verify_learner(actor: User, request: VerificationRequest, channel: str = "po
                    area: Area = Area.SINGLE_VERIFICATION) -> matching.Verification:
     """Stage the audit row; the caller's unit of work commits it with the answer."""
     require_area(actor, area)
-    request = replace(request, uln=normalise_uln(request.uln))
+    if (uln := normalise_uln(request.uln)) != request.uln:
+        request = replace(request, uln=uln)
     if problems := request_problems(request):
         raise ValidationFailed(problems=problems)
     result, _learner = match_learner(request)
