@@ -351,3 +351,20 @@ def test_a_change_by_someone_else_during_a_chunk_redoes_it_row_by_row(batch_user
     db.session.expire_all()
     grades = dict(db.session.execute(select(Achievement.reference, Achievement.grade)).all())
     assert grades[SHARED] == "Pass"
+
+
+def test_a_job_runs_with_the_heap_it_found_frozen_and_unfreezes_it(batch_user, monkeypatch):
+    import gc
+
+    frozen_during = []
+    real = batch_run.ROW_RUNNERS["verify"]
+
+    def observed(actor, row):
+        frozen_during.append(gc.get_freeze_count())
+        return real(actor, row)
+
+    monkeypatch.setitem(batch_run.ROW_RUNNERS, "verify", observed)
+    job = run(batch_user, "verify", "learners.csv", file_of("verify", "csv", VERIFY_ROWS))
+    assert job.status == "Successful"
+    assert len(frozen_during) == 4 and min(frozen_during) > 1000
+    assert gc.get_freeze_count() == 0

@@ -68,7 +68,7 @@ def test_rows_with_too_many_or_too_few_cells_say_so():
 
 @pytest.mark.parametrize("value,expected", [
     ("=SUM(A1)", "'=SUM(A1)"), ("+44 1632", "'+44 1632"), ("-1", "'-1"), ("@cmd", "'@cmd"),
-    ("\tx", "'\tx"), ("\rx", "'\rx"), ("plain", "plain"), (None, ""), (7, "7"),
+    ("\tx", "'\tx"), ("\rx", "'\rx"), ("plain", "plain"), (None, ""), (7, "7"), (-5, "'-5"),
 ])
 def test_cells_that_a_spreadsheet_would_run_are_quoted(value, expected):
     assert safe_cell(value) == expected

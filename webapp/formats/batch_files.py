@@ -297,9 +297,12 @@ def write_csv(target: io.TextIOBase, header: Iterable[str], rows: Iterable[Itera
     """CSV in UTF-8; with `formula_safe` every cell is safe to open in a spreadsheet."""
     writer = csv.writer(target, lineterminator="\r\n")
     writer.writerow(header)
-    for row in rows:
-        writer.writerow([safe_cell(v) if formula_safe else ("" if v is None else str(v))
-                         for v in row])
+    cell = safe_cell if formula_safe else _plain_cell
+    writer.writerows([cell(value) for value in row] for row in rows)
+
+
+def _plain_cell(value) -> str:
+    return "" if value is None else str(value)
 
 
 def _xml_text(value) -> str:

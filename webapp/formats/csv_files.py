@@ -70,10 +70,8 @@ def _check_header(header: list[str], columns: tuple[str, ...], optional: tuple[s
 
 
 def safe_cell(value) -> str:
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
+    text = value if type(value) is str else "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def stream_csv(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:

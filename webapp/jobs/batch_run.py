@@ -8,6 +8,7 @@ chunk exactly the same way and rolls it back, keeping only the outcomes. (A row 
 depends on an earlier row in another chunk — reinstate, then update — is checked against
 the record as it is, since that earlier change was not kept.)"""
 
+import gc
 import io
 import logging
 import secrets
@@ -255,7 +256,7 @@ def run(job_id: int) -> None:
         source = batches.open_input(job)
     log.info("Batch job %s: %s rows from row %s", job_id, kind, done_up_to + 1)
     try:
-        with source:
+        with source, _settled_heap():
             rows = (row for row in batch_files.read_batch(source, kind, file_format)
                     if row.number > done_up_to)
             size = current_app.config["BATCH_CHUNK_ROWS"]
@@ -273,6 +274,19 @@ def run(job_id: int) -> None:
         _fail(job_id, token,
               "The job stopped on an unexpected error; the service desk can see why")
         raise
+
+
+@contextmanager
+def _settled_heap() -> Iterator[None]:
+    """Leave what was alive before the job (the app, its caches, the name lists) out of
+    the cyclic garbage collector's passes while the job runs: rescanning them took about
+    a sixth of a verify job's time. Unfrozen at the end, so nothing is kept for good."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _finish(job_id: int, token: str) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib import resources
+from operator import attrgetter
 
 from webapp.rules.problems import Problem
 from webapp.rules.uln import uln_problem
@@ -166,13 +167,14 @@ class LearnerDetails:
     @classmethod
     def of(cls, held) -> "LearnerDetails":
         """The details of anything that has them by these names (a models.Learner)."""
-        return cls(**{name: getattr(held, name) for name in LEARNER_FIELDS})
+        return cls(*_learner_values(held))
 
     def as_dict(self) -> dict:
         return {name: getattr(self, name) for name in LEARNER_FIELDS}
 
 
 LEARNER_FIELDS = tuple(LearnerDetails.__dataclass_fields__)
+_learner_values = attrgetter(*LEARNER_FIELDS)
 
 
 def learner_errors(record: LearnerDetails, today: date) -> list[Problem]:

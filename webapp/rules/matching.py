@@ -461,8 +461,9 @@ def verify(supplied: Supplied, held: LearnerDetails | None, linked: bool = False
     """The return code, failure flags and explanation for one verification. `held` is the
     learner whose details are returned (the master, for a linked ULN); `linked_held` the
     supplied linked ULN's own record, compared too (guide 13.2)."""
-    supplied = replace(supplied, given_name=names.nfc(supplied.given_name),
-                       family_name=names.nfc(supplied.family_name))
+    given_name, family_name = names.nfc(supplied.given_name), names.nfc(supplied.family_name)
+    if given_name != supplied.given_name or family_name != supplied.family_name:
+        supplied = replace(supplied, given_name=given_name, family_name=family_name)
     if held is None:
         return Verification(
             code="VRC006",
@@ -472,7 +473,7 @@ def verify(supplied: Supplied, held: LearnerDetails | None, linked: bool = False
             checks=[FieldCheck("ULN", supplied.uln, False,
                                "No learner on the register has this ULN")])
     outcome = _compare(supplied, held)
-    if linked_held is not None:
+    if linked_held is not None and outcome[0] != "VRC001":  # nothing ranks above VRC001
         own = _compare(supplied, linked_held)
         if _RANK[own[0]] < _RANK[outcome[0]]:
             outcome = own
@@ -490,8 +491,32 @@ def verify(supplied: Supplied, held: LearnerDetails | None, linked: bool = False
                         withheld=WITHHELD if recognised and not reveal else None)
 
 
+def _exact_names(supplied: Supplied, held: LearnerDetails) -> tuple[NameMatch, NameMatch] | None:
+    """Both names exactly the held ones (compare_name's first rule): decided without the
+    fuzzy rules, which could add nothing (no flag, no cross-check, no swapped names)."""
+    given, family = held.given_name, held.family_name
+    if not (given and family and supplied.given_name and supplied.family_name):
+        return None
+    given_key, family_key = names.normalise(given), names.normalise(family)
+    if (given_key and family_key and names.normalise(supplied.given_name) == given_key
+            and names.normalise(supplied.family_name) == family_key):
+        return NameMatch(EXACT, "given name", given), NameMatch(EXACT, "family name", family)
+    return None
+
+
 def _compare(supplied: Supplied, held: LearnerDetails):
     """(unlinked code, flags, checks, given match, family match) against one held record."""
+    if exact := _exact_names(supplied, held):
+        given_match, family_match = exact
+        flags, checks = [], []
+        date_ok, gender_ok = _date_and_gender(supplied, held, flags, checks)
+        code = "VRC001" if date_ok and gender_ok else "VRC005"
+        return code, flags, checks, given_match, family_match
+    return _compare_names(supplied, held)
+
+
+def _compare_names(supplied: Supplied, held: LearnerDetails):
+    """_compare through every name rule."""
     given_direct = compare_name(supplied.given_name, held.given_name, "given name", True)
     given_alternative = given_direct or _first_match(supplied.given_name, [
         ("preferred given name", getattr(held, "preferred_given_name", "")),
@@ -532,6 +557,25 @@ def _compare(supplied: Supplied, held: LearnerDetails):
     flags.sort()
 
     checks = []
+    date_ok, gender_ok = _date_and_gender(supplied, held, flags, checks)
+    exact = (given_direct is not None and given_direct.kind == EXACT
+             and family_direct is not None and family_direct.kind == EXACT)
+    if exact and date_ok and gender_ok:
+        code = "VRC001"
+    elif given_match and family_match and date_ok and gender_ok:
+        code = "VRC003"
+        if swapped and not given_alternative and not family_alternative:
+            checks.append(FieldCheck("Names", "", True,
+                                     "the given and family names appear to be swapped"))
+    else:
+        code = "VRC005"
+    return code, flags, checks, given_match, family_match
+
+
+def _date_and_gender(supplied: Supplied, held: LearnerDetails, flags: list[str],
+                     checks: list[FieldCheck]) -> tuple[bool, bool]:
+    """Whether the date of birth and gender agree (True when either side has none),
+    adding their flags and checks."""
     date_ok = True
     if supplied.date_of_birth is not None:
         date_ok = supplied.date_of_birth == held.date_of_birth
@@ -549,19 +593,7 @@ def _compare(supplied: Supplied, held: LearnerDetails):
         checks.append(FieldCheck("Gender", supplied_gender, gender_ok,
                                  "matches the held gender" if gender_ok
                                  else "differs from the held gender"))
-
-    exact = (given_direct is not None and given_direct.kind == EXACT
-             and family_direct is not None and family_direct.kind == EXACT)
-    if exact and date_ok and gender_ok:
-        code = "VRC001"
-    elif given_match and family_match and date_ok and gender_ok:
-        code = "VRC003"
-        if swapped and not given_alternative and not family_alternative:
-            checks.append(FieldCheck("Names", "", True,
-                                     "the given and family names appear to be swapped"))
-    else:
-        code = "VRC005"
-    return code, flags, checks, given_match, family_match
+    return date_ok, gender_ok
 
 
 def _name_check(label: str, supplied: str, match: NameMatch | None,

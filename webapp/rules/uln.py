@@ -5,6 +5,7 @@ means no valid ULN starts with those nine digits; otherwise the check digit is 1
 """
 
 import re
+from operator import mul
 
 from webapp.rules.problems import Problem
 
@@ -14,8 +15,9 @@ PLACEHOLDER = "9999999999"  # a 'temporary ULN' used elsewhere; never a real lea
 
 def check_digit(first_nine: str) -> int | None:
     """The check digit for nine leading digits, or None when no valid ULN has them."""
-    remainder = sum(int(digit) * weight for digit, weight in zip(first_nine, WEIGHTS,
-                                                                 strict=True)) % 11
+    if len(first_nine) != len(WEIGHTS):
+        raise ValueError(f"nine digits expected: {first_nine!r}")
+    remainder = sum(map(mul, map(int, first_nine), WEIGHTS)) % 11
     return None if remainder == 0 else 10 - remainder
 
 

@@ -5,6 +5,7 @@ matching rules and audits the verification: ULN, code, flags and the shape of th
 (how many name parts and how long each is, whether a date of birth and gender were given),
 never the names themselves."""
 
+import re
 from dataclasses import replace
 from datetime import date
 
@@ -50,7 +51,8 @@ def verify_learner(actor: User, request: VerificationRequest, channel: str = "po
                    area: Area = Area.SINGLE_VERIFICATION) -> matching.Verification:
     """Stage the audit row; the caller's unit of work commits it with the answer."""
     require_area(actor, area)
-    request = replace(request, uln=normalise_uln(request.uln))
+    if (uln := normalise_uln(request.uln)) != request.uln:
+        request = replace(request, uln=uln)
     if problems := request_problems(request):
         raise ValidationFailed(problems=problems)
     result, _learner = match_learner(request)
@@ -73,7 +75,19 @@ def match_learner(request: VerificationRequest) -> tuple[matching.Verification, 
 def query_shape(request: VerificationRequest) -> dict:
     """What the audit keeps of a query: enough to see a trawl (many or odd name parts, no
     date of birth), nothing that identifies anyone. Lengths of the parts as folded."""
-    return {"given_name_parts": [len(part) for part in name_parts(request.given_name)],
-            "family_name_parts": [len(part) for part in name_parts(request.family_name)],
+    return {"given_name_parts": _part_lengths(request.given_name),
+            "family_name_parts": _part_lengths(request.family_name),
             "date_of_birth": request.date_of_birth is not None,
             "gender": bool((request.gender or "").strip())}
+
+
+# Plain letters and single spaces: such a name folds to itself in lower case.
+_PLAIN_NAME = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)*")
+
+
+def _part_lengths(name: str) -> list[int]:
+    """The lengths of the name's parts as folded; a plain name is split without folding
+    (folding a name not seen before costs more than the rest of its audit row)."""
+    if _PLAIN_NAME.fullmatch(name):
+        return [len(part) for part in name.split(" ")]
+    return [len(part) for part in name_parts(name)]
