@@ -17,7 +17,7 @@ from tests.production.servers import ROOT
 from webapp.extensions import db
 from webapp.models import Learner, User
 from webapp.services import user_search
-from webapp.services.paging import Page
+from webapp.services.paging import Page, paginate
 from webapp.services.user_search import UserSearch
 
 
@@ -94,6 +94,53 @@ def test_pagination_shows_the_ends_and_the_pages_near_this_one(pages, number, sh
     """Worked out from a handful of candidates, not a loop over every page (2,000 at
     50,000 users); None is the ellipsis one step beyond the pages shown."""
     assert Page(items=[], number=number, per_page=25, total=pages * 25).numbers() == shown
+
+
+@pytest.mark.parametrize(("total", "number", "shown"), [
+    (50, 2, [1, 2, None]),
+    (1000, 1, [1, 2, 3, None]),
+    (1000, 40, [1, None, 38, 39, 40, None]),
+])
+def test_past_a_bounded_count_the_pages_end_in_an_ellipsis_not_a_last_page(total, number,
+                                                                          shown):
+    bounded = Page(items=[], number=number, per_page=25, total=total, exact=False)
+    assert bounded.numbers() == shown and bounded.has_next
+
+
+def test_a_bounded_count_stops_but_every_page_stays_reachable(app, boss, make_user):
+    """Counting stops past the bound (or past this page, if further): the total is then a
+    floor, and Next is offered; the page that holds the last match counts exactly."""
+    for n in range(30):
+        make_user(given=f"Person{n:02}", family="Adams")
+    statement = user_search._search_statement(boss.organisation_id, UserSearch())
+
+    def paged(number):
+        found = paginate(statement, number, per_page=5, count_limit=10)
+        return found.number, found.total, found.exact, found.has_next, len(found.items)
+
+    assert paged(1) == (1, 10, False, True, 5)
+    assert paged(3) == (3, 15, False, True, 5), "the bound moves out with the page"
+    assert paged(7) == (7, 31, True, False, 1)
+    assert paged(9) == (7, 31, True, False, 1), "past the end: the last page"
+    assert paginate(statement, 1, per_page=5).exact, "no bound: an exact count"
+
+
+def test_find_user_past_the_bound_says_more_than_and_offers_next(app, boss, make_user,
+                                                                 client, monkeypatch):
+    monkeypatch.setattr(user_search, "COUNT_LIMIT", 25)
+    for n in range(30):
+        make_user(given=f"Person{n:02}", family="Adams")
+    sign_in(client, boss.username, BOSS_PASSWORD)
+    first = page(client.get("/users"))
+    assert first.find(id="roles-used").get_text().startswith("More than 25 users found")
+    assert "download these users as CSV" in first.find(id="count-hint").get_text()
+    nav = first.find("nav", class_="govuk-pagination")
+    assert nav.find("a", rel="next")["href"].startswith("/users?page=2")
+    assert [a.get_text(strip=True) for a in nav.select(".govuk-pagination__item a")] == ["1"]
+    last = page(client.get("/users?page=2"))
+    assert last.find(id="roles-used").get_text().startswith("31 users found")
+    assert not last.find(id="count-hint")
+    assert not last.find("nav", class_="govuk-pagination").find("a", rel="next")
 
 
 def test_the_default_listing_reads_the_index(app, boss):
