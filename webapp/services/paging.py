@@ -4,7 +4,7 @@ page number, and optionally stop counting at a bound."""
 from dataclasses import dataclass
 from math import ceil
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, literal, select
 
 from webapp.extensions import db
 
@@ -84,10 +84,18 @@ def paginate(statement: Select, page: int, per_page: int = PER_PAGE,
 
 def _count(statement: Select, bound: int | None) -> int:
     """The matches, or bound + 1 when there are more than bound."""
+    return db.session.scalar(count_statement(statement, bound))
+
+
+def count_statement(statement: Select, bound: int | None = None) -> Select:
+    """A limited subquery is not flattened into the count, so a bounded one selects a
+    constant, not the rows' columns: the count can then read an index alone. (So a bound
+    is not for a DISTINCT statement.)"""
     matches = statement.order_by(None)
     if bound is not None:
-        matches = matches.limit(bound + 1)
-    return db.session.scalar(select(func.count()).select_from(matches.subquery()))
+        matches = matches.with_only_columns(literal(1), maintain_column_froms=True).limit(
+            bound + 1)
+    return select(func.count()).select_from(matches.subquery())
 
 
 def _page_items(statement: Select, number: int, per_page: int) -> list:
