@@ -71,7 +71,8 @@ def _organisation_scope(actor: User, organisation_id: int | None) -> int:
 def find_users(actor: User, criteria: UserSearch, page: int = 1,
                organisation_id: int | None = None) -> Page:
     scope = _organisation_scope(actor, organisation_id)
-    return paginate(_search_statement(scope, criteria), page, count_limit=COUNT_LIMIT)
+    return paginate(_search_statement(scope, criteria), page, count_limit=COUNT_LIMIT,
+                    key=User.id)
 
 
 def users_for_export(actor: User, criteria: UserSearch) -> Iterator[User]:
