@@ -19,6 +19,7 @@ import os
 import random
 import re
 import secrets
+import socket
 import statistics
 import subprocess
 import sys
@@ -165,6 +166,13 @@ def _insert_challenges(db, organisation_id: int, raiser_id: int, now, rng) -> No
 
 # --- servers ------------------------------------------------------------------------------
 
+def free_port() -> int:
+    """A port no one listens on: two benchmarks on one machine must not share a server."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def start_gunicorn(app_spec: str, port: int, env: dict, cwd: Path) -> subprocess.Popen:
     process = subprocess.Popen(
         [str(Path(sys.executable).with_name("gunicorn")), "-c", str(ROOT / "gunicorn.conf.py"),
@@ -172,6 +180,8 @@ def start_gunicorn(app_spec: str, port: int, env: dict, cwd: Path) -> subprocess
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
+        if process.poll() is not None:  # e.g. the port was taken after all
+            raise RuntimeError(f"{app_spec} exited with {process.returncode}")
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             connection.request("GET", "/")
@@ -326,20 +336,23 @@ def run(options, database_url: str, users: int, work: Path) -> None:
            "VERIFICATIONS_PER_HOUR": "100000000",
            "ORGANISATION_VERIFICATIONS_PER_HOUR": "100000000",
            "PYTHONPATH": str(ROOT), "PROMETHEUS_MULTIPROC_DIR": str(work / "metrics")}
-    portal = start_gunicorn("wsgi:app", 8301, env, ROOT)
-    plain = start_gunicorn("trivial_app:app", 8302, {**env, "PYTHONPATH": str(work)}, work)
+    portal_port, plain_port = free_port(), free_port()
+    portal = start_gunicorn("wsgi:app", portal_port, env, ROOT)
+    plain = start_gunicorn("trivial_app:app", plain_port, {**env, "PYTHONPATH": str(work)},
+                           work)
     ulns = _some_ulns(database_url, work)
     try:
         print(f"{'endpoint':24} {'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
               f"{'p99 ms':>8} {'× trivial':>9} {'errors':>6}")
         for count in options.clients:
             names = [f"load.user{n}" for n in range(count)]
-            baseline = measure(8302, [""] * count, trivial, options.seconds)
+            baseline = measure(plain_port, [""] * count, trivial, options.seconds)
             _row("trivial Flask app", count, baseline, baseline)
             for name, action in endpoints(ulns).items():
                 if options.only and name not in options.only:
                     continue
-                _row(name, count, measure(8301, names, action, options.seconds), baseline)
+                _row(name, count, measure(portal_port, names, action, options.seconds),
+                     baseline)
         print("worker memory after load (MiB): " + ", ".join(
             f"{size:.0f}" for size in worker_memory_mib(portal)))
     finally:

@@ -3,29 +3,37 @@ tokens (AES-128-CBC + HMAC-SHA256), each sealing up to 256 KiB and preceded by i
 in 4 bytes. A file of any size is sealed and opened a chunk at a time, and any tampered
 chunk is refused (InvalidToken). Inside each token the chunk carries its number and whether
 it is the last, so chunks dropped, repeated, reordered or cut off the end are refused too
-(SealBroken)."""
+(SealBroken).
+
+cryptography is imported when a file is first sealed or opened: its OpenSSL binding is
+about 7 MiB a process, and most web workers never touch a batch file (issue 14)."""
 
 import io
 import struct
 from collections.abc import Iterator
 from pathlib import Path
 
-from cryptography.fernet import Fernet, InvalidToken
-
 CHUNK = 256 * 1024
 _LENGTH = struct.Struct(">I")
 _PLACE = struct.Struct(">Q?")  # the chunk's number from 0, and whether it is the last
 
 
-class SealBroken(InvalidToken):
-    """Every chunk is genuine, but they are not the file that was sealed."""
+class SealBroken(ValueError):
+    """Every chunk is genuine, but they are not the file that was sealed. (A chunk that
+    is not genuine raises cryptography's InvalidToken.)"""
+
+
+def _fernet(key: bytes):
+    from cryptography.fernet import Fernet
+
+    return Fernet(key)
 
 
 class SealedWriter(io.RawIOBase):
     """A binary file object: what is written is sealed in chunks into `path`."""
 
     def __init__(self, path: Path, key: bytes):
-        self._fernet, self._buffer, self._number = Fernet(key), bytearray(), 0
+        self._fernet, self._buffer, self._number = _fernet(key), bytearray(), 0
         self._file = open(path, "wb")  # noqa: SIM115  (closed in close())
 
     def writable(self) -> bool:
@@ -52,7 +60,7 @@ class SealedWriter(io.RawIOBase):
 
 
 def _chunks(path: Path, key: bytes) -> Iterator[bytes]:
-    fernet, expected, ended = Fernet(key), 0, False
+    fernet, expected, ended = _fernet(key), 0, False
     with open(path, "rb") as sealed:
         while header := sealed.read(_LENGTH.size):
             (length,) = _LENGTH.unpack(header)
@@ -102,4 +110,6 @@ def plain_chunks(path: Path, key: bytes) -> Iterator[bytes]:
 
 
 def new_key() -> bytes:
+    from cryptography.fernet import Fernet
+
     return Fernet.generate_key()

@@ -75,9 +75,10 @@ class User(db.Model):
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         # Serves Find user's default listing (an organisation's active users by name)
-        # straight from the index, a page at a time, without sorting.
+        # straight from the index, a page at a time, without sorting; with the id on
+        # PostgreSQL (migration 0008; SQLite's indexes end with it) a page's ids too.
         Index("ix_users_find_user_order", "organisation_id", "status", "search_family_name",
-              "search_given_name", "username"),
+              "search_given_name", "username", postgresql_include=["id"]),
         # Name search (LIKE '%text%') on PostgreSQL through pg_trgm (migration 0007).
         *(Index(f"ix_users_search_{column}_trgm", f"search_{column}", postgresql_using="gin",
                 postgresql_ops={f"search_{column}": "gin_trgm_ops"}).ddl_if(dialect="postgresql")

@@ -18,6 +18,9 @@ from webapp.services.paging import Page, paginate
 from webapp.services.user_management import require_area
 
 EXPORT_BATCH = 500
+# Find user counts this many matches at most: beyond it the page says "More than 1,000"
+# and a wider count would cost in proportion to the organisation's size (issue 14).
+COUNT_LIMIT = 1_000
 
 
 @dataclass
@@ -68,7 +71,8 @@ def _organisation_scope(actor: User, organisation_id: int | None) -> int:
 def find_users(actor: User, criteria: UserSearch, page: int = 1,
                organisation_id: int | None = None) -> Page:
     scope = _organisation_scope(actor, organisation_id)
-    return paginate(_search_statement(scope, criteria), page)
+    return paginate(_search_statement(scope, criteria), page, count_limit=COUNT_LIMIT,
+                    key=User.id)
 
 
 def users_for_export(actor: User, criteria: UserSearch) -> Iterator[User]:
