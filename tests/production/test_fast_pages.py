@@ -158,6 +158,31 @@ def test_a_page_is_read_as_ids_then_rows_in_the_same_order(app, boss, make_user,
         assert len(found.items) == (25, 5)[number - 1]
 
 
+def test_a_user_changed_between_the_two_reads_leaves_the_page_full(app, boss, make_user):
+    """Someone suspends a user on this page after its ids were read and before its rows
+    were: the page shows one row fewer, but it is still a full page with a next one, not
+    taken for the last page with a wrong total."""
+    for n in range(30):
+        make_user(given=f"Person{n:02}", family="Adams")
+    reads = []
+
+    @event.listens_for(db.session, "do_orm_execute")
+    def suspend_one_between_the_reads(state):
+        if state.is_select and " IN " in str(state.statement).upper() and not reads:
+            reads.append(True)
+            victim = db.session.scalar(select(User).where(User.given_name == "Person03"))
+            victim.status = "Suspended"
+            db.session.flush()
+
+    try:
+        found = user_search.find_users(boss, UserSearch(given_name="person"))
+    finally:
+        event.remove(db.session, "do_orm_execute", suspend_one_between_the_reads)
+    assert reads, "the rows were read after the ids"
+    assert len(found.items) == 24
+    assert found.total == 29 and found.has_next
+
+
 @pytest.mark.skipif(not POSTGRES_URL, reason="SQLite's indexes end with the rowid already")
 def test_the_ordering_index_carries_the_id_on_postgresql(app, boss):
     """Migration 0008: a page's ids come from the index alone, so LIKE '%text%' is checked

@@ -225,3 +225,21 @@ def test_chunks_dropped_repeated_reordered_or_cut_off_are_refused(tmp_path, chan
     path.write_bytes(b"".join(changed))
     with pytest.raises(sealed_files.SealBroken):
         b"".join(sealed_files.plain_chunks(path, key))
+
+
+def test_a_sealed_xml_file_cut_short_is_a_broken_seal_not_the_submitters_error(tmp_path):
+    """A stored file damaged after upload must stop the job as an unexpected error (logged
+    for the service desk), not be reported as the submitter's XML encoding."""
+    rows = ({"MISIdentifier": f"V{n}", "ULN": "4715200006", "GivenName": "Priya",
+             "FamilyName": "Patel", "DateOfBirth": "2004-05-06", "Gender": "2"}
+            for n in range(4000))
+    text = io.StringIO()
+    batch_files.write_input(text, "verify", "xml", rows)
+    key, path = sealed_files.new_key(), tmp_path / "f.sealed"
+    with sealed_files.sealed_writer(path, key) as sealed:
+        sealed.write(text.getvalue().encode())
+    records = _sealed_chunks(path)
+    assert len(records) > 1
+    path.write_bytes(b"".join(records[:-1]))
+    with pytest.raises(sealed_files.SealBroken), sealed_files.open_sealed(path, key) as source:
+        list(batch_files.read_batch(source, "verify", "xml"))

@@ -18,9 +18,11 @@ _LENGTH = struct.Struct(">I")
 _PLACE = struct.Struct(">Q?")  # the chunk's number from 0, and whether it is the last
 
 
-class SealBroken(ValueError):
+class SealBroken(Exception):
     """Every chunk is genuine, but they are not the file that was sealed. (A chunk that
-    is not genuine raises cryptography's InvalidToken.)"""
+    is not genuine raises cryptography's InvalidToken.) Not a ValueError: a reader that
+    takes a ValueError for the submitter's bad input must not take a damaged store for
+    one."""
 
 
 def _fernet(key: bytes):

@@ -70,10 +70,10 @@ def paginate(statement: Select, page: int, per_page: int = PER_PAGE,
     the index alone, then their rows: a filter the index cannot seek (LIKE '%smi%') is
     checked on the index entries walked, not on a row fetched for each of them."""
     number = min(max(1, page), MAX_PAGE)
-    items = _page_items(statement, number, per_page, key)
-    if len(items) < per_page and (items or number == 1):
+    items, found = _page_items(statement, number, per_page, key)
+    if found < per_page and (found or number == 1):
         return Page(items=items, number=number, per_page=per_page,
-                    total=(number - 1) * per_page + len(items))
+                    total=(number - 1) * per_page + found)
     bound = None if count_limit is None else max(count_limit, number * per_page)
     total = _count(statement, bound)
     if bound is not None and total > bound:
@@ -81,7 +81,7 @@ def paginate(statement: Select, page: int, per_page: int = PER_PAGE,
     last = max(1, ceil(total / per_page))
     if number > last:  # past the end: the last page instead
         number = last
-        items = _page_items(statement, number, per_page, key)
+        items, _found = _page_items(statement, number, per_page, key)
     return Page(items=items, number=number, per_page=per_page, total=total)
 
 
@@ -101,9 +101,14 @@ def count_statement(statement: Select, bound: int | None = None) -> Select:
     return select(func.count()).select_from(matches.subquery())
 
 
-def _page_items(statement: Select, number: int, per_page: int, key) -> list:
+def _page_items(statement: Select, number: int, per_page: int, key) -> tuple[list, int]:
+    """The page's rows, and how many matched when the page was read. With a key, a row
+    changed between the two reads (renamed, suspended) may be missing from the rows; how
+    full the page is still comes from the keys."""
     window = statement.limit(per_page).offset((number - 1) * per_page)
     if key is None:
-        return list(db.session.scalars(window))
+        items = list(db.session.scalars(window))
+        return items, len(items)
     keys = list(db.session.scalars(window.with_only_columns(key)))
-    return list(db.session.scalars(statement.where(key.in_(keys)))) if keys else []
+    items = list(db.session.scalars(statement.where(key.in_(keys)))) if keys else []
+    return items, len(keys)
