@@ -9,7 +9,7 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp.config import Config, instance_secret_key
-from webapp.extensions import csrf, db, htmx, limiter, login_manager, mail
+from webapp.extensions import csrf, db, htmx, limiter, login_manager
 from webapp.observability import configure_logging
 
 MIGRATIONS_FOLDER = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -45,7 +45,6 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
 
     db.init_app(app)
     csrf.init_app(app)
-    mail.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

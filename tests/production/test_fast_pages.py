@@ -303,11 +303,27 @@ def _in_a_fresh_interpreter(code: str, instance_path) -> subprocess.CompletedPro
 def test_a_web_worker_does_not_load_zxcvbn_alembic_or_faker(tmp_path):
     """Nor, until it queues a task, the task queue (huey, whose storage module imports
     psycopg and redis: about 40 MiB); nor redis when no REDIS_URL is set; nor, until a
-    batch file is sealed or opened, cryptography (its OpenSSL binding: about 7 MiB)."""
+    batch file is sealed or opened, cryptography (its OpenSSL binding: about 7 MiB); nor,
+    until it builds an email or reads an XML file, Flask-Mail and defusedxml (with the
+    email package's MIME modules and the XML parser: about 1.6 MiB)."""
     code = ("import sys, wsgi; print(sorted(m for m in ('zxcvbn', 'alembic', 'faker', "
-            "'huey', 'redis', 'psycopg', 'cryptography') if m in sys.modules))")
+            "'huey', 'redis', 'psycopg', 'cryptography', 'flask_mail', 'email.mime', "
+            "'defusedxml', 'xml.etree') if m in sys.modules))")
     output = _in_a_fresh_interpreter(code, tmp_path)
     assert output.stdout.strip() == "[]"
+
+
+def test_mail_is_set_up_when_the_first_message_is_built(tmp_path):
+    """Flask-Mail joins the app with the first message, with the app's own settings."""
+    code = ("import sys, wsgi\n"
+            "wsgi.app.config['MAIL_DEFAULT_SENDER'] = 'lrs@example.org'\n"
+            "from webapp.services import mailer\n"
+            "with wsgi.app.app_context():\n"
+            "    message = mailer._message('a@example.org', 'Hello', 'locked', user=None)\n"
+            "print('flask_mail' in sys.modules, message.sender, "
+            "wsgi.app.extensions['mail'].default_sender)")
+    output = _in_a_fresh_interpreter(code, tmp_path)
+    assert output.stdout.strip() == "True lrs@example.org lrs@example.org"
 
 
 def test_the_task_queue_loads_when_first_used(tmp_path):

@@ -16,11 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import BinaryIO
-from xml.etree.ElementTree import ParseError
 from xml.sax.saxutils import escape
-
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
 
 from webapp.formats.csv_files import read_rows, safe_cell
 from webapp.rules.achievements import ACTION_REASONS, language_problem, provider_ukprn_problem
@@ -127,6 +123,12 @@ def _local(tag: str) -> str:
 def _read_xml(source: BinaryIO, kind: str) -> Iterator[BatchRow]:
     """Streamed with defusedxml: a DTD, any entity or an external reference is refused
     before it is expanded; each record is cleared once read."""
+    # Loaded with the first XML file, not in every web worker (about 0.8 MiB).
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import iterparse
+
     columns, record_tag = COLUMNS[kind], XML_RECORDS[kind]
     number, root, depth = 0, None, 0
     try:

@@ -10,12 +10,14 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app
-from flask_mail import Message
 
-from webapp.extensions import mail
 from webapp.services.unit_of_work import after_commit
+
+if TYPE_CHECKING:
+    from flask_mail import Message
 
 log = logging.getLogger(__name__)
 
@@ -25,10 +27,22 @@ log = logging.getLogger(__name__)
 _smtp_senders = ThreadPoolExecutor(max_workers=2, thread_name_prefix="smtp")
 
 
-def _send_over_smtp(app, message: Message) -> None:
+def _flask_mail():
+    """Flask-Mail, set up on this app when the first message is built: a web worker that
+    sends no mail does not carry it and the email package's MIME modules (about 1 MiB).
+    It reads the app's MAIL_* settings then, as `Mail(app)` at start-up would."""
+    import flask_mail
+
+    app = current_app._get_current_object()
+    if "mail" not in app.extensions:
+        flask_mail.Mail(app)
+    return flask_mail
+
+
+def _send_over_smtp(app, message: "Message") -> None:
     with app.app_context():
         try:
-            mail.send(message)
+            app.extensions["mail"].send(message)
             log.info("Email ‘%s’ sent to %s", message.subject, ", ".join(message.recipients))
         except Exception:
             log.exception("Email ‘%s’ could not be sent", message.subject)
@@ -50,17 +64,17 @@ def send_email(to: str, subject: str, template: str, **context) -> None:
     after_commit(lambda: send_now(message))
 
 
-def _message(to: str, subject: str, template: str, **context) -> Message:
+def _message(to: str, subject: str, template: str, **context) -> "Message":
     # Rendered without the page context processors: mail is sent outside requests too.
     body = current_app.jinja_env.get_template(f"email/{template}.txt").render(
         service_name=current_app.config["SERVICE_NAME"],
         service_desk_email=current_app.config["SERVICE_DESK_EMAIL"],
         **context,
     )
-    return Message(subject=subject, recipients=[to], body=body)
+    return _flask_mail().Message(subject=subject, recipients=[to], body=body)
 
 
-def send_now(message: Message) -> None:
+def send_now(message: "Message") -> None:
     if current_app.config.get("MAIL_SERVER"):
         # Sent off the request thread: an SMTP round trip must not make the answer for a
         # real account slower than for an unknown one (‘I have forgotten my password’).
