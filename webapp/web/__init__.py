@@ -8,11 +8,16 @@ from webapp.rules import permissions
 from webapp.rules.permissions import Area, UserAction
 from webapp.web import errors, headers, navigation, request_log, sessions
 from webapp.web.components import govuk_component
-from webapp.web.display import email_breaks, kind_label, role_labels, supplied_value
+from webapp.web.display import (
+    STATUS_TAG_CLASSES,
+    email_breaks,
+    kind_label,
+    role_labels,
+    supplied_value,
+)
 from webapp.web.forms import error_summary
 from webapp.web.htmx import css, targets
 from webapp.web.row_urls import row_url
-from webapp.web.user_actions import status_actions
 
 
 def may(action: str, user) -> bool:
@@ -40,8 +45,9 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(email_breaks)
     app.add_template_global(may)
     app.add_template_global(may_use)
-    app.add_template_global(status_actions, "status_actions_for")
+    app.add_template_global(STATUS_TAG_CLASSES, "status_tag_classes")
     app.add_template_global(targets, "targets")
     app.add_template_global(css)
+    app.add_template_global(STATUS_TAG_CLASSES, "status_tag_classes")
     app.add_template_global(govuk_component)
     app.add_template_global(row_url)

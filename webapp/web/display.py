@@ -7,6 +7,10 @@ from markupsafe import Markup, escape
 from webapp.rules.learner_data import GENDERS
 from webapp.rules.roles import KIND_LABELS, ROLES
 
+# GOV.UK tag colours for an account's status (Find user's rows, macros/status.html).
+STATUS_TAG_CLASSES = {"Active": "govuk-tag--green", "Inactive": "govuk-tag--grey",
+                      "Suspended": "govuk-tag--orange", "Deleted": "govuk-tag--red"}
+
 
 def role_labels(user) -> str:
     """The user's roles in the guide's words and order: ‘LRS super user, QCF user’."""

@@ -3,7 +3,7 @@
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from webapp.blueprints.users import bp
+from webapp.blueprints.users import bp, rows
 from webapp.blueprints.users.forms import ActionForm, ActivityForm, EmailForm, FindUserForm
 from webapp.formats.user_lists import ACTIVITY_HEADER, USERS_HEADER, activity_rows, user_rows
 from webapp.rules.audit_text import describe_changes, describe_details, event_label
@@ -57,7 +57,7 @@ def find_user():
     roles_used = None if form.all_roles.data else [
         label for name, label in form.roles.choices if name in form.roles.data]
     context = {"form": form, "page": page, "roles_used": roles_used,
-               "allowed": status_actions_by_id(page.items),
+               "rows": rows.rows_for(page.items, status_actions_by_id(page.items)),
                "query": {k: v for k, v in request.args.items(multi=True) if k != "page"}}
     if aimed_at(targets.USER_RESULTS):
         return render_template("users/_results.html", **context)
@@ -114,7 +114,7 @@ def view_user(user_id: int):
 
 def _view_user_page(user, reason_error: str | None = None):
     return render_template(
-        "users/view_user.html", user=user, reason_error=reason_error,
+        "users/view_user.html", user=user, row=rows.row_for(user), reason_error=reason_error,
         suspension_reason=user_management.suspension_reason(current_user, user))
 
 
@@ -177,11 +177,11 @@ def _after_action(user, message: str, error: str | None = None,
     the search was (a suspended user would vanish from a search for active users)."""
     status = 422 if (error or reason_error) else 200
     if aimed_at(targets.user_row(user.id)):
-        return render_template("users/_user_row.html", user=user,
+        return render_template("users/_user_row.html", row=rows.row_for(user),
                                row_message=error or message, row_error=bool(error),
                                reason_error=reason_error), status
     if aimed_at(targets.USER_STATUS):
-        return render_template("users/_status_panel.html", user=user,
+        return render_template("users/_status_panel.html", user=user, row=rows.row_for(user),
                                panel_message=error or message, panel_error=bool(error),
                                reason_error=reason_error,
                                suspension_reason=user_management.suspension_reason(
