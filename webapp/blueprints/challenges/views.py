@@ -8,7 +8,7 @@ from dataclasses import replace
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from webapp.blueprints.challenges import bp
+from webapp.blueprints.challenges import bp, rows
 from webapp.blueprints.challenges.forms import LearnerRecordForm, RaiseForm, ResolutionForm
 from webapp.rules import achievements as achievement_rules
 from webapp.rules import challenges as rules
@@ -163,7 +163,8 @@ def raised_challenges():
 # --- the resolver's list and its bulk actions ----------------------------------------------------
 
 def _list_context(page, status, message=None, outcomes=None, comments_error=None) -> dict:
-    return {"page": page, "status_filter": status, "message": message,
+    return {"page": page, "rows": rows.rows_for(page.items), "status_filter": status,
+            "message": message,
             "outcomes": outcomes or {}, "comments_error": comments_error, **_labels()}
 
 
@@ -270,7 +271,7 @@ def change_status(challenge_id: int):
     if request.method == "GET":
         if row:  # focus stays on the select (same id), so arrow keys keep choosing
             return render_template(
-                "challenges/_row.html", challenge=challenge, chosen=wanted,
+                "challenges/_row.html", row=rows.row_for(challenge), chosen=wanted,
                 seen_version=_version(request.values.get(f"version-{challenge_id}")),
                 **_labels())
         return redirect(url_for("challenges.process_challenge", challenge_id=challenge_id))
@@ -285,7 +286,7 @@ def change_status(challenge_id: int):
         error = refused
     challenge = challenges.challenge_for(current_user, challenge_id)
     if row:
-        return render_template("challenges/_row.html", challenge=challenge,
+        return render_template("challenges/_row.html", row=rows.row_for(challenge),
                                chosen=wanted if error else None, row_error=error,
                                comments=comments, row_message=message, **_labels()
                                ), 422 if error else 200
