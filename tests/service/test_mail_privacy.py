@@ -1,19 +1,17 @@
 """The check tests/conftest.py runs on every email: it must catch a ULN sent with a
 demographic, and let a ULN alone (or a name alone) through."""
 
-from flask_mail import Message
-
 from tests.achievement_data import load_registers
 from tests.mail_privacy import learner_data_in
 from webapp.extensions import db
+from webapp.services.mailer import new_message
 
 JAMES = "1000000043"  # James Smith, born 2008-05-01, male, SW1A 1AA
 
 
 def findings(body: str) -> list[str]:
     with db.engine.connect() as connection:
-        return learner_data_in(connection, Message("Subject", recipients=["a@b.example"],
-                                                   body=body))
+        return learner_data_in(connection, new_message("a@b.example", "Subject", body))
 
 
 def test_a_uln_with_any_demographic_is_caught(app):

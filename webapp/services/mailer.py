@@ -71,6 +71,12 @@ def _message(to: str, subject: str, template: str, **context) -> "Message":
         service_desk_email=current_app.config["SERVICE_DESK_EMAIL"],
         **context,
     )
+    return new_message(to, subject, body)
+
+
+def new_message(to: str, subject: str, body: str) -> "Message":
+    """A plain-text message from the service's sender (Flask-Mail's Message, which reads
+    the app's mail settings: build messages here, not with flask_mail directly)."""
     return _flask_mail().Message(subject=subject, recipients=[to], body=body)
 
 

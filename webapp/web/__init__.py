@@ -45,7 +45,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(email_breaks)
     app.add_template_global(may)
     app.add_template_global(may_use)
-    app.add_template_global(STATUS_TAG_CLASSES, "status_tag_classes")
     app.add_template_global(targets, "targets")
     app.add_template_global(css)
     app.add_template_global(STATUS_TAG_CLASSES, "status_tag_classes")

@@ -226,9 +226,9 @@ def bulk_status():
             message = error.message
         except Conflict as error:  # saved by someone between our read and our write
             message, code = error.message, 409
-    rows = challenges.challenges_for(current_user, shown or ticked)
-    page = challenges.Page(items=rows, number=_page_number(), per_page=len(rows) or 1,
-                           total=len(rows)) if shown or ticked else \
+    listed = challenges.challenges_for(current_user, shown or ticked)
+    page = challenges.Page(items=listed, number=_page_number(), per_page=len(listed) or 1,
+                           total=len(listed)) if shown or ticked else \
         challenges.list_for_resolver(current_user, status, _page_number())
     context = _list_context(page, status, message, outcomes, comments_error)
     context["rerendered"] = True
@@ -266,10 +266,10 @@ def change_status(challenge_id: int):
     the row's Additional Comments box; posting saves it. Without htmx the Process page does
     the same."""
     challenge = challenges.challenge_for(current_user, challenge_id)
-    row = aimed_at(targets.challenge_row(challenge_id))
+    in_row = aimed_at(targets.challenge_row(challenge_id))
     wanted = request.values.get(f"status-{challenge_id}", request.values.get("status", ""))
     if request.method == "GET":
-        if row:  # focus stays on the select (same id), so arrow keys keep choosing
+        if in_row:  # focus stays on the select (same id), so arrow keys keep choosing
             return render_template(
                 "challenges/_row.html", row=rows.row_for(challenge), chosen=wanted,
                 seen_version=_version(request.values.get(f"version-{challenge_id}")),
@@ -285,7 +285,7 @@ def change_status(challenge_id: int):
     except DomainError as refused:
         error = refused
     challenge = challenges.challenge_for(current_user, challenge_id)
-    if row:
+    if in_row:
         return render_template("challenges/_row.html", row=rows.row_for(challenge),
                                chosen=wanted if error else None, row_error=error,
                                comments=comments, row_message=message, **_labels()
