@@ -331,13 +331,10 @@ def _nicknamer():
     return NickNamer()
 
 
-@cache
-def _synonym_lines() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+def _parse_synonym_lines(text: str) -> tuple[dict[str, frozenset[str]],
+                                                dict[str, frozenset[str]]]:
     """(same: name → names on its 'a, b, c' lines; related: name → names it is a short form
     of, or that are short forms of it, on 'short > full' lines)."""
-    data = resources.files("webapp.rules.data")
-    text = "\n".join(data.joinpath(name).read_text(encoding="utf-8")
-                     for name in ("given_name_synonyms.txt", "name_spellings.txt"))
     same: dict[str, set[str]] = {}
     related: dict[str, set[str]] = {}
     for line in text.splitlines():
@@ -346,19 +343,38 @@ def _synonym_lines() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str
             continue
         if ">" in body:
             left, right = body.split(">", 1)
-            shorts = {compact(n) for n in left.split(",") if n.strip()}
-            fulls = {compact(n) for n in right.split(",") if n.strip()}
+            shorts = {compact(n) for n in left.split(",") if n.strip()} - {""}
+            fulls = {compact(n) for n in right.split(",") if n.strip()} - {""}
             for name in shorts:
                 same.setdefault(name, set()).update(shorts)
                 related.setdefault(name, set()).update(fulls)
             for name in fulls:
                 related.setdefault(name, set()).update(shorts)
         else:
-            names = {compact(n) for n in body.split(",") if n.strip()}
+            names = {compact(n) for n in body.split(",") if n.strip()} - {""}
             for name in names:
                 same.setdefault(name, set()).update(names)
     return ({k: frozenset(v) for k, v in same.items()},
             {k: frozenset(v) for k, v in related.items()})
+
+
+def _data_text(*files: str) -> str:
+    data = resources.files("webapp.rules.data")
+    return "\n".join(data.joinpath(name).read_text(encoding="utf-8") for name in files)
+
+
+@cache
+def _synonym_lines() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """The hand-made lines (given_name_synonyms.txt, name_spellings.txt): checked by hand,
+    so trusted over the gender list and for family names too."""
+    return _parse_synonym_lines(_data_text("given_name_synonyms.txt", "name_spellings.txt"))
+
+
+@cache
+def _form_lines() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """Wiktionary's language forms, spellings and short forms (given_name_forms.txt): wide
+    but not checked name by name, so a boy's and a girl's name stay apart (Mario, Mary)."""
+    return _parse_synonym_lines(_data_text("given_name_forms.txt"))
 
 
 def _same(name: str) -> frozenset[str]:
@@ -387,6 +403,29 @@ def name_family_sounds(name: str) -> frozenset[str]:
     return frozenset(sound_key(n) for n in name_family(name) if len(n) > 4 and n != name)
 
 
+@lru_cache(maxsize=65536)
+def name_forms(name: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(direct, through spellings): the compact given names Wiktionary relates to this name
+    (language forms, spellings, short forms: Cathal ~ Charles, Kuba ~ Jakub), and the
+    language forms and spellings (not short forms) of its hand-made spellings (Katherine's
+    line holds Catherine: Caterina ~ Katherine). Never chained further: short forms are
+    shared (Jas is short for Jan and for James) and hub names have hundreds of forms."""
+    same, related = _form_lines()
+    direct = same.get(name, frozenset()) | related.get(name, frozenset())
+    through: set[str] = set()
+    for spelling in _same(name):
+        through |= same.get(spelling, frozenset())
+    return direct - {name}, frozenset(through - {name})
+
+
+def are_forms(first: str, second: str) -> bool:
+    """One name is a Wiktionary form of the other, or of one of its hand-made spellings."""
+    (first_direct, first_through), (second_direct, second_through) = \
+        name_forms(first), name_forms(second)
+    return (second in first_direct or first in second_direct
+            or bool(first_through & _same(second)) or bool(second_through & _same(first)))
+
+
 def are_spellings(first: str, second: str) -> bool:
     """Compact names on one 'same name' line of the data (spellings, transliterations)."""
     return first != second and second in _synonym_lines()[0].get(first, ())
@@ -403,8 +442,10 @@ def are_synonyms(first: str, second: str) -> bool:
     """Given names (compact, folded) that are the same name or a short form of it, and not
     a boy's and a girl's form (unless the data says they are one name, or one a short form
     of the other)."""
-    if first == second or not (second in name_family(first) or first in name_family(second)):
+    if first == second:
         return False
+    if not (second in name_family(first) or first in name_family(second)):
+        return are_forms(first, second) and not opposite_genders(first, second)
     return (are_spellings(first, second) or is_listed_short_form(first, second)
             or not opposite_genders(first, second))
 
@@ -617,7 +658,8 @@ def clear_name_caches() -> None:
     """Forget every name seen (the lists stay loaded): for timing names never seen before."""
     for function in (normalise, folds, parts, without_particles, ocr_key, sound_key,
                      spelling_shape,
-                     voiceless_key, profile, name_family, name_family_sounds, gender_of,
+                     voiceless_key, profile, name_family, name_family_sounds, name_forms,
+                     gender_of,
                      opposite_genders, is_known_name):
         function.cache_clear()
 
@@ -630,3 +672,4 @@ def warm() -> None:
     _gender_detector()
     common_elements()
     name_family("james")
+    name_forms("james")
