@@ -379,3 +379,24 @@ def test_no_romanisation_swaps_the_consonants_of_an_english_name():
 ])
 def test_a_boys_pet_ending_is_no_short_form_of_a_girls_name(supplied, held):
     assert given_kind(supplied, held) is None
+
+
+@pytest.mark.parametrize("supplied,held", [
+    ("Guillaume", "William"), ("Giacomo", "James"), ("Giuseppe", "Joseph"),
+    ("Guglielmo", "William"),
+])
+def test_language_forms_from_wiktionary(supplied, held):
+    assert given_kind(supplied, held) == "synonym"
+    assert given_kind(held, supplied) == "synonym"
+
+
+@pytest.mark.parametrize("supplied,held", [
+    # two forms of one hub name are not chained through it (Jas is short for Jan and James)
+    ("John", "James"),
+    # a boy's and a girl's name Wiktionary relates stay apart
+    ("Mario", "Mary"),
+    # two names both in English use: the English lists decide (Wiktionary: Ava ~ Eva)
+    ("Ava", "Eva"), ("Joel", "Joe"),
+])
+def test_wiktionary_forms_are_not_chained_nor_across_genders(supplied, held):
+    assert given_kind(supplied, held) is None

@@ -419,7 +419,11 @@ def name_forms(name: str) -> tuple[frozenset[str], frozenset[str]]:
 
 
 def are_forms(first: str, second: str) -> bool:
-    """One name is a Wiktionary form of the other, or of one of its hand-made spellings."""
+    """One name is a Wiktionary form of the other, or of one of its hand-made spellings.
+    Not between two names both in English use (Faker's English locales: Ava and Eva, Joe
+    and Joel are two names in Britain): there the English lists decide."""
+    if is_english_name(first) and is_english_name(second):
+        return False
     (first_direct, first_through), (second_direct, second_through) = \
         name_forms(first), name_forms(second)
     return (second in first_direct or first in second_direct
