@@ -400,3 +400,12 @@ def test_language_forms_from_wiktionary(supplied, held):
 ])
 def test_wiktionary_forms_are_not_chained_nor_across_genders(supplied, held):
     assert given_kind(supplied, held) is None
+
+
+@pytest.mark.parametrize("supplied,held", [
+    # a soft g (before e, i, y) and dg sound as j; a silent h after a consonant or first
+    ("Jeraldine", "Geraldine"), ("Burjess", "Burgess"), ("Farquharson", "Farquarson"),
+    ("Hridoy", "Ridoy"),
+])
+def test_soft_g_and_silent_h_sound_the_same(supplied, held):
+    assert family_kind(supplied, held) == "spelling"

@@ -145,15 +145,20 @@ def _vowel_class(cluster: str) -> str:
     return ""
 
 
-@lru_cache(maxsize=65536)
 def sound_key(name: str) -> str:
+    return _sound_key(name, soft_g=True)
+
+
+@lru_cache(maxsize=65536)
+def _sound_key(name: str, soft_g: bool) -> str:
     """How a name sounds, roughly, in British use: consonant spellings of one sound merged
-    (ph/f, c/k, z/s, v/f, x/ks, dh/d, a silent h), doubled letters as one, a final silent e
-    dropped; the first vowel kept as one of four sounds (a, e, i, o/u); later vowels, which
-    English speech reduces, dropped except a final one (kept as a, i or o). So Stuart ~
-    Stewart, Graeme ~ Graham, Aisha ~ Ayesha, Yusuf ~ Yousef, Elinor ~ Eleanor, Monroe ~
-    Munro, Chowdhury ~ Chaudhry, Aimee ~ Amy; but Hall/Hill, Wong/Wang, Shaw/Shah (aw/ah),
-    Dean/Sean, Holly/Molly keep different keys."""
+    (ph/f, c/k, z/s, v/f, x/ks, dh/d; with `soft_g` a g before e, i or y and dg as j), a
+    silent h (after a vowel or a consonant, or before a first consonant) dropped, doubled
+    letters as one, a final silent e dropped; the first vowel kept as one of four sounds
+    (a, e, i, o/u); later vowels, which English speech reduces, dropped except a final one
+    (kept as a, i or o). So Stuart ~ Stewart, Graeme ~ Graham, Aisha ~ Ayesha, Yusuf ~
+    Yousef, Elinor ~ Eleanor, Monroe ~ Munro, Chowdhury ~ Chaudhry, Aimee ~ Amy; but
+    Hall/Hill, Wong/Wang, Shaw/Shah (aw/ah), Dean/Sean, Holly/Molly keep different keys."""
     text = compact(name)
     if not text:
         return ""
@@ -161,12 +166,16 @@ def sound_key(name: str) -> str:
     text = re.sub(r"^(?:gi|[iy])(?=[aeiou])", "j", text)      # Iuliana, Yannis, Giannis
     text = text.replace("ew", "u")
     text = re.sub(r"c(?=[eiy])", "s", text)
+    if soft_g:   # English: Geoffrey ~ Jeffrey, Margery ~ Marjorie, Hodgson ~ Hodgeson
+        text = re.sub(r"dg|(?<!^)g(?=[eiy])|^g(?=e)", "j", text)
+    text = re.sub(r"^h(?=[^aeiouy])", "", text)                # Hrithik: a silent first h
     text = re.sub(r"ch(?=[lr])", "k", text)                    # Chloe, Christopher
     text = re.sub(r"(?<=[aeiou])y(?=[aeiou])", "", text)       # Ayesha: y between vowels
     text = re.sub(r"(?<=[aeiou])w(?![aeiouy])", "u", text)     # Chowdhury, Shaw: w in a vowel
     for spelling, sound in _SOUND_SPELLINGS:
         text = text.replace(spelling, sound)
     text = re.sub(r"(?<=[aeiouy])h", "", text)                 # Sarah, Graham, John
+    text = re.sub(r"(?<=[^aeiouyCX])h", "", text)              # Urquhart, Rhona: after a consonant
     if len(text) > 3 and text.endswith("e") and text[-2] not in _VOWELS:
         text = text[:-1]                                       # a silent final e
     text = re.sub(r"(.)\1+", r"\1", text)
@@ -643,7 +652,7 @@ def vowel_runs(name: str) -> tuple[str, ...]:
 def voiceless_key(name: str) -> str:
     """The sound key with voiced and voiceless consonants merged (g/k, d/t, b/p): how some
     romanisations differ (Logeswaran/Lokeswaran, Dharmalingam/Tharmalingam)."""
-    return sound_key(name).translate(str.maketrans("gdb", "ktp"))
+    return _sound_key(name, soft_g=False).translate(str.maketrans("gdb", "ktp"))
 
 
 @cache
@@ -660,7 +669,7 @@ def is_common_element(part: str) -> bool:
 
 def clear_name_caches() -> None:
     """Forget every name seen (the lists stay loaded): for timing names never seen before."""
-    for function in (normalise, folds, parts, without_particles, ocr_key, sound_key,
+    for function in (normalise, folds, parts, without_particles, ocr_key, _sound_key,
                      spelling_shape,
                      voiceless_key, profile, name_family, name_family_sounds, name_forms,
                      gender_of,
