@@ -409,3 +409,8 @@ def test_wiktionary_forms_are_not_chained_nor_across_genders(supplied, held):
 ])
 def test_soft_g_and_silent_h_sound_the_same(supplied, held):
     assert family_kind(supplied, held) == "spelling"
+
+
+@pytest.mark.parametrize("supplied,held", [("Pushkina", "Pushkin"), ("Velichkov", "Velichkova")])
+def test_a_slavic_womans_family_name_is_no_slip_of_the_mans(supplied, held):
+    assert family_kind(supplied, held) is None

@@ -379,10 +379,19 @@ def _slip(supplied: str, held: str, given: bool) -> bool:
     # A letter more or less at the end of a real name makes another name (Abbas/Abbasi,
     # Bain/Bains, Rupa/Rupal), not a slip.
     shorter, longer = sorted((supplied_part, held_part), key=len)
-    if len(shorter) < len(longer) and longer.startswith(shorter) and \
-            names.is_known_name(shorter):
+    if len(shorter) < len(longer) and longer.startswith(shorter) and (
+            names.is_known_name(shorter) or _womans_form(shorter, longer)):
         return False
     return not _different_people(supplied, held, given)
+
+
+# Slavic family names a woman's form adds -a to (Hristov/Hristova, Pushkin/Pushkina,
+# Lebedev/Lebedeva): the lists know the commonest, the rule the rest.
+SLAVIC_MENS_ENDINGS = ("ov", "ev", "iev", "in", "yn")
+
+
+def _womans_form(shorter: str, longer: str) -> bool:
+    return longer == shorter + "a" and shorter.endswith(SLAVIC_MENS_ENDINGS)
 
 
 def _ocr(supplied: str, held: str, given: bool) -> bool:
