@@ -414,3 +414,10 @@ def test_soft_g_and_silent_h_sound_the_same(supplied, held):
 @pytest.mark.parametrize("supplied,held", [("Pushkina", "Pushkin"), ("Velichkov", "Velichkova")])
 def test_a_slavic_womans_family_name_is_no_slip_of_the_mans(supplied, held):
     assert family_kind(supplied, held) is None
+
+
+@pytest.mark.parametrize("supplied,held", [
+    ("Madhavani", "Madhav"), ("Ketanlyn", "Ketan"), ("Nirmalita", "Nirmal"),
+])
+def test_girls_endings_lyn_ani_ita_make_another_person(supplied, held):
+    assert given_kind(supplied, held) is None

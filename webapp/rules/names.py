@@ -464,9 +464,11 @@ def are_synonyms(first: str, second: str) -> bool:
 
 
 # Endings that make a girl's name of a boy's (Justin/Justine, Louis/Louise, Khalil/Khalila,
-# Philip/Philippa, Antonio/Antonia, Alexander/Alexandra): the gender-guesser list does not
-# know every name, and these endings hold across many traditions.
-_FEMININE_ENDINGS = ("a", "e", "i", "ie", "ine", "ina", "ette", "elle", "ella", "pa", "ah")
+# Philip/Philippa, Antonio/Antonia, Alexander/Alexandra, Madhav/Madhavani, Juan/Juanita,
+# Jack/Jacklyn): the gender-guesser list does not know every name, and these endings hold
+# across many traditions.
+_FEMININE_ENDINGS = ("a", "e", "i", "ie", "ine", "ina", "ette", "elle", "ella", "pa", "ah",
+                     "lyn", "lynn", "ani", "etta", "ita")
 
 
 def _gender_pair_by_ending(first: str, second: str) -> bool:
