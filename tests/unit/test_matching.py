@@ -421,3 +421,12 @@ def test_a_slavic_womans_family_name_is_no_slip_of_the_mans(supplied, held):
 ])
 def test_girls_endings_lyn_ani_ita_make_another_person(supplied, held):
     assert given_kind(supplied, held) is None
+
+
+@pytest.mark.parametrize("supplied,held", [
+    ("Tobi", "Oluwatobiloba"), ("Simi", "Oluwasimisola"), ("Kanyin", "Oyinkanyinsola"),
+    ("Fola", "Adefolake"),
+])
+def test_yoruba_and_igbo_names_are_shortened_from_after_the_first_element(supplied, held):
+    assert given_kind(supplied, held) == "synonym"
+    assert given_kind(held, supplied) == "synonym"

@@ -267,7 +267,25 @@ def _synonym_match(supplied: str, held: str) -> bool:
     single = len(names.parts(supplied)) == 1 and len(names.parts(held)) == 1
     return single and (_is_truncation(supplied_key, held_key)
                        or _is_pet_form(supplied_key, held_key)
-                       or _is_pet_form(held_key, supplied_key))
+                       or _is_pet_form(held_key, supplied_key)
+                       or _is_short_of_compound(supplied_key, held_key)
+                       or _is_short_of_compound(held_key, supplied_key))
+
+
+# The first elements of Yoruba and Igbo compound given names (Oluwa-, Olu-, Ade-, Ayo-,
+# Ola-, Omo-, Oyin-, Baba-, Chi-, Chukwu-, Nwa-): the name is shortened from what follows
+# as well as from its beginning (Funmi ~ Oluwafunmilayo, Bukky ~ Oluwabukola).
+COMPOUND_FIRST_ELEMENTS = ("oluwa", "olu", "ade", "ayo", "ola", "omo", "oyin", "baba",
+                           "chukwu", "chi", "nwa")
+
+
+def _is_short_of_compound(short: str, full: str) -> bool:
+    for element in COMPOUND_FIRST_ELEMENTS:
+        rest = full[len(element):]
+        if full.startswith(element) and len(rest) >= 3 and len(short) >= 3 and (
+                rest == short or _is_truncation(short, rest) or _is_pet_form(short, rest)):
+            return True
+    return False
 
 
 # Pet endings put on the beginning of a given name, and how many letters of the full name
