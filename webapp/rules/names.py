@@ -145,6 +145,23 @@ def _vowel_class(cluster: str) -> str:
     return ""
 
 
+# The sound key's patterns, compiled once (in the order _sound_key applies them).
+_OLUWA = re.compile(r"^oluwa(?=[^aeiou])")
+_INITIAL_J_SOUND = re.compile(r"^(?:gi|[iy])(?=[aeiou])")
+_SOFT_C = re.compile(r"c(?=[eiy])")
+_SOFT_G = re.compile(r"dg|(?<!^)g(?=[eiy])|^g(?=e)")
+_SILENT_FIRST_H = re.compile(r"^h(?=[^aeiouy])")
+_HARD_CH = re.compile(r"ch(?=[lr])")
+_Y_BETWEEN_VOWELS = re.compile(r"(?<=[aeiou])y(?=[aeiou])")
+_W_IN_A_VOWEL = re.compile(r"(?<=[aeiou])w(?![aeiouy])")
+_H_AFTER_VOWEL = re.compile(r"(?<=[aeiouy])h")
+_H_AFTER_CONSONANT = re.compile(r"(?<=[^aeiouyCX])h")
+_DOUBLED_LETTER = re.compile(r"(.)\1+")
+_ONSET_VOWEL_REST = re.compile(r"([^aeiouy]*)([aeiouy]*)(.*)")
+_FINAL_VOWEL_RUN = re.compile(r"[aeiouy]+$")
+_ANY_VOWEL_RUN = re.compile(r"[aeiouy]+")
+
+
 def sound_key(name: str) -> str:
     return _sound_key(name, soft_g=True)
 
@@ -162,29 +179,29 @@ def _sound_key(name: str, soft_g: bool) -> str:
     text = compact(name)
     if not text:
         return ""
-    text = re.sub(r"^oluwa(?=[^aeiou])", "olu", text)          # Yoruba Oluwa- / Olu-
-    text = re.sub(r"^(?:gi|[iy])(?=[aeiou])", "j", text)      # Iuliana, Yannis, Giannis
+    text = _OLUWA.sub("olu", text)                         # Yoruba Oluwa- / Olu-
+    text = _INITIAL_J_SOUND.sub("j", text)                 # Iuliana, Yannis, Giannis
     text = text.replace("ew", "u")
-    text = re.sub(r"c(?=[eiy])", "s", text)
+    text = _SOFT_C.sub("s", text)
     if soft_g:   # English: Geoffrey ~ Jeffrey, Margery ~ Marjorie, Hodgson ~ Hodgeson
-        text = re.sub(r"dg|(?<!^)g(?=[eiy])|^g(?=e)", "j", text)
-    text = re.sub(r"^h(?=[^aeiouy])", "", text)                # Hrithik: a silent first h
-    text = re.sub(r"ch(?=[lr])", "k", text)                    # Chloe, Christopher
-    text = re.sub(r"(?<=[aeiou])y(?=[aeiou])", "", text)       # Ayesha: y between vowels
-    text = re.sub(r"(?<=[aeiou])w(?![aeiouy])", "u", text)     # Chowdhury, Shaw: w in a vowel
+        text = _SOFT_G.sub("j", text)
+    text = _SILENT_FIRST_H.sub("", text)                   # Hrithik: a silent first h
+    text = _HARD_CH.sub("k", text)                         # Chloe, Christopher
+    text = _Y_BETWEEN_VOWELS.sub("", text)                 # Ayesha: y between vowels
+    text = _W_IN_A_VOWEL.sub("u", text)                    # Chowdhury, Shaw: w in a vowel
     for spelling, sound in _SOUND_SPELLINGS:
         text = text.replace(spelling, sound)
-    text = re.sub(r"(?<=[aeiouy])h", "", text)                 # Sarah, Graham, John
-    text = re.sub(r"(?<=[^aeiouyCX])h", "", text)              # Urquhart, Rhona: after a consonant
+    text = _H_AFTER_VOWEL.sub("", text)                    # Sarah, Graham, John
+    text = _H_AFTER_CONSONANT.sub("", text)                # Urquhart, Rhona: after a consonant
     if len(text) > 3 and text.endswith("e") and text[-2] not in _VOWELS:
         text = text[:-1]                                       # a silent final e
-    text = re.sub(r"(.)\1+", r"\1", text)
-    match = re.match(r"([^aeiouy]*)([aeiouy]*)(.*)", text)
+    text = _DOUBLED_LETTER.sub(r"\1", text)
+    match = _ONSET_VOWEL_REST.match(text)
     onset, first_vowel, rest = match.groups()
     final = ""
-    if final_cluster := re.search(r"[aeiouy]+$", rest):
+    if final_cluster := _FINAL_VOWEL_RUN.search(rest):
         final = _FINAL_CLASS.get(_vowel_class(final_cluster.group(0)), "")
-    skeleton = re.sub(r"[aeiouy]+", "", rest)
+    skeleton = _ANY_VOWEL_RUN.sub("", rest)
     skeleton = skeleton.replace("nstn", "nsn").replace("mps", "ms")
     return f"{onset}{_vowel_class(first_vowel)}{skeleton}{('-' + final) if final else ''}"
 
@@ -650,11 +667,15 @@ def vowel_runs(name: str) -> tuple[str, ...]:
     return tuple(run.replace("y", "i") for run in _VOWEL_RUNS.findall(text))
 
 
+_VOICELESS = str.maketrans("gdb", "ktp")
+
+
 @lru_cache(maxsize=65536)
 def voiceless_key(name: str) -> str:
     """The sound key with voiced and voiceless consonants merged (g/k, d/t, b/p): how some
     romanisations differ (Logeswaran/Lokeswaran, Dharmalingam/Tharmalingam)."""
-    return _sound_key(name, soft_g=False).translate(str.maketrans("gdb", "ktp"))
+    hard = _sound_key(name, soft_g=False) if _SOFT_G.search(compact(name)) else sound_key(name)
+    return hard.translate(_VOICELESS)
 
 
 @cache
