@@ -430,3 +430,14 @@ def test_girls_endings_lyn_ani_ita_make_another_person(supplied, held):
 def test_yoruba_and_igbo_names_are_shortened_from_after_the_first_element(supplied, held):
     assert given_kind(supplied, held) == "synonym"
     assert given_kind(held, supplied) == "synonym"
+
+
+def test_polish_ewski_is_no_spelling_of_ski():
+    # the w of -ewski and -ewicz is a v, not the ew of Stewart
+    assert family_kind("Michalewski", "Michalski") is None
+    assert family_kind("Stewart", "Stuart") == "spelling"
+
+
+@pytest.mark.parametrize("supplied,held", [("Ramya", "Ram"), ("Amulya", "Amul")])
+def test_the_ending_ya_makes_a_girls_name(supplied, held):
+    assert given_kind(supplied, held) is None

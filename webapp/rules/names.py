@@ -148,12 +148,13 @@ def _vowel_class(cluster: str) -> str:
 # The sound key's patterns, compiled once (in the order _sound_key applies them).
 _OLUWA = re.compile(r"^oluwa(?=[^aeiou])")
 _INITIAL_J_SOUND = re.compile(r"^(?:gi|[iy])(?=[aeiou])")
+_EW_AS_U = re.compile(r"ew(?!sk|icz)")
 _SOFT_C = re.compile(r"c(?=[eiy])")
 _SOFT_G = re.compile(r"dg|(?<!^)g(?=[eiy])|^g(?=e)")
 _SILENT_FIRST_H = re.compile(r"^h(?=[^aeiouy])")
 _HARD_CH = re.compile(r"ch(?=[lr])")
 _Y_BETWEEN_VOWELS = re.compile(r"(?<=[aeiou])y(?=[aeiou])")
-_W_IN_A_VOWEL = re.compile(r"(?<=[aeiou])w(?![aeiouy])")
+_W_IN_A_VOWEL = re.compile(r"(?<=[aeiou])w(?![aeiouy]|sk|icz)")
 _H_AFTER_VOWEL = re.compile(r"(?<=[aeiouy])h")
 _H_AFTER_CONSONANT = re.compile(r"(?<=[^aeiouyCX])h")
 _DOUBLED_LETTER = re.compile(r"(.)\1+")
@@ -181,7 +182,7 @@ def _sound_key(name: str, soft_g: bool) -> str:
         return ""
     text = _OLUWA.sub("olu", text)                         # Yoruba Oluwa- / Olu-
     text = _INITIAL_J_SOUND.sub("j", text)                 # Iuliana, Yannis, Giannis
-    text = text.replace("ew", "u")
+    text = _EW_AS_U.sub("u", text)                         # Stewart; Polish -ewski has a v
     text = _SOFT_C.sub("s", text)
     if soft_g:   # English: Geoffrey ~ Jeffrey, Margery ~ Marjorie, Hodgson ~ Hodgeson
         text = _SOFT_G.sub("j", text)
@@ -481,11 +482,11 @@ def are_synonyms(first: str, second: str) -> bool:
 
 
 # Endings that make a girl's name of a boy's (Justin/Justine, Louis/Louise, Khalil/Khalila,
-# Philip/Philippa, Antonio/Antonia, Alexander/Alexandra, Madhav/Madhavani, Juan/Juanita,
+# Philip/Philippa, Antonio/Antonia, Alexander/Alexandra, Madhav/Madhavani, Juan/Juanita, Ram/Ramya,
 # Jack/Jacklyn): the gender-guesser list does not know every name, and these endings hold
 # across many traditions.
 _FEMININE_ENDINGS = ("a", "e", "i", "ie", "ine", "ina", "ette", "elle", "ella", "pa", "ah",
-                     "lyn", "lynn", "ani", "etta", "ita")
+                     "lyn", "lynn", "ani", "etta", "ita", "ya")
 
 
 def _gender_pair_by_ending(first: str, second: str) -> bool:
