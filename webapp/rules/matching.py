@@ -23,12 +23,17 @@ text). A supplied name matches a held name at the first rule that holds, stronge
   synonym    given names only: the same name or a short form, chained once through the
              `nicknames` dataset and data/given_name_synonyms.txt (Kate ~ Catherine,
              Dami ~ Oluwadamilola, Kasia ~ Katarzyna, Dafydd ~ David; a short form the data
-             lists is trusted over the gender list: Vanya ~ Ivan), or the beginning of the
-             name with a pet ending (PET_ENDINGS: Danny ~ Daniel, Jarek ~ Jarosław, Gintas ~
-             Gintaras). Family names: two spellings on one line of that data spelt alike
-             (Hossain ~ Hussain, Cabdi ~ Abdi), as a spelling
+             lists is trusted over the gender list: Vanya ~ Ivan); or a language form,
+             spelling or short form Wiktionary gives (data/given_name_forms.txt: Guillaume ~
+             William, Giacomo ~ James), used directly, never chained, never between a boy's
+             and a girl's name nor between two names both in English use (Ava/Eva); or the
+             beginning of the name with a pet ending (PET_ENDINGS: Danny ~ Daniel, Jarek ~
+             Jarosław, Gintas ~ Gintaras), also after the first element of a Yoruba or Igbo
+             compound (Tobi ~ Oluwatobiloba). Family names: two spellings on one line of
+             the hand-made data spelt alike (Hossain ~ Hussain, Cabdi ~ Abdi), as a spelling
   spelling   the names sound the same (names.sound_key: Stuart ~ Stewart, Graeme ~
-             Graham, Chowdhury ~ Chaudhry), the shorter of five letters or more; voiced for
+             Graham, Chowdhury ~ Chaudhry, Geraldine ~ Jeraldine: a soft g; Farquharson ~
+             Farquarson: a silent h), the shorter of five letters or more; voiced for
              voiceless (g/k, d/t, b/p) only when one is no known name; or they are two
              romanisations of one name (names.spelling_shape: the same consonants written
              one way, w/v, zh/j, doubled letters, and vowel for vowel the same vowel written
@@ -42,7 +47,8 @@ text). A supplied name matches a held name at the first rule that holds, stronge
              for given names, three for family names; not vowel for vowel). Not when the
              supplied name is itself a real name, given or family (Faker's name lists of
              every locale, gender-guesser, census surnames): a different real name is not a
-             typo (Holly/Molly, Dean/Sean, Roberts/Robert, Anwar/Ansar)
+             typo (Holly/Molly, Dean/Sean, Roberts/Robert, Anwar/Ansar), nor a Slavic
+             woman's family name of the man's (Hristov/Hristova)
   ocr        a scanning confusion: rn ~ m, l ~ I, cl ~ d, vv ~ w, 0 ~ o (Bames ~ Barnes)
 A boy's and a girl's form of a name are different people (gender-guesser: Justin/Justine,
 Louis/Louise, Daniel/Danielle): ‘spelling’, ‘slip’ and ‘ocr’ never join them.

@@ -13,6 +13,9 @@ Sources (say where every list comes from and its licence):
   data/given_name_synonyms.txt   hand-made (project licence): short forms and spellings
   data/name_spellings.txt        hand-made (project licence): spellings of one name, given or family
   data/common_name_elements.txt  hand-made (project licence): elements many people share
+  data/given_name_forms.txt      Wiktionary's given-name relations as collected by namor_data
+                                  (BSD 3-Clause; Wiktionary text CC BY-SA): language forms,
+                                  spellings, short forms; made by bench/build_given_name_forms.py
   spelling_shape's tables         hand-made from general knowledge of how Arabic, South Asian,
                                   Cyrillic, Polish and Baltic names are romanised (no list copied)
 """
