@@ -286,6 +286,8 @@ COMPOUND_FIRST_ELEMENTS = ("oluwa", "olu", "ade", "ayo", "ola", "omo", "oyin", "
 
 
 def _is_short_of_compound(short: str, full: str) -> bool:
+    if not full.startswith(COMPOUND_FIRST_ELEMENTS):    # most names: one test
+        return False
     for element in COMPOUND_FIRST_ELEMENTS:
         rest = full[len(element):]
         if full.startswith(element) and len(rest) >= 3 and len(short) >= 3 and (

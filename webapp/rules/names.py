@@ -452,12 +452,12 @@ def are_forms(first: str, second: str) -> bool:
     """One name is a Wiktionary form of the other, or of one of its hand-made spellings.
     Not between two names both in English use (Faker's English locales: Ava and Eva, Joe
     and Joel are two names in Britain): there the English lists decide."""
-    if is_english_name(first) and is_english_name(second):
-        return False
     (first_direct, first_through), (second_direct, second_through) = \
         name_forms(first), name_forms(second)
-    return (second in first_direct or first in second_direct
-            or bool(first_through & _same(second)) or bool(second_through & _same(first)))
+    related = (second in first_direct or first in second_direct
+               or not first_through.isdisjoint(_same(second))
+               or not second_through.isdisjoint(_same(first)))
+    return related and not (is_english_name(first) and is_english_name(second))
 
 
 def are_spellings(first: str, second: str) -> bool:
