@@ -441,3 +441,8 @@ def test_polish_ewski_is_no_spelling_of_ski():
 @pytest.mark.parametrize("supplied,held", [("Ramya", "Ram"), ("Amulya", "Amul")])
 def test_the_ending_ya_makes_a_girls_name(supplied, held):
     assert given_kind(supplied, held) is None
+
+
+@pytest.mark.parametrize("supplied,held", [("Tsvetkov", "Cvetkov"), ("Tsankov", "Cankov")])
+def test_cyrillic_ts_written_c_is_a_romanisation(supplied, held):
+    assert family_kind(supplied, held) == "spelling"

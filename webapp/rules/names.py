@@ -213,12 +213,14 @@ def _sound_key(name: str, soft_g: bool) -> str:
 # --- how a name is spelt from another script ---------------------------------------------
 # Romanisations of one name differ in how they write a sound, not in the sounds: long vowels
 # doubled or not (Naseem/Nasim, Sood/Sud, Maan/Mann), w or v (Nowak/Novak, Oliwia/Olivia),
-# zh, j or dj (Zheleva/Jeleva, Adjei/Agyei is not claimed), a consonant doubled (Bhat/Bhatt),
-# an h after a vowel (Ezeh/Eze, Shahnaz/Shanaz) or after a consonant (Rhona/Rona, Bishwas/
-# Biswas), a y between vowels (Iliyana/Iliana, Riya/Ria), Lithuanian -ija (Emilija/Emilia).
+# zh, j or dj (Zheleva/Jeleva, Adjei/Agyei is not claimed), ts or c (Tsvetkov/Cvetkov), a
+# consonant doubled (Bhat/Bhatt), an h after a vowel (Ezeh/Eze, Shahnaz/Shanaz) or after a
+# consonant (Rhona/Rona, Bishwas/Biswas), a y between vowels (Iliyana/Iliana, Riya/Ria),
+# Lithuanian -ija (Emilija/Emilia).
 _SHAPE_CONSONANTS = (
     ("dzh", "j"), ("zh", "j"), ("dj", "j"), ("tch", "C"), ("sch", "S"), ("ch", "C"),
     ("sh", "S"), ("ph", "f"), ("ck", "k"), ("q", "k"), ("w", "v"),
+    ("ts", "c"),   # Cyrillic ц: ts in Bulgarian and Russian romanisation, c in Serbian, Czech
 )
 _SHAPE_RUN = re.compile(r"[aeiouy]+|[^aeiouy]+")
 # Each vowel spelling as the vowel it writes (doubled and long spellings of one vowel).
