@@ -446,3 +446,8 @@ def test_the_ending_ya_makes_a_girls_name(supplied, held):
 @pytest.mark.parametrize("supplied,held", [("Tsvetkov", "Cvetkov"), ("Tsankov", "Cankov")])
 def test_cyrillic_ts_written_c_is_a_romanisation(supplied, held):
     assert family_kind(supplied, held) == "spelling"
+
+
+@pytest.mark.parametrize("supplied,held", [("Khlebarov", "Hlebarov"), ("Khristina", "Hristina")])
+def test_cyrillic_kh_written_h_before_r_or_l_is_a_romanisation(supplied, held):
+    assert family_kind(supplied, held) == "spelling"

@@ -216,7 +216,7 @@ def _sound_key(name: str, soft_g: bool) -> str:
 # zh, j or dj (Zheleva/Jeleva, Adjei/Agyei is not claimed), ts or c (Tsvetkov/Cvetkov), a
 # consonant doubled (Bhat/Bhatt), an h after a vowel (Ezeh/Eze, Shahnaz/Shanaz) or after a
 # consonant (Rhona/Rona, Bishwas/Biswas), a y between vowels (Iliyana/Iliana, Riya/Ria),
-# Lithuanian -ija (Emilija/Emilia).
+# Lithuanian -ija (Emilija/Emilia), Cyrillic х as kh or h before r or l (Khristo/Hristo).
 _SHAPE_CONSONANTS = (
     ("dzh", "j"), ("zh", "j"), ("dj", "j"), ("tch", "C"), ("sch", "S"), ("ch", "C"),
     ("sh", "S"), ("ph", "f"), ("ck", "k"), ("q", "k"), ("w", "v"),
@@ -255,6 +255,7 @@ def spelling_shape(name: str) -> tuple[str, tuple[str, ...]]:
     spellings in order, each as the vowel it writes (see the rules above)."""
     text = compact(name)
     text = re.sub(r"ija$", "ia", text)
+    text = re.sub(r"^kh(?=[rl])", "h", text)   # Cyrillic х before r, l: Khristo ~ Hristo
     for spelling, sound in _SHAPE_CONSONANTS:
         text = text.replace(spelling, sound)
     text = re.sub(r"(?<=[aeiou])y(?=[aeiou])", "", text)
