@@ -451,3 +451,11 @@ def test_cyrillic_ts_written_c_is_a_romanisation(supplied, held):
 @pytest.mark.parametrize("supplied,held", [("Khlebarov", "Hlebarov"), ("Khristina", "Hristina")])
 def test_cyrillic_kh_written_h_before_r_or_l_is_a_romanisation(supplied, held):
     assert family_kind(supplied, held) == "spelling"
+
+
+@pytest.mark.parametrize("supplied,held", [
+    ("Ó Murchú", "Murphy"), ("Caimbeul", "Campbell"), ("Cheung", "Zhang"), ("Leung", "Liang"),
+])
+def test_gaelic_and_chinese_forms_of_a_family_name(supplied, held):
+    assert family_kind(supplied, held) == "spelling"
+    assert given_kind(supplied, held) is None   # family names only

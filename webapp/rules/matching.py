@@ -30,7 +30,9 @@ text). A supplied name matches a held name at the first rule that holds, stronge
              beginning of the name with a pet ending (PET_ENDINGS: Danny ~ Daniel, Jarek ~
              Jarosław, Gintas ~ Gintaras), also after the first element of a Yoruba or Igbo
              compound (Tobi ~ Oluwatobiloba). Family names: two spellings on one line of
-             the hand-made data spelt alike (Hossain ~ Hussain, Cabdi ~ Abdi), as a spelling
+             the hand-made data spelt alike (Hossain ~ Hussain, Cabdi ~ Abdi), or one name
+             in Gaelic and English or two Chinese romanisations (data/family_name_forms.txt:
+             O Ceallaigh ~ Kelly, Zhou ~ Chow), as a spelling
   spelling   the names sound the same (names.sound_key: Stuart ~ Stewart, Graeme ~
              Graham, Chowdhury ~ Chaudhry, Geraldine ~ Jeraldine: a soft g; Farquharson ~
              Farquarson: a silent h), the shorter of five letters or more; voiced for
@@ -457,7 +459,8 @@ def compare_name(supplied: str, held: str, held_field: str,
         return NameMatch(PART, held_field, held)
     if given and _synonym_match(supplied, held):
         return NameMatch(SYNONYM, held_field, held)
-    if not given and _family_spelling(supplied_profile.compact, held_profile.compact):
+    if not given and (_family_spelling(supplied_profile.compact, held_profile.compact)
+                      or names.are_family_forms(supplied_profile.compact, held_profile.compact)):
         return NameMatch(SPELLING, held_field, held)
     if _sounds_same(supplied, held, given) or _same_shape(supplied, held, given):
         return NameMatch(SPELLING, held_field, held)

@@ -13,6 +13,8 @@ Sources (say where every list comes from and its licence):
   data/given_name_synonyms.txt   hand-made (project licence): short forms and spellings
   data/name_spellings.txt        hand-made (project licence): spellings of one name, given or family
   data/common_name_elements.txt  hand-made (project licence): elements many people share
+  data/family_name_forms.txt     hand-made (project licence): Gaelic/English and Chinese
+                                  romanisations of one family name
   data/given_name_forms.txt      Wiktionary's given-name relations as collected by namor_data
                                   (BSD 3-Clause; Wiktionary text CC BY-SA): language forms,
                                   spellings, short forms; made by bench/build_given_name_forms.py
@@ -463,6 +465,18 @@ def are_forms(first: str, second: str) -> bool:
     return related and not (is_english_name(first) and is_english_name(second))
 
 
+@cache
+def _family_form_lines() -> dict[str, frozenset[str]]:
+    return _parse_synonym_lines(_data_text("family_name_forms.txt"))[0]
+
+
+def are_family_forms(first: str, second: str) -> bool:
+    """Compact family names on one line of family_name_forms.txt: one name in Irish or
+    Scottish Gaelic and English (O Ceallaigh ~ Kelly), or in two romanisations of Chinese
+    (Zhou ~ Chow), however unlike they are spelt."""
+    return first != second and second in _family_form_lines().get(first, ())
+
+
 def are_spellings(first: str, second: str) -> bool:
     """Compact names on one 'same name' line of the data (spellings, transliterations)."""
     return first != second and second in _synonym_lines()[0].get(first, ())
@@ -716,3 +730,4 @@ def warm() -> None:
     common_elements()
     name_family("james")
     name_forms("james")
+    _family_form_lines()
