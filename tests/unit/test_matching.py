@@ -459,3 +459,10 @@ def test_cyrillic_kh_written_h_before_r_or_l_is_a_romanisation(supplied, held):
 def test_gaelic_and_chinese_forms_of_a_family_name(supplied, held):
     assert family_kind(supplied, held) == "spelling"
     assert given_kind(supplied, held) is None   # family names only
+
+
+@pytest.mark.parametrize("supplied,held", [
+    ("Caoimhín", "Kevin"), ("Criostóir", "Christopher"), ("Rhodri", "Roderick"),
+])
+def test_irish_scottish_and_welsh_forms_of_english_names(supplied, held):
+    assert given_kind(supplied, held) == "synonym"
