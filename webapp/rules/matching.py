@@ -23,12 +23,19 @@ text). A supplied name matches a held name at the first rule that holds, stronge
   synonym    given names only: the same name or a short form, chained once through the
              `nicknames` dataset and data/given_name_synonyms.txt (Kate ~ Catherine,
              Dami ~ Oluwadamilola, Kasia ~ Katarzyna, Dafydd ~ David; a short form the data
-             lists is trusted over the gender list: Vanya ~ Ivan), or the beginning of the
-             name with a pet ending (PET_ENDINGS: Danny ~ Daniel, Jarek ~ Jarosław, Gintas ~
-             Gintaras). Family names: two spellings on one line of that data spelt alike
-             (Hossain ~ Hussain, Cabdi ~ Abdi), as a spelling
+             lists is trusted over the gender list: Vanya ~ Ivan); or a language form,
+             spelling or short form Wiktionary gives (data/given_name_forms.txt: Guillaume ~
+             William, Giacomo ~ James), used directly, never chained, never between a boy's
+             and a girl's name nor between two names both in English use (Ava/Eva); or the
+             beginning of the name with a pet ending (PET_ENDINGS: Danny ~ Daniel, Jarek ~
+             Jarosław, Gintas ~ Gintaras), also after the first element of a Yoruba or Igbo
+             compound (Tobi ~ Oluwatobiloba). Family names: two spellings on one line of
+             the hand-made data spelt alike (Hossain ~ Hussain, Cabdi ~ Abdi), or one name
+             in Gaelic and English or two Chinese romanisations (data/family_name_forms.txt:
+             O Ceallaigh ~ Kelly, Zhou ~ Chow), as a spelling
   spelling   the names sound the same (names.sound_key: Stuart ~ Stewart, Graeme ~
-             Graham, Chowdhury ~ Chaudhry), the shorter of five letters or more; voiced for
+             Graham, Chowdhury ~ Chaudhry, Geraldine ~ Jeraldine: a soft g; Farquharson ~
+             Farquarson: a silent h), the shorter of five letters or more; voiced for
              voiceless (g/k, d/t, b/p) only when one is no known name; or they are two
              romanisations of one name (names.spelling_shape: the same consonants written
              one way, w/v, zh/j, doubled letters, and vowel for vowel the same vowel written
@@ -42,7 +49,8 @@ text). A supplied name matches a held name at the first rule that holds, stronge
              for given names, three for family names; not vowel for vowel). Not when the
              supplied name is itself a real name, given or family (Faker's name lists of
              every locale, gender-guesser, census surnames): a different real name is not a
-             typo (Holly/Molly, Dean/Sean, Roberts/Robert, Anwar/Ansar)
+             typo (Holly/Molly, Dean/Sean, Roberts/Robert, Anwar/Ansar), nor a Slavic
+             woman's family name of the man's (Hristov/Hristova)
   ocr        a scanning confusion: rn ~ m, l ~ I, cl ~ d, vv ~ w, 0 ~ o (Bames ~ Barnes)
 A boy's and a girl's form of a name are different people (gender-guesser: Justin/Justine,
 Louis/Louise, Daniel/Danielle): ‘spelling’, ‘slip’ and ‘ocr’ never join them.
@@ -267,7 +275,27 @@ def _synonym_match(supplied: str, held: str) -> bool:
     single = len(names.parts(supplied)) == 1 and len(names.parts(held)) == 1
     return single and (_is_truncation(supplied_key, held_key)
                        or _is_pet_form(supplied_key, held_key)
-                       or _is_pet_form(held_key, supplied_key))
+                       or _is_pet_form(held_key, supplied_key)
+                       or _is_short_of_compound(supplied_key, held_key)
+                       or _is_short_of_compound(held_key, supplied_key))
+
+
+# The first elements of Yoruba and Igbo compound given names (Oluwa-, Olu-, Ade-, Ayo-,
+# Ola-, Omo-, Oyin-, Baba-, Chi-, Chukwu-, Nwa-): the name is shortened from what follows
+# as well as from its beginning (Funmi ~ Oluwafunmilayo, Bukky ~ Oluwabukola).
+COMPOUND_FIRST_ELEMENTS = ("oluwa", "olu", "ade", "ayo", "ola", "omo", "oyin", "baba",
+                           "chukwu", "chi", "nwa")
+
+
+def _is_short_of_compound(short: str, full: str) -> bool:
+    if not full.startswith(COMPOUND_FIRST_ELEMENTS):    # most names: one test
+        return False
+    for element in COMPOUND_FIRST_ELEMENTS:
+        rest = full[len(element):]
+        if full.startswith(element) and len(rest) >= 3 and len(short) >= 3 and (
+                rest == short or _is_truncation(short, rest) or _is_pet_form(short, rest)):
+            return True
+    return False
 
 
 # Pet endings put on the beginning of a given name, and how many letters of the full name
@@ -379,10 +407,19 @@ def _slip(supplied: str, held: str, given: bool) -> bool:
     # A letter more or less at the end of a real name makes another name (Abbas/Abbasi,
     # Bain/Bains, Rupa/Rupal), not a slip.
     shorter, longer = sorted((supplied_part, held_part), key=len)
-    if len(shorter) < len(longer) and longer.startswith(shorter) and \
-            names.is_known_name(shorter):
+    if len(shorter) < len(longer) and longer.startswith(shorter) and (
+            names.is_known_name(shorter) or _womans_form(shorter, longer)):
         return False
     return not _different_people(supplied, held, given)
+
+
+# Slavic family names a woman's form adds -a to (Hristov/Hristova, Pushkin/Pushkina,
+# Lebedev/Lebedeva): the lists know the commonest, the rule the rest.
+SLAVIC_MENS_ENDINGS = ("ov", "ev", "iev", "in", "yn")
+
+
+def _womans_form(shorter: str, longer: str) -> bool:
+    return longer == shorter + "a" and shorter.endswith(SLAVIC_MENS_ENDINGS)
 
 
 def _ocr(supplied: str, held: str, given: bool) -> bool:
@@ -422,7 +459,8 @@ def compare_name(supplied: str, held: str, held_field: str,
         return NameMatch(PART, held_field, held)
     if given and _synonym_match(supplied, held):
         return NameMatch(SYNONYM, held_field, held)
-    if not given and _family_spelling(supplied_profile.compact, held_profile.compact):
+    if not given and (_family_spelling(supplied_profile.compact, held_profile.compact)
+                      or names.are_family_forms(supplied_profile.compact, held_profile.compact)):
         return NameMatch(SPELLING, held_field, held)
     if _sounds_same(supplied, held, given) or _same_shape(supplied, held, given):
         return NameMatch(SPELLING, held_field, held)

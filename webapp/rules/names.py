@@ -13,6 +13,11 @@ Sources (say where every list comes from and its licence):
   data/given_name_synonyms.txt   hand-made (project licence): short forms and spellings
   data/name_spellings.txt        hand-made (project licence): spellings of one name, given or family
   data/common_name_elements.txt  hand-made (project licence): elements many people share
+  data/family_name_forms.txt     hand-made (project licence): Gaelic/English and Chinese
+                                  romanisations of one family name
+  data/given_name_forms.txt      Wiktionary's given-name relations as collected by namor_data
+                                  (BSD 3-Clause; Wiktionary text CC BY-SA): language forms,
+                                  spellings, short forms; made by bench/build_given_name_forms.py
   spelling_shape's tables         hand-made from general knowledge of how Arabic, South Asian,
                                   Cyrillic, Polish and Baltic names are romanised (no list copied)
 """
@@ -145,37 +150,64 @@ def _vowel_class(cluster: str) -> str:
     return ""
 
 
-@lru_cache(maxsize=65536)
+# The sound key's patterns, compiled once (in the order _sound_key applies them).
+_OLUWA = re.compile(r"^oluwa(?=[^aeiou])")
+_INITIAL_J_SOUND = re.compile(r"^(?:gi|[iy])(?=[aeiou])")
+_EW_AS_U = re.compile(r"ew(?!sk|icz)")
+_SOFT_C = re.compile(r"c(?=[eiy])")
+_SOFT_G = re.compile(r"dg|(?<!^)g(?=[eiy])|^g(?=e)")
+_SILENT_FIRST_H = re.compile(r"^h(?=[^aeiouy])")
+_HARD_CH = re.compile(r"ch(?=[lr])")
+_Y_BETWEEN_VOWELS = re.compile(r"(?<=[aeiou])y(?=[aeiou])")
+_W_IN_A_VOWEL = re.compile(r"(?<=[aeiou])w(?![aeiouy]|sk|icz)")
+_H_AFTER_VOWEL = re.compile(r"(?<=[aeiouy])h")
+_H_AFTER_CONSONANT = re.compile(r"(?<=[^aeiouyCX])h")
+_DOUBLED_LETTER = re.compile(r"(.)\1+")
+_ONSET_VOWEL_REST = re.compile(r"([^aeiouy]*)([aeiouy]*)(.*)")
+_FINAL_VOWEL_RUN = re.compile(r"[aeiouy]+$")
+_ANY_VOWEL_RUN = re.compile(r"[aeiouy]+")
+
+
 def sound_key(name: str) -> str:
+    return _sound_key(name, soft_g=True)
+
+
+@lru_cache(maxsize=65536)
+def _sound_key(name: str, soft_g: bool) -> str:
     """How a name sounds, roughly, in British use: consonant spellings of one sound merged
-    (ph/f, c/k, z/s, v/f, x/ks, dh/d, a silent h), doubled letters as one, a final silent e
-    dropped; the first vowel kept as one of four sounds (a, e, i, o/u); later vowels, which
-    English speech reduces, dropped except a final one (kept as a, i or o). So Stuart ~
-    Stewart, Graeme ~ Graham, Aisha ~ Ayesha, Yusuf ~ Yousef, Elinor ~ Eleanor, Monroe ~
-    Munro, Chowdhury ~ Chaudhry, Aimee ~ Amy; but Hall/Hill, Wong/Wang, Shaw/Shah (aw/ah),
-    Dean/Sean, Holly/Molly keep different keys."""
+    (ph/f, c/k, z/s, v/f, x/ks, dh/d; with `soft_g` a g before e, i or y and dg as j), a
+    silent h (after a vowel or a consonant, or before a first consonant) dropped, doubled
+    letters as one, a final silent e dropped; the first vowel kept as one of four sounds
+    (a, e, i, o/u); later vowels, which English speech reduces, dropped except a final one
+    (kept as a, i or o). So Stuart ~ Stewart, Graeme ~ Graham, Aisha ~ Ayesha, Yusuf ~
+    Yousef, Elinor ~ Eleanor, Monroe ~ Munro, Chowdhury ~ Chaudhry, Aimee ~ Amy; but
+    Hall/Hill, Wong/Wang, Shaw/Shah (aw/ah), Dean/Sean, Holly/Molly keep different keys."""
     text = compact(name)
     if not text:
         return ""
-    text = re.sub(r"^oluwa(?=[^aeiou])", "olu", text)          # Yoruba Oluwa- / Olu-
-    text = re.sub(r"^(?:gi|[iy])(?=[aeiou])", "j", text)      # Iuliana, Yannis, Giannis
-    text = text.replace("ew", "u")
-    text = re.sub(r"c(?=[eiy])", "s", text)
-    text = re.sub(r"ch(?=[lr])", "k", text)                    # Chloe, Christopher
-    text = re.sub(r"(?<=[aeiou])y(?=[aeiou])", "", text)       # Ayesha: y between vowels
-    text = re.sub(r"(?<=[aeiou])w(?![aeiouy])", "u", text)     # Chowdhury, Shaw: w in a vowel
+    text = _OLUWA.sub("olu", text)                         # Yoruba Oluwa- / Olu-
+    text = _INITIAL_J_SOUND.sub("j", text)                 # Iuliana, Yannis, Giannis
+    text = _EW_AS_U.sub("u", text)                         # Stewart; Polish -ewski has a v
+    text = _SOFT_C.sub("s", text)
+    if soft_g:   # English: Geoffrey ~ Jeffrey, Margery ~ Marjorie, Hodgson ~ Hodgeson
+        text = _SOFT_G.sub("j", text)
+    text = _SILENT_FIRST_H.sub("", text)                   # Hrithik: a silent first h
+    text = _HARD_CH.sub("k", text)                         # Chloe, Christopher
+    text = _Y_BETWEEN_VOWELS.sub("", text)                 # Ayesha: y between vowels
+    text = _W_IN_A_VOWEL.sub("u", text)                    # Chowdhury, Shaw: w in a vowel
     for spelling, sound in _SOUND_SPELLINGS:
         text = text.replace(spelling, sound)
-    text = re.sub(r"(?<=[aeiouy])h", "", text)                 # Sarah, Graham, John
+    text = _H_AFTER_VOWEL.sub("", text)                    # Sarah, Graham, John
+    text = _H_AFTER_CONSONANT.sub("", text)                # Urquhart, Rhona: after a consonant
     if len(text) > 3 and text.endswith("e") and text[-2] not in _VOWELS:
         text = text[:-1]                                       # a silent final e
-    text = re.sub(r"(.)\1+", r"\1", text)
-    match = re.match(r"([^aeiouy]*)([aeiouy]*)(.*)", text)
+    text = _DOUBLED_LETTER.sub(r"\1", text)
+    match = _ONSET_VOWEL_REST.match(text)
     onset, first_vowel, rest = match.groups()
     final = ""
-    if final_cluster := re.search(r"[aeiouy]+$", rest):
+    if final_cluster := _FINAL_VOWEL_RUN.search(rest):
         final = _FINAL_CLASS.get(_vowel_class(final_cluster.group(0)), "")
-    skeleton = re.sub(r"[aeiouy]+", "", rest)
+    skeleton = _ANY_VOWEL_RUN.sub("", rest)
     skeleton = skeleton.replace("nstn", "nsn").replace("mps", "ms")
     return f"{onset}{_vowel_class(first_vowel)}{skeleton}{('-' + final) if final else ''}"
 
@@ -183,12 +215,14 @@ def sound_key(name: str) -> str:
 # --- how a name is spelt from another script ---------------------------------------------
 # Romanisations of one name differ in how they write a sound, not in the sounds: long vowels
 # doubled or not (Naseem/Nasim, Sood/Sud, Maan/Mann), w or v (Nowak/Novak, Oliwia/Olivia),
-# zh, j or dj (Zheleva/Jeleva, Adjei/Agyei is not claimed), a consonant doubled (Bhat/Bhatt),
-# an h after a vowel (Ezeh/Eze, Shahnaz/Shanaz) or after a consonant (Rhona/Rona, Bishwas/
-# Biswas), a y between vowels (Iliyana/Iliana, Riya/Ria), Lithuanian -ija (Emilija/Emilia).
+# zh, j or dj (Zheleva/Jeleva, Adjei/Agyei is not claimed), ts or c (Tsvetkov/Cvetkov), a
+# consonant doubled (Bhat/Bhatt), an h after a vowel (Ezeh/Eze, Shahnaz/Shanaz) or after a
+# consonant (Rhona/Rona, Bishwas/Biswas), a y between vowels (Iliyana/Iliana, Riya/Ria),
+# Lithuanian -ija (Emilija/Emilia), Cyrillic х as kh or h before r or l (Khristo/Hristo).
 _SHAPE_CONSONANTS = (
     ("dzh", "j"), ("zh", "j"), ("dj", "j"), ("tch", "C"), ("sch", "S"), ("ch", "C"),
     ("sh", "S"), ("ph", "f"), ("ck", "k"), ("q", "k"), ("w", "v"),
+    ("ts", "c"),   # Cyrillic ц: ts in Bulgarian and Russian romanisation, c in Serbian, Czech
 )
 _SHAPE_RUN = re.compile(r"[aeiouy]+|[^aeiouy]+")
 # Each vowel spelling as the vowel it writes (doubled and long spellings of one vowel).
@@ -223,6 +257,7 @@ def spelling_shape(name: str) -> tuple[str, tuple[str, ...]]:
     spellings in order, each as the vowel it writes (see the rules above)."""
     text = compact(name)
     text = re.sub(r"ija$", "ia", text)
+    text = re.sub(r"^kh(?=[rl])", "h", text)   # Cyrillic х before r, l: Khristo ~ Hristo
     for spelling, sound in _SHAPE_CONSONANTS:
         text = text.replace(spelling, sound)
     text = re.sub(r"(?<=[aeiou])y(?=[aeiou])", "", text)
@@ -331,13 +366,10 @@ def _nicknamer():
     return NickNamer()
 
 
-@cache
-def _synonym_lines() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+def _parse_synonym_lines(text: str) -> tuple[dict[str, frozenset[str]],
+                                                dict[str, frozenset[str]]]:
     """(same: name → names on its 'a, b, c' lines; related: name → names it is a short form
     of, or that are short forms of it, on 'short > full' lines)."""
-    data = resources.files("webapp.rules.data")
-    text = "\n".join(data.joinpath(name).read_text(encoding="utf-8")
-                     for name in ("given_name_synonyms.txt", "name_spellings.txt"))
     same: dict[str, set[str]] = {}
     related: dict[str, set[str]] = {}
     for line in text.splitlines():
@@ -346,19 +378,38 @@ def _synonym_lines() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str
             continue
         if ">" in body:
             left, right = body.split(">", 1)
-            shorts = {compact(n) for n in left.split(",") if n.strip()}
-            fulls = {compact(n) for n in right.split(",") if n.strip()}
+            shorts = {compact(n) for n in left.split(",") if n.strip()} - {""}
+            fulls = {compact(n) for n in right.split(",") if n.strip()} - {""}
             for name in shorts:
                 same.setdefault(name, set()).update(shorts)
                 related.setdefault(name, set()).update(fulls)
             for name in fulls:
                 related.setdefault(name, set()).update(shorts)
         else:
-            names = {compact(n) for n in body.split(",") if n.strip()}
+            names = {compact(n) for n in body.split(",") if n.strip()} - {""}
             for name in names:
                 same.setdefault(name, set()).update(names)
     return ({k: frozenset(v) for k, v in same.items()},
             {k: frozenset(v) for k, v in related.items()})
+
+
+def _data_text(*files: str) -> str:
+    data = resources.files("webapp.rules.data")
+    return "\n".join(data.joinpath(name).read_text(encoding="utf-8") for name in files)
+
+
+@cache
+def _synonym_lines() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """The hand-made lines (given_name_synonyms.txt, name_spellings.txt): checked by hand,
+    so trusted over the gender list and for family names too."""
+    return _parse_synonym_lines(_data_text("given_name_synonyms.txt", "name_spellings.txt"))
+
+
+@cache
+def _form_lines() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """Wiktionary's language forms, spellings and short forms (given_name_forms.txt): wide
+    but not checked name by name, so a boy's and a girl's name stay apart (Mario, Mary)."""
+    return _parse_synonym_lines(_data_text("given_name_forms.txt"))
 
 
 def _same(name: str) -> frozenset[str]:
@@ -387,6 +438,45 @@ def name_family_sounds(name: str) -> frozenset[str]:
     return frozenset(sound_key(n) for n in name_family(name) if len(n) > 4 and n != name)
 
 
+@lru_cache(maxsize=65536)
+def name_forms(name: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(direct, through spellings): the compact given names Wiktionary relates to this name
+    (language forms, spellings, short forms: Cathal ~ Charles, Kuba ~ Jakub), and the
+    language forms and spellings (not short forms) of its hand-made spellings (Katherine's
+    line holds Catherine: Caterina ~ Katherine). Never chained further: short forms are
+    shared (Jas is short for Jan and for James) and hub names have hundreds of forms."""
+    same, related = _form_lines()
+    direct = same.get(name, frozenset()) | related.get(name, frozenset())
+    through: set[str] = set()
+    for spelling in _same(name):
+        through |= same.get(spelling, frozenset())
+    return direct - {name}, frozenset(through - {name})
+
+
+def are_forms(first: str, second: str) -> bool:
+    """One name is a Wiktionary form of the other, or of one of its hand-made spellings.
+    Not between two names both in English use (Faker's English locales: Ava and Eva, Joe
+    and Joel are two names in Britain): there the English lists decide."""
+    (first_direct, first_through), (second_direct, second_through) = \
+        name_forms(first), name_forms(second)
+    related = (second in first_direct or first in second_direct
+               or not first_through.isdisjoint(_same(second))
+               or not second_through.isdisjoint(_same(first)))
+    return related and not (is_english_name(first) and is_english_name(second))
+
+
+@cache
+def _family_form_lines() -> dict[str, frozenset[str]]:
+    return _parse_synonym_lines(_data_text("family_name_forms.txt"))[0]
+
+
+def are_family_forms(first: str, second: str) -> bool:
+    """Compact family names on one line of family_name_forms.txt: one name in Irish or
+    Scottish Gaelic and English (O Ceallaigh ~ Kelly), or in two romanisations of Chinese
+    (Zhou ~ Chow), however unlike they are spelt."""
+    return first != second and second in _family_form_lines().get(first, ())
+
+
 def are_spellings(first: str, second: str) -> bool:
     """Compact names on one 'same name' line of the data (spellings, transliterations)."""
     return first != second and second in _synonym_lines()[0].get(first, ())
@@ -403,16 +493,20 @@ def are_synonyms(first: str, second: str) -> bool:
     """Given names (compact, folded) that are the same name or a short form of it, and not
     a boy's and a girl's form (unless the data says they are one name, or one a short form
     of the other)."""
-    if first == second or not (second in name_family(first) or first in name_family(second)):
+    if first == second:
         return False
+    if not (second in name_family(first) or first in name_family(second)):
+        return are_forms(first, second) and not opposite_genders(first, second)
     return (are_spellings(first, second) or is_listed_short_form(first, second)
             or not opposite_genders(first, second))
 
 
 # Endings that make a girl's name of a boy's (Justin/Justine, Louis/Louise, Khalil/Khalila,
-# Philip/Philippa, Antonio/Antonia, Alexander/Alexandra): the gender-guesser list does not
-# know every name, and these endings hold across many traditions.
-_FEMININE_ENDINGS = ("a", "e", "i", "ie", "ine", "ina", "ette", "elle", "ella", "pa", "ah")
+# Philip/Philippa, Antonio/Antonia, Alexander/Alexandra, Madhav/Madhavani, Juan/Juanita, Ram/Ramya,
+# Jack/Jacklyn): the gender-guesser list does not know every name, and these endings hold
+# across many traditions.
+_FEMININE_ENDINGS = ("a", "e", "i", "ie", "ine", "ina", "ette", "elle", "ella", "pa", "ah",
+                     "lyn", "lynn", "ani", "etta", "ita", "ya")
 
 
 def _gender_pair_by_ending(first: str, second: str) -> bool:
@@ -594,11 +688,15 @@ def vowel_runs(name: str) -> tuple[str, ...]:
     return tuple(run.replace("y", "i") for run in _VOWEL_RUNS.findall(text))
 
 
+_VOICELESS = str.maketrans("gdb", "ktp")
+
+
 @lru_cache(maxsize=65536)
 def voiceless_key(name: str) -> str:
     """The sound key with voiced and voiceless consonants merged (g/k, d/t, b/p): how some
     romanisations differ (Logeswaran/Lokeswaran, Dharmalingam/Tharmalingam)."""
-    return sound_key(name).translate(str.maketrans("gdb", "ktp"))
+    hard = _sound_key(name, soft_g=False) if _SOFT_G.search(compact(name)) else sound_key(name)
+    return hard.translate(_VOICELESS)
 
 
 @cache
@@ -615,9 +713,10 @@ def is_common_element(part: str) -> bool:
 
 def clear_name_caches() -> None:
     """Forget every name seen (the lists stay loaded): for timing names never seen before."""
-    for function in (normalise, folds, parts, without_particles, ocr_key, sound_key,
+    for function in (normalise, folds, parts, without_particles, ocr_key, _sound_key,
                      spelling_shape,
-                     voiceless_key, profile, name_family, name_family_sounds, gender_of,
+                     voiceless_key, profile, name_family, name_family_sounds, name_forms,
+                     gender_of,
                      opposite_genders, is_known_name):
         function.cache_clear()
 
@@ -630,3 +729,5 @@ def warm() -> None:
     _gender_detector()
     common_elements()
     name_family("james")
+    name_forms("james")
+    _family_form_lines()
