@@ -12,6 +12,7 @@ Loading is staged chunk by chunk; the caller owns each chunk's transaction:
 webapp/jobs.py's import_learners does exactly that for the CLI and the tests."""
 
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
@@ -142,6 +143,29 @@ def count_chained_links() -> int:
 MAX_LINK_HOPS = 5
 
 
+# Where holding() keeps a batch chunk's learners, on the session.
+_HELD = "learners_held"
+
+
+@contextmanager
+def holding(records: dict) -> Iterator[None]:
+    """learner_for_verification reads these records (by ULN; None: no such learner) instead
+    of asking the session one ULN at a time: a batch chunk loads its learners at once, in
+    the same transaction. A ULN not among them is asked for as usual."""
+    db.session.info[_HELD] = records
+    try:
+        yield
+    finally:
+        db.session.info.pop(_HELD, None)
+
+
+def _learner(uln: str):
+    held = db.session.info.get(_HELD)
+    if held is not None and uln in held:
+        return held[uln]
+    return db.session.get(Learner, uln)
+
+
 class VerificationRecords(NamedTuple):
     """What a verification of one ULN is checked against (guide 13.2)."""
     master: Learner | None   # whose details are returned: the learner itself when not linked
@@ -153,14 +177,14 @@ def learner_for_verification(uln: str) -> VerificationRecords:
     """The records a verification of this ULN is checked against: the supplied ULN's own
     record and, for a linked ULN, its master (the details returned). A chain of links is
     followed to its end; a loop or a missing master stops at the last learner found."""
-    learner = db.session.get(Learner, uln)
+    learner = _learner(uln)
     if learner is None:
         return VerificationRecords(None, False, None)
     current, seen = learner, {learner.uln}
     for _hop in range(MAX_LINK_HOPS):
         if not current.master_uln or current.master_uln in seen:
             break
-        master = db.session.get(Learner, current.master_uln)
+        master = _learner(current.master_uln)
         if master is None:
             break
         current = master
