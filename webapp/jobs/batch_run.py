@@ -196,7 +196,7 @@ class _Run:
                 self._apply([row])
 
     @contextmanager
-    def _scope(self, rows: list[BatchRow], held: list[str]) -> Iterator[None]:
+    def _scope(self, rows: list[BatchRow], held: batches.Held) -> Iterator[None]:
         """A verification stages only its audit row: the chunk's are written in one insert
         at its end. Achievement rows share one achievements.chunk (a later row sees an
         earlier one); a clash or a change by someone else that a flush finds sends the chunk
@@ -208,7 +208,7 @@ class _Run:
             yield
         else:
             try:
-                with achievements.chunk(held):
+                with achievements.chunk(held.ulns, held.qualifications):
                     yield
             except (IntegrityError, StaleDataError):  # someone else's change meanwhile
                 raise _SessionBroken() from None

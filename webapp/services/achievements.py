@@ -128,7 +128,7 @@ def _lookup_problems(lookup: Lookup, today: date) -> list[Problem]:
 
 def _qualification_for(actor: User, reference: str) -> tuple[Qualification | None,
                                                               list[Problem]]:
-    qualification = find_qualification(reference)
+    qualification = _find_qualification(reference)
     if qualification is None:
         return None, [rules.reference_not_found(canonical_reference(reference))]
     problem = rules.ownership_problem(_entry(qualification), actor.organisation.ukprn)
@@ -174,6 +174,7 @@ class _Chunk:
 
     ulns: set[str]
     held: dict[tuple[str, date, str], Achievement]
+    qualifications: dict[str, Qualification]
     history: list[tuple[Achievement, dict]] = field(default_factory=list)
     audits: list[tuple[Achievement, dict]] = field(default_factory=list)
 
@@ -194,9 +195,11 @@ def _chunk() -> _Chunk | None:
 
 
 @contextmanager
-def chunk(ulns: Iterable[str]) -> Iterator[None]:
+def chunk(ulns: Iterable[str], qualifications: Iterable[Qualification] = ()
+          ) -> Iterator[None]:
     """Run a batch chunk's rows in one scope: the achievements of these learners (held
-    ULNs, masters included) are read once instead of once a row; the rows' changes are
+    ULNs, masters included) are read once instead of once a row, and the qualifications
+    given (loaded for the rows' references) are found without a lookup; the rows' changes are
     flushed together at the end instead of one by one, then their history and audit rows
     are written in one statement each, in the rows' order. Every rule is the same: a row
     still sees what an earlier row did. A change by someone else meanwhile that the map
@@ -209,13 +212,21 @@ def chunk(ulns: Iterable[str]) -> Iterator[None]:
     held = {(found.uln, found.award_date, found.reference): found
             for found in db.session.scalars(select(Achievement).where(
                 Achievement.uln.in_(wanted)))} if wanted else {}
-    scope = _Chunk(wanted, held)
+    scope = _Chunk(wanted, held, {found.reference: found for found in qualifications})
     db.session.info["achievement_chunk"] = scope
     try:
         yield
         scope.write()
     finally:
         db.session.info.pop("achievement_chunk", None)
+
+
+def _find_qualification(reference: str) -> Qualification | None:
+    """As qualifications.find: from the chunk's, when a batch chunk loaded its rows'."""
+    scope = _chunk()
+    if scope is not None and (found := scope.qualifications.get(canonical_reference(reference))):
+        return found
+    return find_qualification(reference)
 
 
 def _audit(event: str, actor: User, achievement: Achievement, **details) -> None:

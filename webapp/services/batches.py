@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from flask import current_app
 from sqlalchemy import func, or_, select, update
@@ -307,25 +307,31 @@ def stale_job_ids() -> list[int]:
     return ids
 
 
+class Held(NamedTuple):
+    """What warm() loaded for a chunk: the ULNs of the learners found (masters too) and the
+    qualifications of the rows' references."""
+    ulns: list[str]
+    qualifications: list[Qualification]
+
+
 @contextmanager
 def warm(ulns: Iterable[str], references: Iterable[str] = (), *, read_only: bool = False
-         ) -> Iterator[list[str]]:
+         ) -> Iterator[Held]:
     """Load a chunk's learners (and their masters) and qualifications in a few queries,
-    and let the service calls for its rows find them here instead of asking the database
-    one row at a time; yields the ULNs held. read_only (a verify chunk, which changes no
-    learner): plain rows with the learner's details, at a fraction of an ORM object's
-    cost."""
+    and let the service calls for its rows find the learners here instead of asking the
+    database one row at a time. read_only (a verify chunk, which changes no learner): plain
+    rows with the learner's details, at a fraction of an ORM object's cost."""
     wanted = {normalise_uln(uln) for uln in ulns if uln}
     found = _learners(wanted, read_only)
     masters = {record.master_uln for record in found.values()
                if record and record.master_uln} - found.keys()
     found.update(_learners(masters, read_only))
     codes = {canonical_reference(reference) for reference in references if reference}
-    # The session holds loaded objects only while something refers to them.
-    _qualifications = list(db.session.scalars(select(Qualification).where(
+    qualifications = list(db.session.scalars(select(Qualification).where(
         Qualification.reference.in_(codes)))) if codes else []
     with learners.holding(found):
-        yield [uln for uln, record in found.items() if record is not None]
+        yield Held([uln for uln, record in found.items() if record is not None],
+                   qualifications)
 
 
 _DETAILS = [Learner.__table__.c[name] for name in LEARNER_FIELDS]
