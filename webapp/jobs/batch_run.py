@@ -214,7 +214,7 @@ class _Run:
                 raise _SessionBroken() from None
 
     def _apply(self, rows: list[BatchRow]) -> None:
-        session = db.session
+        session = db.session()  # the session itself: is_active is asked once a row
         actor = session.get(User, self.submitted_by_id)
         if actor is None or actor.status != UserStatus.ACTIVE:
             raise SubmitterInactive()
