@@ -221,8 +221,7 @@ class _Run:
         outcomes = []
         try:
             with batches.warm((row.cells.get("ULN", "") for row in rows),
-                              (row.cells.get("Reference", "") for row in rows),
-                              read_only=self.kind == VERIFY) as held, \
+                              (row.cells.get("Reference", "") for row in rows)) as held, \
                     self._scope(rows, held):
                 for row in rows:
                     outcome, cells = ROW_RUNNERS[self.kind](actor, row)

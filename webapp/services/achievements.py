@@ -9,6 +9,7 @@ achievement sees or changes it: anyone else gets NotFound, as for a missing one.
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -190,8 +191,14 @@ class _Chunk:
         self.audits.clear()
 
 
+# The running batch chunk, if any. A context variable rather than the session's info: it
+# is read several times a row, and each read through the scoped session's proxy cost more
+# than the rest of the lookup. One job's chunk at a time runs in a thread (or context).
+_CHUNK: ContextVar[_Chunk | None] = ContextVar("achievement_chunk", default=None)
+
+
 def _chunk() -> _Chunk | None:
-    return db.session.info.get("achievement_chunk")
+    return _CHUNK.get()
 
 
 @contextmanager
@@ -213,12 +220,12 @@ def chunk(ulns: Iterable[str], qualifications: Iterable[Qualification] = ()
             for found in db.session.scalars(select(Achievement).where(
                 Achievement.uln.in_(wanted)))} if wanted else {}
     scope = _Chunk(wanted, held, {found.reference: found for found in qualifications})
-    db.session.info["achievement_chunk"] = scope
+    token = _CHUNK.set(scope)
     try:
         yield
         scope.write()
     finally:
-        db.session.info.pop("achievement_chunk", None)
+        _CHUNK.reset(token)
 
 
 def _find_qualification(reference: str) -> Qualification | None:

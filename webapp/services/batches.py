@@ -315,17 +315,16 @@ class Held(NamedTuple):
 
 
 @contextmanager
-def warm(ulns: Iterable[str], references: Iterable[str] = (), *, read_only: bool = False
-         ) -> Iterator[Held]:
+def warm(ulns: Iterable[str], references: Iterable[str] = ()) -> Iterator[Held]:
     """Load a chunk's learners (and their masters) and qualifications in a few queries,
     and let the service calls for its rows find the learners here instead of asking the
-    database one row at a time. read_only (a verify chunk, which changes no learner): plain
-    rows with the learner's details, at a fraction of an ORM object's cost."""
+    database one row at a time. The learners are plain rows with their details: no batch
+    row changes a learner, and an ORM object costs several times as much to load."""
     wanted = {normalise_uln(uln) for uln in ulns if uln}
-    found = _learners(wanted, read_only)
+    found = _learners(wanted)
     masters = {record.master_uln for record in found.values()
                if record and record.master_uln} - found.keys()
-    found.update(_learners(masters, read_only))
+    found.update(_learners(masters))
     codes = {canonical_reference(reference) for reference in references if reference}
     qualifications = list(db.session.scalars(select(Qualification).where(
         Qualification.reference.in_(codes)))) if codes else []
@@ -337,14 +336,12 @@ def warm(ulns: Iterable[str], references: Iterable[str] = (), *, read_only: bool
 _DETAILS = [Learner.__table__.c[name] for name in LEARNER_FIELDS]
 
 
-def _learners(ulns: set[str], read_only: bool) -> dict:
-    """Each ULN's learner, None for a ULN no learner has."""
+def _learners(ulns: set[str]) -> dict:
+    """Each ULN's learner details, None for a ULN no learner has."""
     found = dict.fromkeys(ulns)
     if ulns:
-        query = select(*_DETAILS) if read_only else select(Learner)
-        rows = db.session.execute(query.where(Learner.uln.in_(ulns)))
-        found.update((record.uln, record) for record in
-                     (rows if read_only else rows.scalars()))
+        found.update((record.uln, record) for record in db.session.execute(
+            select(*_DETAILS).where(Learner.uln.in_(ulns))))
     return found
 
 
