@@ -128,12 +128,15 @@ def _lookup_problems(lookup: Lookup, today: date) -> list[Problem]:
 
 
 def _qualification_for(actor: User, reference: str) -> tuple[Qualification | None,
+                                                              rules.RegisterEntry | None,
                                                               list[Problem]]:
+    """The qualification, its register entry, and the problems of using it."""
     qualification = _find_qualification(reference)
     if qualification is None:
-        return None, [rules.reference_not_found(canonical_reference(reference))]
-    problem = rules.ownership_problem(_entry(qualification), actor.organisation.ukprn)
-    return qualification, [problem] if problem else []
+        return None, None, [rules.reference_not_found(canonical_reference(reference))]
+    entry = _entry(qualification)
+    problem = rules.ownership_problem(entry, actor.organisation.ukprn)
+    return qualification, entry, [problem] if problem else []
 
 
 def _verified_learner(learner: SubmittedLearner) -> tuple[Learner, str]:
@@ -301,13 +304,12 @@ def create(actor: User, new: NewAchievement, channel: str = "portal",
     require_area(actor, area)
     today = today or date.today()
     problems = _learner_problems(new.learner)
-    qualification = None
+    qualification = entry = None
     if problem := reference_problem(new.reference):
         problems.append(problem)
     else:
-        qualification, found = _qualification_for(actor, new.reference)
+        qualification, entry, found = _qualification_for(actor, new.reference)
         problems += found
-    entry = _entry(qualification) if qualification else None
     problems += rules.award_date_problems(new.award_date, today, entry)
     grade = _clean(new.grade)
     if grade and qualification and (problem := rules.grade_problem(grade, entry.grades)):
