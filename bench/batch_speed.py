@@ -151,6 +151,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--work", type=Path, default=None)
     options = parser.parse_args()
+    print(f"measuring the tree at {REPO} (the webapp on PYTHONPATH, else the installed one)")
     work = options.work or Path(tempfile.mkdtemp(prefix="lrs-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     key = sealed_files.new_key().decode()

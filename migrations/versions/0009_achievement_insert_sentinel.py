@@ -21,5 +21,8 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("achievements") as batch:
+    # In place (ALTER TABLE … DROP COLUMN, SQLite 3.35+): a batch copy of the table would
+    # end in DROP TABLE achievements, which the achievements' history rows refuse while
+    # foreign keys are on, leaving a half-built copy behind.
+    with op.batch_alter_table("achievements", recreate="never") as batch:
         batch.drop_column("_sentinel")

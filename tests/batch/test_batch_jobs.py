@@ -423,3 +423,25 @@ def test_a_chunks_new_achievements_go_to_the_database_in_one_statement(batch_use
                for e in db.session.scalars(select(AuditEvent).where(
                    AuditEvent.event == "achievement.created"))}
     assert audited == created and len(created) == 3
+
+
+def test_a_learner_added_while_a_chunk_runs_is_found_by_its_later_rows(batch_user, monkeypatch):
+    """The chunk reads its learners at its start; a ULN with no learner then is asked for
+    again on each row, as on the screen, so a learner added meanwhile is found."""
+    answer = batch_run.ROW_RUNNERS["verify"]
+
+    def add_the_learner_after_the_first_row(actor, row):
+        if row.cells["MISIdentifier"] == "2":
+            with db.engine.begin() as other:
+                other.execute(text(
+                    "INSERT INTO learners (uln, given_name, family_name, date_of_birth, "
+                    "gender, created_at, updated_at) VALUES (:uln, 'Nemo', 'Nobody', "
+                    "'2008-01-01', '1', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"),
+                    {"uln": NOBODY})
+        return answer(actor, row)
+
+    monkeypatch.setitem(batch_run.ROW_RUNNERS, "verify", add_the_learner_after_the_first_row)
+    rows = [{"MISIdentifier": str(n), "ULN": NOBODY, "FamilyName": "Nobody",
+             "GivenName": "Nemo", "DateOfBirth": "", "Gender": ""} for n in (1, 2)]
+    job = run(batch_user, "verify", "v.csv", file_of("verify", "csv", rows))
+    assert [row["ReturnCode"] for row in csv_output(job)] == ["VRC006", "VRC001"]

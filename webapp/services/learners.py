@@ -151,7 +151,7 @@ _HELD: ContextVar[dict | None] = ContextVar("learners_held", default=None)
 
 @contextmanager
 def holding(records: dict) -> Iterator[None]:
-    """learner_for_verification reads these records (by ULN; None: no such learner) instead
+    """learner_for_verification reads these records (by ULN; None: none when read) instead
     of asking the session one ULN at a time: a batch chunk loads its learners at once, in
     the same transaction, as rows with the learner's details (every caller only reads
     them). A ULN not among them is asked for as usual."""
@@ -164,9 +164,10 @@ def holding(records: dict) -> Iterator[None]:
 
 def _learner(uln: str):
     held = _HELD.get()
-    if held is not None and uln in held:
-        return held[uln]
-    return db.session.get(Learner, uln)
+    record = held.get(uln) if held is not None else None
+    # A ULN the chunk found no learner for is asked for again, as on the screen: the
+    # learner may have been added since the chunk began.
+    return record if record is not None else db.session.get(Learner, uln)
 
 
 class VerificationRecords(NamedTuple):
