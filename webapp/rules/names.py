@@ -27,9 +27,11 @@ Sources (say where every list comes from and its licence):
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from itertools import chain
 
 from anyascii import anyascii
 
@@ -596,8 +598,7 @@ def _repeated_names() -> frozenset[str]:
     return frozenset(repeated)
 
 
-@cache
-def _gender_list() -> tuple[dict[str, str], frozenset[str]]:
+def _gender_list() -> tuple[dict[str, str], set[str]]:
     """(name → MALE or FEMALE, names not rare): what the engine asks of gender-guesser's
     list, kept small (its Detector keeps every country's column of every name: 24 MiB).
     Only names of plain letters can be asked for (gender_of asks for a compact name), so
@@ -616,7 +617,7 @@ def _gender_list() -> tuple[dict[str, str], frozenset[str]]:
             _keep(name, (_score(gender, columns),), genders, not_rare)
     for name, scores in pending.items():
         _keep(name, scores, genders, not_rare)
-    return genders, frozenset(not_rare)
+    return genders, not_rare
 
 
 def _keep(name: str, scores: tuple[Score, ...], genders: dict[str, str],
@@ -632,7 +633,8 @@ def _keep(name: str, scores: tuple[Score, ...], genders: dict[str, str],
 def gender_of(name: str) -> str | None:
     """MALE or FEMALE when the name is usually one or the other (gender-guesser's ‘male’,
     ‘mostly_male’ …), else None (unknown, or used for both)."""
-    return _gender_list()[0].get(compact(name))
+    key, known = compact(name), _known_lists()
+    return MALE if key in known.male else FEMALE if key in known.female else None
 
 
 @lru_cache(maxsize=65536)
@@ -649,60 +651,89 @@ def opposite_genders(first: str, second: str) -> bool:
 
 # --- which names are real names --------------------------------------------------------------
 
-def _name_list(file_name: str) -> frozenset[str]:
+def _name_list(file_name: str) -> list[str]:
     """The names of one of the generated lists (bench/build_known_names.py), one a line."""
-    return frozenset(line for line in _data_text(file_name).splitlines()
-                     if line and not line.startswith("#"))
-
-
-@cache
-def _faker_names() -> tuple[frozenset[str], frozenset[str]]:
-    """(given names, family names) of Faker's person providers of every locale."""
-    return _name_list("faker_given_names.txt"), _name_list("faker_family_names.txt")
+    return [line for line in _data_text(file_name).splitlines()
+            if line and not line.startswith("#")]
 
 
 # Where names are English to begin with: not en_US (Jimenez) nor en_IN, en_PK, en_NG.
 ENGLISH_LOCALES = ("en_GB", "en_IE", "en_AU", "en_NZ")
+KNOWN_NAME_FREQUENCY = 2  # gender-guesser's frequency scale, 1 (rare) to 13 (very common)
+CENSUS_SURNAME_RANK = 20000  # the US Census 1990 surnames, commonest first (88,799 in all)
+CENSUS_SLIP_RATIO = 40       # a surname this much rarer than one a slip away is that slip
+
+
+class NameList:
+    """Compact names (letters a to z only) held as one string a line for each first three
+    letters: 40,000 names cost about 1 MiB so, against 5 MiB as a set of Python strings,
+    and a look-up is a search of a few dozen names (about 0.3 µs)."""
+
+    __slots__ = ("_by_start",)
+
+    def __init__(self, names: Iterable[str]):
+        by_start: dict[str, list[str]] = {}
+        for name in sorted(set(names)):
+            by_start.setdefault(name[:3], []).append(name)
+        self._by_start = {start: "\n" + "\n".join(listed) + "\n"
+                          for start, listed in by_start.items()}
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and f"\n{name}\n" in self._by_start.get(name[:3], "")
+
+    def __iter__(self) -> Iterator[str]:
+        for listed in self._by_start.values():
+            yield from listed[1:-1].split("\n")
+
+
+@dataclass(frozen=True, slots=True)
+class KnownNames:
+    """What the lists say about compact names (every worker that compares near names holds
+    this)."""
+    given: NameList
+    family: NameList
+    english: NameList
+    male: NameList
+    female: NameList
 
 
 @cache
-def _english_names() -> frozenset[str]:
-    """Given and family names of Faker's ENGLISH_LOCALES."""
-    return _name_list("faker_english_names.txt")
+def _known_lists() -> KnownNames:
+    """The known given names: Faker's (every locale), the names in the synonym data, and
+    gender-guesser's names that are not rare (frequency ≥ KNOWN_NAME_FREQUENCY in some
+    country: its rarest names are too many, and most typing slips would be ‘real’). The
+    known family names: Faker's and the US Census 1990 surnames (public domain; shipped in
+    the `names` package, MIT) down to CENSUS_SURNAME_RANK: the commonest surnames of the many
+    traditions in the United States, British, Irish, Polish, South Asian and others. The
+    census kept data-entry slips (SMTIH, BULTER): a surname one slip away from one at least
+    CENSUS_SLIP_RATIO times as common is taken for that slip and left out (the filtering is
+    done by bench/build_known_names.py, which writes census_surnames.txt). The English
+    names: given and family names of Faker's ENGLISH_LOCALES. The genders: gender-guesser's
+    (see _gender_list)."""
+    genders, not_rare = _gender_list()
+    same, related = _synonym_lines()
+    return KnownNames(
+        given=NameList(chain(same, related, not_rare, _name_list("faker_given_names.txt"))),
+        family=NameList(chain(_name_list("faker_family_names.txt"),
+                              _name_list("census_surnames.txt"))),
+        english=NameList(_name_list("faker_english_names.txt")),
+        male=NameList(name for name, gender in genders.items() if gender == MALE),
+        female=NameList(name for name, gender in genders.items() if gender == FEMALE))
 
 
 def is_english_name(name: str) -> bool:
     """A name of Faker's English-language locales (Jones, Jackson, Gavin): written in
     English letters to begin with, so no romanisation swaps its consonants (Zones, Hackson
     and Havin are other names or slips, not spellings of these)."""
-    return compact(name) in _english_names()
+    return compact(name) in _known_lists().english
 
 
-KNOWN_NAME_FREQUENCY = 2  # gender-guesser's frequency scale, 1 (rare) to 13 (very common)
+def _known_given_names() -> NameList:
+    return _known_lists().given
 
 
-@cache
-def _known_given_names() -> frozenset[str]:
-    """Faker's given names, the names in the synonym data, and gender-guesser's names that
-    are not rare (frequency ≥ KNOWN_NAME_FREQUENCY in some country: its rarest names are
-    too many, and most typing slips would be ‘real’)."""
-    known = set(_synonym_lines()[0]) | set(_synonym_lines()[1])
-    return frozenset(known | _gender_list()[1] | _faker_names()[0])
-
-
-CENSUS_SURNAME_RANK = 20000  # the US Census 1990 surnames, commonest first (88,799 in all)
-CENSUS_SLIP_RATIO = 40       # a surname this much rarer than one a slip away is that slip
-
-
-@cache
-def _known_family_names() -> frozenset[str]:
-    """Faker's family names and the US Census 1990 surnames (public domain; shipped in the
-    `names` package, MIT) down to CENSUS_SURNAME_RANK: the commonest surnames of the many
-    traditions in the United States, British, Irish, Polish, South Asian and others. The
-    census kept data-entry slips (SMTIH, BULTER): a surname one slip away from one at least
-    CENSUS_SLIP_RATIO times as common is taken for that slip and left out (the filtering is
-    done by bench/build_known_names.py, which writes census_surnames.txt)."""
-    return _faker_names()[1] | _name_list("census_surnames.txt")
+def _known_family_names() -> NameList:
+    return _known_lists().family
 
 
 @lru_cache(maxsize=65536)
@@ -763,9 +794,7 @@ def clear_name_caches() -> None:
 
 def warm() -> None:
     """Load every list now (a web worker calls it at start, the bench before timing)."""
-    _known_given_names()
-    _known_family_names()
-    _english_names()
+    _known_lists()
     common_elements()
     name_family("james")
     name_forms("james")
