@@ -679,7 +679,8 @@ class NameList:
                           for start, listed in by_start.items()}
 
     def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and f"\n{name}\n" in self._by_start.get(name[:3], "")
+        return (isinstance(name, str) and "\n" not in name
+                and f"\n{name}\n" in self._by_start.get(name[:3], ""))
 
     def __iter__(self) -> Iterator[str]:
         for listed in self._by_start.values():
