@@ -98,6 +98,12 @@ def compact(name: str) -> str:
     return fold(name).replace(" ", "")
 
 
+def _compact_when_loading(name: str) -> str:
+    """compact, but leaving the per-name caches to the names verifications ask about: the
+    lists' tens of thousands of names would fill them (about 300 bytes a name)."""
+    return folds.__wrapped__(name)[0].replace(" ", "")
+
+
 @lru_cache(maxsize=65536)
 def parts(name: str) -> tuple[str, ...]:
     return tuple(fold(name).split())
@@ -383,15 +389,15 @@ def _parse_synonym_lines(text: str) -> tuple[dict[str, frozenset[str]],
             continue
         if ">" in body:
             left, right = body.split(">", 1)
-            shorts = {compact(n) for n in left.split(",") if n.strip()} - {""}
-            fulls = {compact(n) for n in right.split(",") if n.strip()} - {""}
+            shorts = {_compact_when_loading(n) for n in left.split(",") if n.strip()} - {""}
+            fulls = {_compact_when_loading(n) for n in right.split(",") if n.strip()} - {""}
             for name in shorts:
                 same.setdefault(name, set()).update(shorts)
                 related.setdefault(name, set()).update(fulls)
             for name in fulls:
                 related.setdefault(name, set()).update(shorts)
         else:
-            names = {compact(n) for n in body.split(",") if n.strip()} - {""}
+            names = {_compact_when_loading(n) for n in body.split(",") if n.strip()} - {""}
             for name in names:
                 same.setdefault(name, set()).update(names)
     return ({k: frozenset(v) for k, v in same.items()},
@@ -626,7 +632,7 @@ def _keep(name: str, scores: tuple[Score, ...], genders: dict[str, str],
     if plain and (gender := _detector_gender(scores)):
         genders[name] = gender
     if max(score[3] for score in scores) >= KNOWN_NAME_FREQUENCY:
-        not_rare.add(name if plain else compact(name))
+        not_rare.add(name if plain else _compact_when_loading(name))
 
 
 @lru_cache(maxsize=65536)
