@@ -26,6 +26,7 @@ from achievements_speed import INSERT_ACHIEVEMENT, SERVICE_DATE, load_learners
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
+import webapp
 from webapp import create_app, jobs
 from webapp.config import Config
 from webapp.extensions import db
@@ -37,7 +38,9 @@ from webapp.services import batches, organisations, schema, synthetic_learners, 
 from webapp.services.unit_of_work import unit_of_work
 
 UKPRN = "10000001"
-REPO = Path(__file__).resolve().parents[1]
+# The worker runs the tree this script imported (PYTHONPATH), not the one the script is in:
+# comparing two trees with one copy of the script measures each tree's worker.
+REPO = Path(webapp.__file__).resolve().parents[1]
 PASSWORD = "a reasonably long pass phrase"
 
 

@@ -46,7 +46,7 @@ def test_a_dump_restores_into_a_fresh_database(app, client, user, tmp_path):
             schema.upgrade()  # `lrs init` on the restored copy: nothing to do
             assert db.session.scalar(select(func.count()).select_from(User)) == users
             assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == events
-            assert db.session.scalar(text("SELECT version_num FROM alembic_version")) == "0008"
+            assert db.session.scalar(text("SELECT version_num FROM alembic_version")) == "0009"
             with pytest.raises(DBAPIError, match="append-only"):
                 db.session.execute(text("UPDATE audit_events SET event = 'rewritten'"))
             db.session.rollback()

@@ -24,7 +24,7 @@ def _carries_id() -> bool | None:
 def test_migration_0008_downgrades_and_upgrades(app):
     schema.register_migrations(app)
     postgres = db.engine.dialect.name == "postgresql"
-    assert (_version(), _carries_id()) == ("0008", True if postgres else None)
+    assert (_version(), _carries_id()) == ("0009", True if postgres else None)
     db.session.commit()
     try:
         flask_migrate.downgrade(revision="0007")
@@ -32,4 +32,4 @@ def test_migration_0008_downgrades_and_upgrades(app):
         db.session.commit()
     finally:
         flask_migrate.upgrade()
-    assert (_version(), _carries_id()) == ("0008", True if postgres else None)
+    assert (_version(), _carries_id()) == ("0009", True if postgres else None)

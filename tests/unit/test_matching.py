@@ -466,3 +466,58 @@ def test_gaelic_and_chinese_forms_of_a_family_name(supplied, held):
 ])
 def test_irish_scottish_and_welsh_forms_of_english_names(supplied, held):
     assert given_kind(supplied, held) == "synonym"
+
+
+# --- after the review of the third pass -------------------------------------------------------
+
+@pytest.mark.parametrize("supplied,held", [
+    # a hand-made line, then Wiktionary, then another hand-made line: no chain at all
+    ("Mohamed", "Mahmoud"), ("Muhammad", "Mahmood"), ("Ivan", "Jonah"), ("Ivan", "Yunus"),
+    ("Yiannis", "Siobhan"), ("Tom", "Antonio"),
+])
+def test_wiktionary_forms_are_never_reached_through_the_hand_made_lines(supplied, held):
+    assert given_kind(supplied, held) is None
+    assert given_kind(held, supplied) is None
+
+
+@pytest.mark.parametrize("supplied,held", [("Xiao", "Julian"), ("Ritu", "Riitta"),
+                                           ("Armand", "Herman")])
+def test_a_wiktionary_relation_found_wrong_is_taken_out(supplied, held):
+    assert given_kind(supplied, held) is None
+
+
+@pytest.mark.parametrize("supplied,held", [("Zhukov", "Sukov"), ("Zheleva", "Seleva"),
+                                           ("Zhiwei", "Siwei")])
+def test_zh_is_no_s_with_a_silent_h(supplied, held):
+    assert family_kind(supplied, held) is None
+
+
+@pytest.mark.parametrize("supplied,held", [
+    # spellings that are other surnames, and two characters that share a pinyin spelling
+    ("Tsui", "Hui"), ("Cheng", "Zheng"), ("Li", "Lei"), ("Choi", "Cai"), ("Pun", "Pan"),
+    ("Chiu", "Zhao"), ("Ho", "He"),
+])
+def test_chinese_romanisations_join_only_one_characters_spellings(supplied, held):
+    assert family_kind(supplied, held) is None
+
+
+@pytest.mark.parametrize("supplied,held", [("Tsui", "Xu"), ("Hui", "Xu"), ("Chow", "Zhou")])
+def test_chinese_romanisations_of_one_character_match(supplied, held):
+    assert family_kind(supplied, held) == "spelling"
+
+
+def test_a_known_boys_name_is_no_girls_form_by_its_ending():
+    # Aditya ends in -ya, but the gender list knows it as a boy's name
+    assert given_kind("Adit", "Aditya") is not None
+    assert given_kind("Ram", "Ramya") is None
+
+
+@pytest.mark.parametrize("supplied,held", [("Rag", "Chirag"), ("Ara", "Chiara"),
+                                           ("Tra", "Chitra")])
+def test_three_letters_after_a_compound_element_are_no_short_form(supplied, held):
+    assert given_kind(supplied, held) is None
+
+
+def test_calum_is_no_short_form_of_malcolm():
+    assert given_kind("Calum", "Malcolm") is None
+    assert given_kind("Callum", "Malcolm") is None

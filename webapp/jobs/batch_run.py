@@ -31,7 +31,7 @@ from webapp.formats.batch_files import (
     BatchRow,
     parse_date,
 )
-from webapp.models import BatchJob, BatchStatus, Learner, User, UserStatus
+from webapp.models import BatchJob, BatchStatus, User, UserStatus
 from webapp.rules.permissions import Area
 from webapp.rules.problems import Problem, RuleBroken
 from webapp.services import achievements, audit, batches, verification
@@ -196,7 +196,7 @@ class _Run:
                 self._apply([row])
 
     @contextmanager
-    def _scope(self, rows: list[BatchRow], held: list) -> Iterator[None]:
+    def _scope(self, rows: list[BatchRow], held: batches.Held) -> Iterator[None]:
         """A verification stages only its audit row: the chunk's are written in one insert
         at its end. Achievement rows share one achievements.chunk (a later row sees an
         earlier one); a clash or a change by someone else that a flush finds sends the chunk
@@ -208,28 +208,26 @@ class _Run:
             yield
         else:
             try:
-                with achievements.chunk(learner.uln for learner in held
-                                        if isinstance(learner, Learner)):
+                with achievements.chunk(held.ulns, held.qualifications):
                     yield
             except (IntegrityError, StaleDataError):  # someone else's change meanwhile
                 raise _SessionBroken() from None
 
     def _apply(self, rows: list[BatchRow]) -> None:
-        session = db.session
+        session = db.session()  # the session itself: is_active is asked once a row
         actor = session.get(User, self.submitted_by_id)
         if actor is None or actor.status != UserStatus.ACTIVE:
             raise SubmitterInactive()
         outcomes = []
         try:
-            held = batches.warm((row.cells.get("ULN", "") for row in rows),
-                                (row.cells.get("Reference", "") for row in rows))
-            with self._scope(rows, held):
+            with batches.warm((row.cells.get("ULN", "") for row in rows),
+                              (row.cells.get("Reference", "") for row in rows)) as held, \
+                    self._scope(rows, held):
                 for row in rows:
                     outcome, cells = ROW_RUNNERS[self.kind](actor, row)
                     if not session.is_active and len(rows) > 1:
                         raise _SessionBroken()
                     outcomes.append((row.number, outcome, cells))
-            del held
             if self.validate_only or not session.is_active:
                 session.rollback()  # validate only, or the one row's change did not hold
             counts = self.counts + Counter(outcome for _n, outcome, _c in outcomes)

@@ -9,7 +9,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, orm_insert_sentinel, relationship
 
 from webapp.extensions import db
 from webapp.models.base import UTCDateTime, utcnow
@@ -48,6 +48,10 @@ class Achievement(db.Model):
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    # Filled only by multi-row inserts, so that SQLite, whose RETURNING has no set order,
+    # can insert a batch chunk's achievements in one statement and still match each new id
+    # to its row (otherwise SQLAlchemy inserts them one statement each). Migration 0009.
+    _sentinel: Mapped[int | None] = orm_insert_sentinel()
 
     __mapper_args__ = {"version_id_col": version}
 

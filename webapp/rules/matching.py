@@ -292,7 +292,7 @@ def _is_short_of_compound(short: str, full: str) -> bool:
         return False
     for element in COMPOUND_FIRST_ELEMENTS:
         rest = full[len(element):]
-        if full.startswith(element) and len(rest) >= 3 and len(short) >= 3 and (
+        if full.startswith(element) and len(rest) >= 3 and len(short) >= 4 and (
                 rest == short or _is_truncation(short, rest) or _is_pet_form(short, rest)):
             return True
     return False

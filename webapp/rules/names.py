@@ -138,8 +138,8 @@ _VOWELS = "aeiouy"
 # Spellings of one sound, longest first (applied left to right on the compact name; a merged
 # sound is written in capitals so that a later rule does not split it again).
 _SOUND_SPELLINGS = (
-    ("tch", "C"), ("sch", "S"), ("ph", "f"), ("gh", "g"), ("kh", "k"), ("dh", "d"), ("bh", "b"),
-    ("th", "t"), ("ch", "C"), ("sh", "X"), ("ck", "k"), ("qu", "kw"), ("q", "k"),
+    ("tch", "C"), ("sch", "S"), ("zh", "Z"), ("ph", "f"), ("gh", "g"), ("kh", "k"), ("dh", "d"),
+    ("bh", "b"), ("th", "t"), ("ch", "C"), ("sh", "X"), ("ck", "k"), ("qu", "kw"), ("q", "k"),
     ("x", "ks"), ("z", "s"), ("v", "f"), ("c", "k"),
 )
 # Vowel spellings, by the sound they usually make in British use.
@@ -419,8 +419,16 @@ def _synonym_lines() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str
 @cache
 def _form_lines() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
     """Wiktionary's language forms, spellings and short forms (given_name_forms.txt): wide
-    but not checked name by name, so a boy's and a girl's name stay apart (Mario, Mary)."""
-    return _parse_synonym_lines(_data_text("given_name_forms.txt"))
+    but not checked name by name, so a boy's and a girl's name stay apart (Mario, Mary),
+    and the relations found wrong (given_name_forms_wrong.txt) are taken out."""
+    same, related = _parse_synonym_lines(_data_text("given_name_forms.txt"))
+    wrong, _ = _parse_synonym_lines(_data_text("given_name_forms_wrong.txt"))
+    return _without(same, wrong), _without(related, wrong)
+
+
+def _without(relations: dict[str, frozenset[str]],
+             wrong: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+    return {name: others - wrong.get(name, frozenset()) for name, others in relations.items()}
 
 
 def _same(name: str) -> frozenset[str]:
@@ -450,29 +458,21 @@ def name_family_sounds(name: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=65536)
-def name_forms(name: str) -> tuple[frozenset[str], frozenset[str]]:
-    """(direct, through spellings): the compact given names Wiktionary relates to this name
-    (language forms, spellings, short forms: Cathal ~ Charles, Kuba ~ Jakub), and the
-    language forms and spellings (not short forms) of its hand-made spellings (Katherine's
-    line holds Catherine: Caterina ~ Katherine). Never chained further: short forms are
-    shared (Jas is short for Jan and for James) and hub names have hundreds of forms."""
+def name_forms(name: str) -> frozenset[str]:
+    """The compact given names Wiktionary relates to this name: language forms, spellings,
+    short forms (Cathal ~ Charles, Kuba ~ Jakub). Never chained, not even through the
+    hand-made spellings: short forms are shared (Jas is short for Jan and for James), hub
+    names have hundreds of forms, and one step through the hand-made John line joined Ivan
+    (John's line) to Jonah (Wiktionary: Jonas ~ Jonah)."""
     same, related = _form_lines()
-    direct = same.get(name, frozenset()) | related.get(name, frozenset())
-    through: set[str] = set()
-    for spelling in _same(name):
-        through |= same.get(spelling, frozenset())
-    return direct - {name}, frozenset(through - {name})
+    return (same.get(name, frozenset()) | related.get(name, frozenset())) - {name}
 
 
 def are_forms(first: str, second: str) -> bool:
-    """One name is a Wiktionary form of the other, or of one of its hand-made spellings.
-    Not between two names both in English use (Faker's English locales: Ava and Eva, Joe
-    and Joel are two names in Britain): there the English lists decide."""
-    (first_direct, first_through), (second_direct, second_through) = \
-        name_forms(first), name_forms(second)
-    related = (second in first_direct or first in second_direct
-               or not first_through.isdisjoint(_same(second))
-               or not second_through.isdisjoint(_same(first)))
+    """One name is a Wiktionary form of the other. Not between two names both in English
+    use (Faker's English locales: Ava and Eva, Joe and Joel are two names in Britain):
+    there the English lists decide."""
+    related = second in name_forms(first) or first in name_forms(second)
     return related and not (is_english_name(first) and is_english_name(second))
 
 
@@ -520,20 +520,21 @@ _FEMININE_ENDINGS = ("a", "e", "i", "ie", "ine", "ina", "ette", "elle", "ella", 
                      "lyn", "lynn", "ani", "etta", "ita", "ya")
 
 
-def _gender_pair_by_ending(first: str, second: str) -> bool:
+def _boy_and_girl_by_ending(first: str, second: str) -> tuple[str, str] | None:
+    """(the boy's name, the girl's name) when one is the other with a girl's ending, or the
+    same stem with a boy's and a girl's ending; else None."""
     shorter, longer = sorted((first, second), key=len)
     ending = longer[len(shorter):]
     if len(shorter) >= 3 and longer.startswith(shorter) and ending in _FEMININE_ENDINGS \
             and not (ending == "e" and shorter[-1] in _VOWELS):   # Ngozi, Ngozie: a spelling
-        return True
-    # the same stem, one with a masculine and one with a feminine ending
+        return shorter, longer
     for masculine, feminine in (("o", "a"), ("us", "a"), ("er", "ra"), ("en", "anie"),
                                 ("an", "a"), ("as", "a"), ("os", "a"), ("ius", "ia")):
         for boy, girl in ((first, second), (second, first)):
             if boy.endswith(masculine) and girl.endswith(feminine) and len(boy) > 3 and \
                     boy[:-len(masculine)] == girl[:-len(feminine)]:
-                return True
-    return False
+                return boy, girl
+    return None
 
 
 # gender-guesser's sex codes (nam_dict.txt's first column) as its Detector names them.
@@ -646,13 +647,19 @@ def gender_of(name: str) -> str | None:
 @lru_cache(maxsize=65536)
 def opposite_genders(first: str, second: str) -> bool:
     """Boy/girl forms of one name are different people (Justin/Justine, Louis/Louise): the
-    gender-guesser list says one is a boy's and one a girl's name, or (when it does not say
-    both are the same gender) one is the other with a girl's ending."""
+    gender-guesser list says one is a boy's and one a girl's name, or (when it does not know
+    both) one is the other with a girl's ending and the list does not say otherwise of
+    either."""
     first, second = compact(first), compact(second)
     first_gender, second_gender = gender_of(first), gender_of(second)
     if first_gender and second_gender:
         return first_gender != second_gender
-    return _gender_pair_by_ending(first, second)
+    pair = _boy_and_girl_by_ending(first, second)
+    if pair is None:
+        return False
+    boy, girl = pair
+    # A name the list knows overrules its ending: Aditya is a boy's name (Adit ~ Aditya).
+    return gender_of(boy) != FEMALE and gender_of(girl) != MALE
 
 
 # --- which names are real names --------------------------------------------------------------

@@ -9,6 +9,7 @@ achievement sees or changes it: anyone else gets NotFound, as for a missing one.
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -127,12 +128,15 @@ def _lookup_problems(lookup: Lookup, today: date) -> list[Problem]:
 
 
 def _qualification_for(actor: User, reference: str) -> tuple[Qualification | None,
+                                                              rules.RegisterEntry | None,
                                                               list[Problem]]:
-    qualification = find_qualification(reference)
+    """The qualification, its register entry, and the problems of using it."""
+    qualification = _find_qualification(reference)
     if qualification is None:
-        return None, [rules.reference_not_found(canonical_reference(reference))]
-    problem = rules.ownership_problem(_entry(qualification), actor.organisation.ukprn)
-    return qualification, [problem] if problem else []
+        return None, None, [rules.reference_not_found(canonical_reference(reference))]
+    entry = _entry(qualification)
+    problem = rules.ownership_problem(entry, actor.organisation.ukprn)
+    return qualification, entry, [problem] if problem else []
 
 
 def _verified_learner(learner: SubmittedLearner) -> tuple[Learner, str]:
@@ -174,6 +178,7 @@ class _Chunk:
 
     ulns: set[str]
     held: dict[tuple[str, date, str], Achievement]
+    qualifications: dict[str, Qualification]
     history: list[tuple[Achievement, dict]] = field(default_factory=list)
     audits: list[tuple[Achievement, dict]] = field(default_factory=list)
 
@@ -189,14 +194,22 @@ class _Chunk:
         self.audits.clear()
 
 
+# The running batch chunk, if any. A context variable rather than the session's info: it
+# is read several times a row, and each read through the scoped session's proxy cost more
+# than the rest of the lookup. One job's chunk at a time runs in a thread (or context).
+_CHUNK: ContextVar[_Chunk | None] = ContextVar("achievement_chunk", default=None)
+
+
 def _chunk() -> _Chunk | None:
-    return db.session.info.get("achievement_chunk")
+    return _CHUNK.get()
 
 
 @contextmanager
-def chunk(ulns: Iterable[str]) -> Iterator[None]:
+def chunk(ulns: Iterable[str], qualifications: Iterable[Qualification] = ()
+          ) -> Iterator[None]:
     """Run a batch chunk's rows in one scope: the achievements of these learners (held
-    ULNs, masters included) are read once instead of once a row; the rows' changes are
+    ULNs, masters included) are read once instead of once a row, and the qualifications
+    given (loaded for the rows' references) are found without a lookup; the rows' changes are
     flushed together at the end instead of one by one, then their history and audit rows
     are written in one statement each, in the rows' order. Every rule is the same: a row
     still sees what an earlier row did. A change by someone else meanwhile that the map
@@ -209,13 +222,21 @@ def chunk(ulns: Iterable[str]) -> Iterator[None]:
     held = {(found.uln, found.award_date, found.reference): found
             for found in db.session.scalars(select(Achievement).where(
                 Achievement.uln.in_(wanted)))} if wanted else {}
-    scope = _Chunk(wanted, held)
-    db.session.info["achievement_chunk"] = scope
+    scope = _Chunk(wanted, held, {found.reference: found for found in qualifications})
+    token = _CHUNK.set(scope)
     try:
         yield
         scope.write()
     finally:
-        db.session.info.pop("achievement_chunk", None)
+        _CHUNK.reset(token)
+
+
+def _find_qualification(reference: str) -> Qualification | None:
+    """As qualifications.find: from the chunk's, when a batch chunk loaded its rows'."""
+    scope = _chunk()
+    if scope is not None and (found := scope.qualifications.get(canonical_reference(reference))):
+        return found
+    return find_qualification(reference)
 
 
 def _audit(event: str, actor: User, achievement: Achievement, **details) -> None:
@@ -283,13 +304,12 @@ def create(actor: User, new: NewAchievement, channel: str = "portal",
     require_area(actor, area)
     today = today or date.today()
     problems = _learner_problems(new.learner)
-    qualification = None
+    qualification = entry = None
     if problem := reference_problem(new.reference):
         problems.append(problem)
     else:
-        qualification, found = _qualification_for(actor, new.reference)
+        qualification, entry, found = _qualification_for(actor, new.reference)
         problems += found
-    entry = _entry(qualification) if qualification else None
     problems += rules.award_date_problems(new.award_date, today, entry)
     grade = _clean(new.grade)
     if grade and qualification and (problem := rules.grade_problem(grade, entry.grades)):

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from flask import has_request_context, request
 from sqlalchemy import insert
@@ -11,8 +12,9 @@ from webapp.models import AuditEvent, User
 
 # Never written to the audit trail, whatever a caller passes.
 SECRET_FIELDS = frozenset({"password", "password_hash", "session_token", "token", "token_hash"})
-# Where together() keeps the events it is holding back, on the session.
-_STAGED = "audit_staged"
+# The events together() is holding back (a context variable: read once a row of a batch
+# chunk, cheaper than the scoped session's info).
+_STAGED: ContextVar[list[dict] | None] = ContextVar("audit_staged", default=None)
 
 
 def user_snapshot(user: User) -> dict:
@@ -79,7 +81,7 @@ def record(event: str, **given) -> AuditEvent | None:
 
 def add(entry: dict) -> AuditEvent | None:
     """Add an audit event made by values()."""
-    if (staged := db.session.info.get(_STAGED)) is not None:
+    if (staged := _STAGED.get()) is not None:
         staged.append(entry)
         return None
     event = AuditEvent(**entry)
@@ -91,12 +93,13 @@ def add(entry: dict) -> AuditEvent | None:
 def together() -> Iterator[None]:
     """Audit events recorded inside are written in one insert at the end, in their order
     (a batch chunk's: thousands of rows, no caller needs them back before then)."""
-    staged = db.session.info[_STAGED] = []
+    staged: list[dict] = []
+    token = _STAGED.set(staged)
     try:
         yield
         record_all(staged)
     finally:
-        db.session.info.pop(_STAGED, None)
+        _STAGED.reset(token)
 
 
 def record_all(entries: list[dict]) -> None:

@@ -9,11 +9,12 @@ one generated once in the instance folder), and deleted after BATCH_RETENTION_DA
 import hashlib
 import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from flask import current_app
 from sqlalchemy import func, or_, select, update
@@ -23,11 +24,12 @@ from webapp.formats import batch_files, sealed_files
 from webapp.formats.batch_files import ACHIEVEMENT, VERIFY
 from webapp.models import BatchJob, BatchRowOutcome, BatchStatus, Learner, Qualification, User
 from webapp.models.base import utcnow
+from webapp.rules.learner_data import LEARNER_FIELDS
 from webapp.rules.permissions import Area
 from webapp.rules.problems import Problem, RuleBroken
 from webapp.rules.qualifications import canonical_reference
 from webapp.rules.uln import normalise_uln
-from webapp.services import audit
+from webapp.services import audit, learners
 from webapp.services.errors import AlreadyExists, Conflict, NotFound, ValidationFailed
 from webapp.services.mailer import portal_url, send_email
 from webapp.services.user_management import require_area
@@ -305,21 +307,42 @@ def stale_job_ids() -> list[int]:
     return ids
 
 
-def warm(ulns: Iterable[str], references: Iterable[str] = ()) -> list:
-    """Load a chunk's learners (and their masters) and qualifications in a few queries, so
-    the service calls for its rows find them in the session instead of asking the database
-    one row at a time. The caller keeps the returned list while the chunk runs (the
-    session holds loaded objects only while something refers to them)."""
+class Held(NamedTuple):
+    """What warm() loaded for a chunk: the ULNs of the learners found (masters too) and the
+    qualifications of the rows' references."""
+    ulns: list[str]
+    qualifications: list[Qualification]
+
+
+@contextmanager
+def warm(ulns: Iterable[str], references: Iterable[str] = ()) -> Iterator[Held]:
+    """Load a chunk's learners (and their masters) and qualifications in a few queries,
+    and let the service calls for its rows find the learners here instead of asking the
+    database one row at a time. The learners are plain rows with their details: no batch
+    row changes a learner, and an ORM object costs several times as much to load."""
     wanted = {normalise_uln(uln) for uln in ulns if uln}
-    held = list(db.session.scalars(select(Learner).where(Learner.uln.in_(wanted))))
-    masters = {learner.master_uln for learner in held if learner.master_uln} - wanted
-    if masters:
-        held += db.session.scalars(select(Learner).where(Learner.uln.in_(masters)))
+    found = _learners(wanted)
+    masters = {record.master_uln for record in found.values()
+               if record and record.master_uln} - found.keys()
+    found.update(_learners(masters))
     codes = {canonical_reference(reference) for reference in references if reference}
-    if codes:
-        held += db.session.scalars(select(Qualification).where(
-            Qualification.reference.in_(codes)))
-    return held
+    qualifications = list(db.session.scalars(select(Qualification).where(
+        Qualification.reference.in_(codes)))) if codes else []
+    with learners.holding(found):
+        yield Held([uln for uln, record in found.items() if record is not None],
+                   qualifications)
+
+
+_DETAILS = [Learner.__table__.c[name] for name in LEARNER_FIELDS]
+
+
+def _learners(ulns: set[str]) -> dict:
+    """Each ULN's learner details, None for a ULN no learner has."""
+    found = dict.fromkeys(ulns)
+    if ulns:
+        found.update((record.uln, record) for record in db.session.execute(
+            select(*_DETAILS).where(Learner.uln.in_(ulns))))
+    return found
 
 
 def purge_expired(now=None) -> int:

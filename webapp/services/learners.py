@@ -12,6 +12,8 @@ Loading is staged chunk by chunk; the caller owns each chunk's transaction:
 webapp/jobs.py's import_learners does exactly that for the CLI and the tests."""
 
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
@@ -142,6 +144,31 @@ def count_chained_links() -> int:
 MAX_LINK_HOPS = 5
 
 
+# A batch chunk's learners while holding() runs (a context variable: read once or twice a
+# row, cheaper than the scoped session's info).
+_HELD: ContextVar[dict | None] = ContextVar("learners_held", default=None)
+
+
+@contextmanager
+def holding(records: dict) -> Iterator[None]:
+    """learner_for_verification reads these records (by ULN; None: no such learner) instead
+    of asking the session one ULN at a time: a batch chunk loads its learners at once, in
+    the same transaction, as rows with the learner's details (every caller only reads
+    them). A ULN not among them is asked for as usual."""
+    token = _HELD.set(records)
+    try:
+        yield
+    finally:
+        _HELD.reset(token)
+
+
+def _learner(uln: str):
+    held = _HELD.get()
+    if held is not None and uln in held:
+        return held[uln]
+    return db.session.get(Learner, uln)
+
+
 class VerificationRecords(NamedTuple):
     """What a verification of one ULN is checked against (guide 13.2)."""
     master: Learner | None   # whose details are returned: the learner itself when not linked
@@ -153,14 +180,14 @@ def learner_for_verification(uln: str) -> VerificationRecords:
     """The records a verification of this ULN is checked against: the supplied ULN's own
     record and, for a linked ULN, its master (the details returned). A chain of links is
     followed to its end; a loop or a missing master stops at the last learner found."""
-    learner = db.session.get(Learner, uln)
+    learner = _learner(uln)
     if learner is None:
         return VerificationRecords(None, False, None)
     current, seen = learner, {learner.uln}
     for _hop in range(MAX_LINK_HOPS):
         if not current.master_uln or current.master_uln in seen:
             break
-        master = db.session.get(Learner, current.master_uln)
+        master = _learner(current.master_uln)
         if master is None:
             break
         current = master
