@@ -76,7 +76,7 @@ def folds(name: str) -> tuple[str, ...]:
     decomposition transliterated (anyascii: ł → l, ı → i, đ → d, ø → o), apostrophes and
     full stops dropped, hyphens as spaces. A second spelling writes ä ö ü ø å æ ß the German
     and Nordic way (ae oe ue oe aa ae ss) when the name has one of them."""
-    text = normalise(name)
+    text = normalise.__wrapped__(name)   # not cached twice: folds keeps its own answers
     spellings = [text]
     if any(ch in text for ch in "äöüøåæß"):
         spellings.append(text.translate(_TWO_LETTER_FOLDS))
