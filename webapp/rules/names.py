@@ -7,9 +7,12 @@ verification costs a few dictionary look-ups and a handful of short string compa
 Sources (say where every list comes from and its licence):
   anyascii (ISC)              letters without a decomposition: ł ı đ ø æ ß, and other scripts
   nicknames (MIT)             US-centred given names and nicknames
-  gender-guesser (GPLv3; data from Jörg Michael's ‘gender’, GNU FDL)   given-name genders
-  Faker person providers (MIT) given and family names of every locale: the ‘known real names’
-  names (MIT; US Census 1990 surname list, public domain)   more known family names
+  gender-guesser (GPLv3; data from Jörg Michael's ‘gender’, GNU FDL)   given-name genders,
+                               read from the installed package (not copied here)
+  Faker person providers (MIT) given and family names of every locale: the ‘known real names’;
+                               data/faker_*_names.txt, made by bench/build_known_names.py
+  names (MIT; US Census 1990 surname list, public domain)   more known family names;
+                               data/census_surnames.txt, made by bench/build_known_names.py
   data/given_name_synonyms.txt   hand-made (project licence): short forms and spellings
   data/name_spellings.txt        hand-made (project licence): spellings of one name, given or family
   data/common_name_elements.txt  hand-made (project licence): elements many people share
@@ -24,9 +27,11 @@ Sources (say where every list comes from and its licence):
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from itertools import chain
 
 from anyascii import anyascii
 
@@ -71,7 +76,7 @@ def folds(name: str) -> tuple[str, ...]:
     decomposition transliterated (anyascii: ł → l, ı → i, đ → d, ø → o), apostrophes and
     full stops dropped, hyphens as spaces. A second spelling writes ä ö ü ø å æ ß the German
     and Nordic way (ae oe ue oe aa ae ss) when the name has one of them."""
-    text = normalise(name)
+    text = normalise.__wrapped__(name)   # not cached twice: folds keeps its own answers
     spellings = [text]
     if any(ch in text for ch in "äöüøåæß"):
         spellings.append(text.translate(_TWO_LETTER_FOLDS))
@@ -91,6 +96,12 @@ def fold(name: str) -> str:
 
 def compact(name: str) -> str:
     return fold(name).replace(" ", "")
+
+
+def _compact_when_loading(name: str) -> str:
+    """compact, but leaving the per-name caches to the names verifications ask about: the
+    lists' tens of thousands of names would fill them (about 300 bytes a name)."""
+    return folds.__wrapped__(name)[0].replace(" ", "")
 
 
 @lru_cache(maxsize=65536)
@@ -378,15 +389,15 @@ def _parse_synonym_lines(text: str) -> tuple[dict[str, frozenset[str]],
             continue
         if ">" in body:
             left, right = body.split(">", 1)
-            shorts = {compact(n) for n in left.split(",") if n.strip()} - {""}
-            fulls = {compact(n) for n in right.split(",") if n.strip()} - {""}
+            shorts = {_compact_when_loading(n) for n in left.split(",") if n.strip()} - {""}
+            fulls = {_compact_when_loading(n) for n in right.split(",") if n.strip()} - {""}
             for name in shorts:
                 same.setdefault(name, set()).update(shorts)
                 related.setdefault(name, set()).update(fulls)
             for name in fulls:
                 related.setdefault(name, set()).update(shorts)
         else:
-            names = {compact(n) for n in body.split(",") if n.strip()} - {""}
+            names = {_compact_when_loading(n) for n in body.split(",") if n.strip()} - {""}
             for name in names:
                 same.setdefault(name, set()).update(names)
     return ({k: frozenset(v) for k, v in same.items()},
@@ -526,20 +537,111 @@ def _boy_and_girl_by_ending(first: str, second: str) -> tuple[str, str] | None:
     return None
 
 
-@cache
-def _gender_detector():
-    import gender_guesser.detector
+# gender-guesser's sex codes (nam_dict.txt's first column) as its Detector names them.
+_GUESSER_GENDERS = {"M": "male", "1M": "mostly_male", "?M": "mostly_male", "F": "female",
+                    "1F": "mostly_female", "?F": "mostly_female", "?": "andy"}
+_GENDERS = {"male": MALE, "mostly_male": MALE, "female": FEMALE, "mostly_female": FEMALE}
 
-    return gender_guesser.detector.Detector(case_sensitive=False)
+
+def _guesser_lines():
+    """(name, gender, country columns) of each line of gender-guesser's nam_dict.txt, read
+    from the installed package (GPL-3, its data GNU FDL: not copied into this project) as its
+    Detector(case_sensitive=False) reads them: the name in lower case, a + in it standing for
+    nothing, a space or a hyphen. Read line by line: the whole text and its lines would
+    stay in the worker as freed but unreturned memory (about 11 MiB)."""
+    path = resources.files("gender_guesser").joinpath("data/nam_dict.txt")
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            line = line.strip()
+            if not line or line[0] in "#=":
+                continue
+            code, name = line.split()[:2]
+            if code not in _GUESSER_GENDERS:
+                raise ValueError(f"gender-guesser's list has an unknown sex code {code!r}")
+            columns = line[30:-1]
+            name = name.lower()
+            for spelling in ((name.replace("+", ""), name.replace("+", " "),
+                              name.replace("+", "-")) if "+" in name else (name,)):
+                yield spelling, _GUESSER_GENDERS[code], columns
+
+
+# One gender's score of a name: (gender, countries, summed frequency, highest frequency).
+Score = tuple[str, int, int, int]
+
+
+def _score(gender: str, columns: str) -> Score:
+    """The Detector's score of one gender of a name (countries first, the summed frequency
+    to break a tie) and the gender's highest frequency in any country."""
+    digits = columns.replace(" ", "")
+    return (gender, len(digits),
+            sum(ord(c) - 55 if ord(c) > 64 else ord(c) - 48 for c in digits),
+            max((int(digit, 16) for digit in digits), default=0))
+
+
+def _with_score(scores: tuple[Score, ...], score: Score) -> tuple[Score, ...]:
+    """A later line of one gender replaces the earlier in its place (as the Detector's dict)."""
+    for index, listed in enumerate(scores):
+        if listed[0] == score[0]:
+            return scores[:index] + (score,) + scores[index + 1:]
+    return scores + (score,)
+
+
+def _detector_gender(scores: tuple[Score, ...]) -> str | None:
+    """The Detector's answer for a name with these scores: the first listed wins a tie; a
+    name in no country is ‘andy’ (None)."""
+    best, best_count, best_tie = scores[0][0], 0, 0
+    for gender, count, tie, _ in scores:
+        if count > best_count or (count == best_count and tie > best_tie):
+            best, best_count, best_tie = gender, count, tie
+    return _GENDERS.get(best) if best_count > 0 else None
+
+
+def _repeated_names() -> frozenset[str]:
+    """Names on more than one line of the list (about 2,000 of 61,000)."""
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for name, _, _ in _guesser_lines():
+        (repeated if name in seen else seen).add(name)
+    return frozenset(repeated)
+
+
+def _gender_list() -> tuple[dict[str, str], set[str]]:
+    """(name → MALE or FEMALE, names not rare): what the engine asks of gender-guesser's
+    list, kept small (its Detector keeps every country's column of every name: 24 MiB).
+    Only names of plain letters can be asked for (gender_of asks for a compact name), so
+    only they keep a gender; the not-rare names (frequency ≥ KNOWN_NAME_FREQUENCY in some
+    country) are kept compact. The list is read twice so that only the names on several
+    lines are held while it is read: holding the scores of every name would leave the
+    worker some 12 MiB larger, in freed memory the system does not get back."""
+    repeated = _repeated_names()
+    genders: dict[str, str] = {}
+    not_rare: set[str] = set()
+    pending: dict[str, tuple[Score, ...]] = {}
+    for name, gender, columns in _guesser_lines():
+        if name in repeated:
+            pending[name] = _with_score(pending.get(name, ()), _score(gender, columns))
+        else:
+            _keep(name, (_score(gender, columns),), genders, not_rare)
+    for name, scores in pending.items():
+        _keep(name, scores, genders, not_rare)
+    return genders, not_rare
+
+
+def _keep(name: str, scores: tuple[Score, ...], genders: dict[str, str],
+          not_rare: set[str]) -> None:
+    plain = name.isascii() and name.isalpha()   # so compact(name) == name
+    if plain and (gender := _detector_gender(scores)):
+        genders[name] = gender
+    if max(score[3] for score in scores) >= KNOWN_NAME_FREQUENCY:
+        not_rare.add(name if plain else _compact_when_loading(name))
 
 
 @lru_cache(maxsize=65536)
 def gender_of(name: str) -> str | None:
     """MALE or FEMALE when the name is usually one or the other (gender-guesser's ‘male’,
     ‘mostly_male’ …), else None (unknown, or used for both)."""
-    guess = _gender_detector().get_gender(compact(name).capitalize())
-    return {"male": MALE, "mostly_male": MALE, "female": FEMALE,
-            "mostly_female": FEMALE}.get(guess)
+    key, known = compact(name), _known_lists()
+    return MALE if key in known.male else FEMALE if key in known.female else None
 
 
 @lru_cache(maxsize=65536)
@@ -562,114 +664,90 @@ def opposite_genders(first: str, second: str) -> bool:
 
 # --- which names are real names --------------------------------------------------------------
 
-def _faker_locales() -> tuple[str, ...]:
-    """Every locale Faker has a person provider for (about 90)."""
-    import pkgutil
-
-    import faker.providers.person as person
-
-    return tuple(module.name for module in pkgutil.iter_modules(person.__path__)
-                 if module.ispkg)
-
-
-def _names_of_locales(locales: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
-    """(given names, family names) of these Faker person providers, folded and compact."""
-    import importlib
-
-    given: set[str] = set()
-    family: set[str] = set()
-    for locale in locales:
-        try:
-            provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
-        except (ImportError, AttributeError):
-            continue
-        for attribute, names in (("first_names", given), ("first_names_male", given),
-                                 ("first_names_female", given), ("last_names", family),
-                                 ("last_names_male", family), ("last_names_female", family)):
-            listed = getattr(provider, attribute, ())
-            for name in listed if isinstance(listed, (list, tuple, dict)) else ():
-                if key := compact(name):
-                    names.add(key)
-    return frozenset(given), frozenset(family)
-
-
-@cache
-def _faker_names() -> tuple[frozenset[str], frozenset[str]]:
-    return _names_of_locales(_faker_locales())
+def _name_list(file_name: str) -> list[str]:
+    """The names of one of the generated lists (bench/build_known_names.py), one a line."""
+    return [line for line in _data_text(file_name).splitlines()
+            if line and not line.startswith("#")]
 
 
 # Where names are English to begin with: not en_US (Jimenez) nor en_IN, en_PK, en_NG.
 ENGLISH_LOCALES = ("en_GB", "en_IE", "en_AU", "en_NZ")
+KNOWN_NAME_FREQUENCY = 2  # gender-guesser's frequency scale, 1 (rare) to 13 (very common)
+CENSUS_SURNAME_RANK = 20000  # the US Census 1990 surnames, commonest first (88,799 in all)
+CENSUS_SLIP_RATIO = 40       # a surname this much rarer than one a slip away is that slip
+
+
+class NameList:
+    """Compact names (letters a to z only) held as one string a line for each first three
+    letters: 40,000 names cost about 1 MiB so, against 5 MiB as a set of Python strings,
+    and a look-up is a search of a few dozen names (about 0.3 µs)."""
+
+    __slots__ = ("_by_start",)
+
+    def __init__(self, names: Iterable[str]):
+        by_start: dict[str, list[str]] = {}
+        for name in sorted(set(names)):
+            by_start.setdefault(name[:3], []).append(name)
+        self._by_start = {start: "\n" + "\n".join(listed) + "\n"
+                          for start, listed in by_start.items()}
+
+    def __contains__(self, name: object) -> bool:
+        return (isinstance(name, str) and "\n" not in name
+                and f"\n{name}\n" in self._by_start.get(name[:3], ""))
+
+    def __iter__(self) -> Iterator[str]:
+        for listed in self._by_start.values():
+            yield from listed[1:-1].split("\n")
+
+
+@dataclass(frozen=True, slots=True)
+class KnownNames:
+    """What the lists say about compact names (every worker that compares near names holds
+    this)."""
+    given: NameList
+    family: NameList
+    english: NameList
+    male: NameList
+    female: NameList
 
 
 @cache
-def _english_names() -> frozenset[str]:
-    given, family = _names_of_locales(ENGLISH_LOCALES)
-    return given | family
+def _known_lists() -> KnownNames:
+    """The known given names: Faker's (every locale), the names in the synonym data, and
+    gender-guesser's names that are not rare (frequency ≥ KNOWN_NAME_FREQUENCY in some
+    country: its rarest names are too many, and most typing slips would be ‘real’). The
+    known family names: Faker's and the US Census 1990 surnames (public domain; shipped in
+    the `names` package, MIT) down to CENSUS_SURNAME_RANK: the commonest surnames of the many
+    traditions in the United States, British, Irish, Polish, South Asian and others. The
+    census kept data-entry slips (SMTIH, BULTER): a surname one slip away from one at least
+    CENSUS_SLIP_RATIO times as common is taken for that slip and left out (the filtering is
+    done by bench/build_known_names.py, which writes census_surnames.txt). The English
+    names: given and family names of Faker's ENGLISH_LOCALES. The genders: gender-guesser's
+    (see _gender_list)."""
+    genders, not_rare = _gender_list()
+    same, related = _synonym_lines()
+    return KnownNames(
+        given=NameList(chain(same, related, not_rare, _name_list("faker_given_names.txt"))),
+        family=NameList(chain(_name_list("faker_family_names.txt"),
+                              _name_list("census_surnames.txt"))),
+        english=NameList(_name_list("faker_english_names.txt")),
+        male=NameList(name for name, gender in genders.items() if gender == MALE),
+        female=NameList(name for name, gender in genders.items() if gender == FEMALE))
 
 
 def is_english_name(name: str) -> bool:
     """A name of Faker's English-language locales (Jones, Jackson, Gavin): written in
     English letters to begin with, so no romanisation swaps its consonants (Zones, Hackson
     and Havin are other names or slips, not spellings of these)."""
-    return compact(name) in _english_names()
+    return compact(name) in _known_lists().english
 
 
-KNOWN_NAME_FREQUENCY = 2  # gender-guesser's frequency scale, 1 (rare) to 13 (very common)
+def _known_given_names() -> NameList:
+    return _known_lists().given
 
 
-@cache
-def _known_given_names() -> frozenset[str]:
-    """Faker's given names, the names in the synonym data, and gender-guesser's names that
-    are not rare (frequency ≥ KNOWN_NAME_FREQUENCY in some country: its rarest names are
-    too many, and most typing slips would be ‘real’)."""
-    known = set(_synonym_lines()[0]) | set(_synonym_lines()[1])
-    for name, by_gender in _gender_detector().names.items():
-        frequency = max((int(digit, 16) for column in by_gender.values()
-                         for digit in column if digit.strip()), default=0)
-        if frequency >= KNOWN_NAME_FREQUENCY:
-            known.add(compact(name))
-    return frozenset(known | _faker_names()[0])
-
-
-CENSUS_SURNAME_RANK = 20000  # the US Census 1990 surnames, commonest first (88,799 in all)
-CENSUS_SLIP_RATIO = 40       # a surname this much rarer than one a slip away is that slip
-
-
-@cache
-def _known_family_names() -> frozenset[str]:
-    """Faker's family names and the US Census 1990 surnames (public domain; shipped in the
-    `names` package, MIT) down to CENSUS_SURNAME_RANK: the commonest surnames of the many
-    traditions in the United States, British, Irish, Polish, South Asian and others. The
-    census kept data-entry slips (SMTIH, BULTER): a surname one slip away from one at least
-    CENSUS_SLIP_RATIO times as common is taken for that slip and left out."""
-    from importlib import resources as package_files
-
-    from rapidfuzz.distance import OSA
-
-    frequency: dict[str, float] = {}
-    text = package_files.files("names").joinpath("dist.all.last").read_text(encoding="ascii")
-    for line in text.splitlines():
-        fields = line.split()
-        if len(fields) == 4 and int(fields[3]) <= CENSUS_SURNAME_RANK:
-            frequency[fields[0].lower()] = float(fields[1])
-    def keys(name: str) -> set[str]:
-        return {name} | {name[:i] + name[i + 1:] for i in range(len(name))}
-
-    # Only names common enough to have a slip of them in the list need indexing.
-    rarest = min(frequency.values(), default=0.0)
-    by_deletion: dict[str, list[str]] = {}
-    for name, share in frequency.items():
-        if share >= CENSUS_SLIP_RATIO * rarest:
-            for key in keys(name):
-                by_deletion.setdefault(key, []).append(name)
-    known = set(_faker_names()[1])
-    for name, share in frequency.items():
-        near = {other for key in keys(name) for other in by_deletion.get(key, ())
-                if other != name and frequency[other] >= CENSUS_SLIP_RATIO * share}
-        if not any(OSA.distance(name, other) == 1 for other in near):
-            known.add(name)
-    return frozenset(known)
+def _known_family_names() -> NameList:
+    return _known_lists().family
 
 
 @lru_cache(maxsize=65536)
@@ -730,10 +808,7 @@ def clear_name_caches() -> None:
 
 def warm() -> None:
     """Load every list now (a web worker calls it at start, the bench before timing)."""
-    _faker_names()
-    _known_given_names()
-    _known_family_names()
-    _gender_detector()
+    _known_lists()
     common_elements()
     name_family("james")
     name_forms("james")

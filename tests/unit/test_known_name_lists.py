@@ -1,0 +1,104 @@
+"""The matching engine's lists of known names (issue 14): shipped as generated files and read
+from gender-guesser without its Detector, so that a worker stays small, with every answer
+as it was."""
+
+import importlib.util
+import re
+import subprocess
+import sys
+from importlib import metadata, resources
+from pathlib import Path
+
+import pytest
+
+from webapp.rules import names
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location(
+        "build_known_names", ROOT / "bench" / "build_known_names.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _shipped(file_name: str) -> str:
+    return resources.files("webapp.rules.data").joinpath(file_name).read_text(encoding="utf-8")
+
+
+def _header_version(file_name: str, label: str) -> str:
+    return re.search(rf"{re.escape(label)} (\S+) \(MIT", _shipped(file_name)).group(1)
+
+
+def test_the_shipped_lists_are_what_the_generator_makes_from_the_installed_packages():
+    """Fails after a Faker upgrade or a change to how names.compact folds a name, until
+    bench/build_known_names.py is run again."""
+    for file_name, label, distribution in (("faker_given_names.txt", "Faker", "faker"),
+                                           ("census_surnames.txt", "`names` package", "names")):
+        shipped = _header_version(file_name, label)
+        installed = metadata.version(distribution)
+        if shipped != installed:
+            pytest.skip(f"{file_name} was made from {label} {shipped} but {installed} is "
+                        f"installed: run `PYTHONPATH=. .venv/bin/python "
+                        f"bench/build_known_names.py` and review the difference")
+    built = _generator().build()
+    assert sorted(built) == ["census_surnames.txt", "faker_english_names.txt",
+                             "faker_family_names.txt", "faker_given_names.txt"]
+    for file_name, text in built.items():
+        assert text == _shipped(file_name), f"{file_name} differs from what the script makes"
+
+
+def test_every_gender_is_the_detectors():
+    """gender_of and the not-rare names, read without the Detector, answer as it does for
+    every name on its list (and for each name made compact)."""
+    import gender_guesser.detector
+
+    detector = gender_guesser.detector.Detector(case_sensitive=False)
+    as_engine = {"male": names.MALE, "mostly_male": names.MALE, "female": names.FEMALE,
+                 "mostly_female": names.FEMALE}
+    asked = set(detector.names) | {names.compact(name) for name in detector.names}
+    differ = [name for name in asked if names.gender_of(name) !=
+              as_engine.get(detector.get_gender(names.compact(name).capitalize()))]
+    assert not differ
+    assert {names.gender_of(n) for n in ("james", "mary", "kim", "zzzz")} == {
+        names.MALE, names.FEMALE, None}
+    not_rare = {names.compact(name) for name, by_gender in detector.names.items()
+                if max(int(digit, 16) for column in by_gender.values() for digit in column
+                       if digit.strip()) >= names.KNOWN_NAME_FREQUENCY}
+    assert set(names._gender_list()[1]) == not_rare
+
+
+def test_known_given_names_are_faker_synonyms_and_not_rare_names():
+    same, related = names._synonym_lines()
+    expected = (set(same) | set(related) | names._gender_list()[1]
+                | set(names._name_list("faker_given_names.txt")))
+    assert set(names._known_given_names()) == expected
+    assert set(names._known_family_names()) == (
+        set(names._name_list("faker_family_names.txt"))
+        | set(names._name_list("census_surnames.txt")))
+    assert names.is_known_name("smith", given=False) and not names.is_known_name("smtih")
+
+
+def test_a_name_list_holds_exactly_its_names():
+    listed = names.NameList(["mary", "maryam", "al", "", "mary"])
+    assert sorted(listed) == ["", "al", "mary", "maryam"]
+    assert "mary" in listed and "maryam" in listed and "al" in listed and "" in listed
+    for absent in ("mar", "marya", "maryams", "a", "l", "ary", "mary\nmaryam", None):
+        assert absent not in listed
+    assert "" not in names.NameList(["ann"])
+
+
+def test_matching_loads_no_faker_and_no_gender_detector():
+    """A fresh worker that loads every list imports neither Faker (its ~90 person providers:
+    38 MiB) nor gender-guesser's Detector (24 MiB)."""
+    code = ("import sys\n"
+            "from webapp.rules import matching, names\n"
+            "names.warm()\n"
+            "print(names.is_known_name('smith'), names.gender_of('james'), sorted(\n"
+            "    m for m in sys.modules if m == 'faker' or m.startswith(('faker.',\n"
+            "    'gender_guesser.detector'))))")
+    output = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, check=True, env={"PATH": "/usr/bin"})
+    assert output.stdout.strip() == "True male []"
