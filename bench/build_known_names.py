@@ -5,7 +5,9 @@ and filtering the census surnames in every worker (issue 14: ~45 MiB and a secon
     PYTHONPATH=. .venv/bin/python bench/build_known_names.py      # rewrites the four files
 
 Run it after upgrading Faker or `names`, or after changing how names.compact folds a name:
-tests/unit/test_known_name_lists.py fails until the files equal what this script makes.
+tests/unit/test_known_name_lists.py fails when a file differs from what this script makes
+from the package version its header names, and reports (skips, saying what to run) a file
+made from another version than the one installed.
 
   faker_given_names.txt    given names of every Faker person provider (first_names*)
   faker_family_names.txt   family names of every Faker person provider (last_names*)
