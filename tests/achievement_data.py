@@ -56,6 +56,18 @@ def qcf_user(make_user, **kwargs):
     return make_user(roles=["qcf_user"], given="Quinn", family="Achiever", **kwargs)
 
 
+def two_achievements_of_james(owner):
+    """James Smith's two achievements of OWN (awarded 1 and 2 August 2019), each committed:
+    what a data challenge, and a duplicate one, is raised on."""
+    from tests.helpers import committed
+    from webapp.services import achievements
+    from webapp.services.achievements import NewAchievement, SubmittedLearner
+
+    james = SubmittedLearner(JAMES, "James", "Smith")
+    return tuple(committed(achievements.create, owner,
+                           NewAchievement(james, OWN, date(2019, 8, day), "5")) for day in (1, 2))
+
+
 def rival_user(make_user, other_organisation, **kwargs):
     """An achievements user of the other organisation."""
     return make_user(roles=["qcf_user"], org=other_organisation, given="Rory", family="Rival",

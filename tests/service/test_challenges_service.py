@@ -10,10 +10,10 @@ from sqlalchemy.exc import IntegrityError
 from tests.achievement_data import (
     ANN,
     JAMES,
-    OWN,
     SHARED,
     load_registers,
     qcf_user,
+    two_achievements_of_james,
 )
 from tests.helpers import committed
 from webapp.extensions import db
@@ -40,11 +40,7 @@ def people(app, make_user, organisation, other_organisation, provider_organisati
            desk_organisation):
     load_registers()
     owner = qcf_user(make_user)
-    james = SubmittedLearner(JAMES, "James", "Smith")
-    first = committed(achievements.create, owner, NewAchievement(james, OWN, date(2019, 8, 1),
-                                                                  "5"))
-    second = committed(achievements.create, owner, NewAchievement(james, OWN,
-                                                                   date(2019, 8, 2), "5"))
+    first, second = two_achievements_of_james(owner)
     return {
         "owner": owner, "first": first, "second": second,
         "resolver": make_user(roles=["edc_resolver"], given="Rita", family="Resolver",

@@ -7,7 +7,13 @@ from urllib.parse import unquote
 
 import pytest
 
-from tests.achievement_data import ANN, JAMES, OWN, load_registers, qcf_user
+from tests.achievement_data import (
+    ANN,
+    JAMES,
+    load_registers,
+    qcf_user,
+    two_achievements_of_james,
+)
 from tests.helpers import (
     committed,
     csrf_from,
@@ -20,8 +26,7 @@ from tests.helpers import (
 from webapp.extensions import db
 from webapp.models import Challenge
 from webapp.rules.challenges import Proposal, Status
-from webapp.services import achievements, challenges
-from webapp.services.achievements import NewAchievement, SubmittedLearner
+from webapp.services import challenges
 
 RESULTS = htmx_to("challenge-results")
 WRONG_GRADE = Proposal("wrong_information", "grade", "6", notes="The grade was 6",
@@ -33,11 +38,7 @@ def world(app, make_user, organisation, other_organisation, provider_organisatio
           desk_organisation):
     load_registers()
     owner = qcf_user(make_user)
-    james = SubmittedLearner(JAMES, "James", "Smith")
-    first = committed(achievements.create, owner, NewAchievement(james, OWN, date(2019, 8, 1),
-                                                                  "5"))
-    second = committed(achievements.create, owner, NewAchievement(james, OWN,
-                                                                   date(2019, 8, 2), "5"))
+    first, second = two_achievements_of_james(owner)
     return {
         "owner": owner, "first": first, "second": second,
         "resolver": make_user(roles=["edc_resolver", "qcf_user"], given="Rita",

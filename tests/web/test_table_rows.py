@@ -2,17 +2,16 @@
 Python (blueprints/*/rows.py) and only written out by their macros: what each cell says,
 the status colours, and that every stored value is still escaped when it reaches the page."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
-from tests.achievement_data import JAMES, OWN, load_registers, qcf_user
+from tests.achievement_data import JAMES, load_registers, qcf_user, two_achievements_of_james
 from tests.helpers import BOSS_PASSWORD, committed, page, sign_in
 from webapp.blueprints.challenges.rows import row_for as challenge_row_for
 from webapp.blueprints.users.rows import row_for as user_row_for
 from webapp.extensions import db
 from webapp.models.base import utcnow
 from webapp.rules.challenges import Proposal, Status
-from webapp.services import achievements, challenges
-from webapp.services.achievements import NewAchievement, SubmittedLearner
+from webapp.services import challenges
 from webapp.web.user_actions import StatusActions
 
 NOTHING = StatusActions(suspend=False, reinstate=False, unlock=False)
@@ -65,11 +64,7 @@ def test_every_stored_value_in_a_user_row_is_escaped(client, boss, staff):
 def _raised(make_user, provider_organisation, duplicate=False):
     load_registers()
     owner = qcf_user(make_user)
-    james = SubmittedLearner(JAMES, "James", "Smith")
-    first = committed(achievements.create, owner, NewAchievement(james, OWN, date(2019, 8, 1),
-                                                                  "5"))
-    second = committed(achievements.create, owner, NewAchievement(james, OWN,
-                                                                   date(2019, 8, 2), "5"))
+    first, second = two_achievements_of_james(owner)
     provider = make_user(roles=["provider_user"], org=provider_organisation, given="Pat",
                          family="Provider", email_address="pat@college.example")
     proposal = (Proposal("duplicate", duplicate_of=second.id, notes="Twice", contact="Pat")
