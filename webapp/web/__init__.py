@@ -9,7 +9,7 @@ from webapp.rules.permissions import Area, UserAction
 from webapp.web import errors, headers, navigation, request_log, sessions
 from webapp.web.components import govuk_component
 from webapp.web.display import (
-    STATUS_TAG_CLASSES,
+    ACCOUNT_TAG_CLASSES,
     email_breaks,
     kind_label,
     role_labels,
@@ -47,6 +47,6 @@ def init_app(app: Flask) -> None:
     app.add_template_global(may_use)
     app.add_template_global(targets, "targets")
     app.add_template_global(css)
-    app.add_template_global(STATUS_TAG_CLASSES, "status_tag_classes")
+    app.add_template_global(ACCOUNT_TAG_CLASSES, "status_tag_classes")
     app.add_template_global(govuk_component)
     app.add_template_global(row_url)

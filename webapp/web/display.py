@@ -8,7 +8,7 @@ from webapp.rules.learner_data import GENDERS
 from webapp.rules.roles import KIND_LABELS, ROLES
 
 # GOV.UK tag colours for an account's status (Find user's rows, macros/status.html).
-STATUS_TAG_CLASSES = {"Active": "govuk-tag--green", "Inactive": "govuk-tag--grey",
+ACCOUNT_TAG_CLASSES = {"Active": "govuk-tag--green", "Inactive": "govuk-tag--grey",
                       "Suspended": "govuk-tag--orange", "Deleted": "govuk-tag--red"}
 
 

@@ -28,9 +28,3 @@ def status_actions(user, actor=None) -> StatusActions:
 
     return StatusActions(suspend=may(UserAction.SUSPEND), reinstate=may(UserAction.REINSTATE),
                          unlock=may(UserAction.UNLOCK))
-
-
-def status_actions_by_id(users) -> dict[int, StatusActions]:
-    """`status_actions` for each user of a page, by id, with one look-up of the actor."""
-    actor = current_user._get_current_object()
-    return {user.id: status_actions(user, actor) for user in users}

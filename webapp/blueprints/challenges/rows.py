@@ -14,7 +14,7 @@ from webapp.services.challenges import age_in_days
 from webapp.web.htmx import css, targets
 from webapp.web.row_urls import row_url
 
-STATUS_TAG_CLASSES = {rules.Status.OPEN: "govuk-tag--blue",
+CHALLENGE_TAG_CLASSES = {rules.Status.OPEN: "govuk-tag--blue",
                       rules.Status.IN_PROGRESS: "govuk-tag--yellow",
                       rules.Status.UPHELD: "govuk-tag--green",
                       rules.Status.REJECTED: "govuk-tag--grey"}
@@ -57,7 +57,7 @@ def row_for(challenge, today: date | None = None) -> ChallengeRow:
         raised_on=challenge.raised_at.strftime("%-d %B %Y"),
         age=f"{days} day{'s' if days != 1 else ''}",
         status=status, status_label=rules.STATUS_LABELS[status],
-        status_class=STATUS_TAG_CLASSES[status], resolved=status in rules.RESOLVED,
+        status_class=CHALLENGE_TAG_CLASSES[status], resolved=status in rules.RESOLVED,
         status_url=row_url("challenges.change_status", challenge_id=challenge.id),
         process_url=row_url("challenges.start_processing" if opening
                             else "challenges.process_challenge", challenge_id=challenge.id),

@@ -9,9 +9,10 @@ for its actions."""
 
 from dataclasses import dataclass
 
+from flask_login import current_user
 from markupsafe import Markup
 
-from webapp.web.display import STATUS_TAG_CLASSES, email_breaks, role_labels
+from webapp.web.display import ACCOUNT_TAG_CLASSES, email_breaks, role_labels
 from webapp.web.htmx import css, targets
 from webapp.web.row_urls import row_url
 from webapp.web.user_actions import StatusActions, status_actions
@@ -45,7 +46,7 @@ def row_for(user, actions: StatusActions | None = None) -> UserRow:
         id=user.id, element_id=element_id, selector=css(element_id),
         name=f"{user.title} {user.full_name}" if user.title else user.full_name,
         username=user.username, email=email_breaks(user.email), roles=role_labels(user),
-        status=user.status, status_class=STATUS_TAG_CLASSES.get(user.status, ""),
+        status=user.status, status_class=ACCOUNT_TAG_CLASSES.get(user.status, ""),
         locked=user.locked,
         last_sign_in=signed_in.strftime("%-d %b %Y %H:%M") if signed_in else "Never",
         view_url=row_url("users.view_user", user_id=user.id),
@@ -55,8 +56,10 @@ def row_for(user, actions: StatusActions | None = None) -> UserRow:
     )
 
 
-def rows_for(users, actions_by_id: dict[int, StatusActions]) -> list[UserRow]:
-    return [row_for(user, actions_by_id[user.id]) for user in users]
+def rows_for(users) -> list[UserRow]:
+    """A page's rows, the signed-in user looked up once for all of them."""
+    actor = current_user._get_current_object()
+    return [row_for(user, status_actions(user, actor)) for user in users]
 
 
 def _action_url(allowed: bool, endpoint: str, user_id: int) -> str | None:

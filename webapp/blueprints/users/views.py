@@ -16,7 +16,6 @@ from webapp.web.access import area_required
 from webapp.web.downloads import csv_download
 from webapp.web.htmx import aimed_at, targets
 from webapp.web.translate import to_form
-from webapp.web.user_actions import status_actions_by_id
 from webapp.web.user_forms import UserForm, role_choices
 
 user_management_only = area_required(Area.USER_MANAGEMENT)
@@ -57,7 +56,7 @@ def find_user():
     roles_used = None if form.all_roles.data else [
         label for name, label in form.roles.choices if name in form.roles.data]
     context = {"form": form, "page": page, "roles_used": roles_used,
-               "rows": rows.rows_for(page.items, status_actions_by_id(page.items)),
+               "rows": rows.rows_for(page.items),
                "query": {k: v for k, v in request.args.items(multi=True) if k != "page"}}
     if aimed_at(targets.USER_RESULTS):
         return render_template("users/_results.html", **context)
