@@ -39,6 +39,8 @@ ROWS = [
                 Grade="3", **ANN_CELLS),
     achievement("create", MISIdentifier="9", ULN=LINKED, AwardDate="2019-08-04"),
     achievement("create", MISIdentifier="10", AwardDate="2019-08-04", Grade="Pass"),
+    achievement("create", MISIdentifier="10b", Reference=OWN, AwardDate="2019-08-05",
+                Grade="5"),  # a duplicate of one held before the job
     achievement("update", MISIdentifier="11", Reference=OWN, AwardDate="2019-08-05",
                 Grade="6"),
     achievement("withdraw", MISIdentifier="12", Reference=OWN, AwardDate="2019-08-05",
@@ -132,9 +134,8 @@ def test_a_chunk_leaves_what_its_rows_one_by_one_leave(batch_user, make_user, ap
 
     assert [row["Outcome"] for row in row_by_row["output"]] == [
         "created", "created", "updated", "created", "withdrawn", "rejected", "reinstated",
-        "moved",
-        "created", "created", "rejected", "updated", "withdrawn", "rejected", "rejected",
-        "moved", "created", "rejected", "reinstated"]
+        "moved", "created", "created", "rejected", "rejected", "updated", "withdrawn",
+        "rejected", "rejected", "moved", "created", "rejected", "reinstated"]
     assert row_by_row["output"][5]["ErrorCode"] == "ACHIEVEMENT_EXISTS_WITHDRAWN"
     assert len(row_by_row["achievements"]) == 7 and len(row_by_row["audit"]) == 15
     for part in ("output", "counts", "achievements", "history", "audit"):

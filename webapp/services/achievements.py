@@ -155,7 +155,7 @@ def _verified_learner(learner: SubmittedLearner) -> tuple[Learner, str]:
     return held, result.code
 
 
-def _history(achievement: "Achievement | _Staged", event: str, actor: User, channel: str,
+def _history(achievement: "Achievement | _Plain", event: str, actor: User, channel: str,
              action: Action | None = None, **details) -> None:
     row = {"event": event, "actor_user_id": actor.id, "channel": channel,
            "occurred_at": utcnow(),  # when the row ran, not when its chunk is written
@@ -170,17 +170,17 @@ def _history(achievement: "Achievement | _Staged", event: str, actor: User, chan
 
 # --- a batch chunk ---------------------------------------------------------------------------
 
-class _Staged:
-    """An achievement a batch chunk created and has not yet written: its columns (read as
-    attributes, like the record's) and, once the chunk has written it, its id. The rows of
-    a chunk's creates go to the database as plain values in one statement, not as ORM
-    objects (about two fifths of an achievement row's time was building, adding and
-    flushing them). A later row that changes it gets the record instead (_Chunk.record)."""
+class _Plain:
+    """An achievement as a batch chunk holds it until a row changes it: its columns, read as
+    attributes like the record's. Either held before the chunk (read as a table row, with
+    its id) or created by one of its rows and not yet written (no id until the chunk writes
+    it). Building, adding and flushing ORM records was about two fifths of an achievement
+    row's time; a row that changes one gets the record instead (_Chunk.record)."""
 
     __slots__ = ("values", "id")
 
     def __init__(self, values: dict):
-        self.values, self.id = values, None
+        self.values, self.id = values, values.get("id")
 
     def __getattr__(self, name: str):
         try:
@@ -197,11 +197,11 @@ class _Chunk:
     flush, when every achievement has its id."""
 
     ulns: set[str]
-    held: dict[tuple[str, date, str], Achievement | _Staged]
+    held: dict[tuple[str, date, str], Achievement | _Plain]
     qualifications: dict[str, Qualification]
-    staged: list[_Staged] = field(default_factory=list)
-    history: list[tuple[Achievement | _Staged, dict]] = field(default_factory=list)
-    audits: list[tuple[Achievement | _Staged, dict]] = field(default_factory=list)
+    staged: list[_Plain] = field(default_factory=list)  # created, not yet written
+    history: list[tuple[Achievement | _Plain, dict]] = field(default_factory=list)
+    audits: list[tuple[Achievement | _Plain, dict]] = field(default_factory=list)
 
     def write_staged(self) -> None:
         """Flush the records' changes, then insert the staged achievements in one
@@ -219,10 +219,11 @@ class _Chunk:
             staged.id = new_id
         self.staged.clear()
 
-    def record(self, achievement: Achievement | _Staged) -> Achievement:
-        """The record of an achievement a later row will change: a staged one is written
-        (with every other staged so far), read back and held in its place."""
-        if not isinstance(achievement, _Staged):
+    def record(self, achievement: Achievement | _Plain) -> Achievement:
+        """The record of an achievement a row will change, held in the map in place of its
+        plain values (a new one is written first, with every other staged so far). It is
+        read by id now, so the change applies to the record as it is now."""
+        if not isinstance(achievement, _Plain):
             return achievement
         if achievement.id is None:
             self.write_staged()
@@ -258,20 +259,23 @@ def _chunk() -> _Chunk | None:
 def chunk(ulns: Iterable[str], qualifications: Iterable[Qualification] = ()
           ) -> Iterator[None]:
     """Run a batch chunk's rows in one scope: the achievements of these learners (held
-    ULNs, masters included) are read once instead of once a row, and the qualifications
-    given (loaded for the rows' references) are found without a lookup; the rows' changes are
-    flushed together at the end instead of one by one, then their history and audit rows
-    are written in one statement each, in the rows' order. Every rule is the same: a row
-    still sees what an earlier row did. A change by someone else meanwhile that the map
-    could not foresee raises IntegrityError (a clash on the unique reference) or
-    StaleDataError (an achievement changed since it was read) at a flush; the caller redoes
-    the chunk row by row, each row reading afresh. (One race is left: an achievement moved
-    off a chunk learner by someone else after the map was read still refuses a create of
-    that reference in this chunk, as it would have a moment earlier.)"""
+    ULNs, masters included) are read once instead of once a row (as plain values: a row
+    that changes one reads its record then), and the qualifications given (loaded for the
+    rows' references) are found without a lookup; the rows' new achievements are inserted
+    together and their changes flushed together at the end instead of one by one, then
+    their history and audit rows are written in one statement each, in the rows' order.
+    Every rule is the same: a row still sees what an earlier row did. A change by someone
+    else meanwhile that the map could not foresee raises IntegrityError (a clash on the
+    unique reference) or StaleDataError (an achievement changed since a row read its
+    record) at a flush; the caller redoes the chunk row by row, each row reading afresh.
+    (One race is left: an achievement moved off a chunk learner by someone else after the
+    map was read still refuses a create of that reference in this chunk, as it would have
+    a moment earlier.)"""
     wanted = set(ulns)
-    held = {(found.uln, found.award_date, found.reference): found
-            for found in db.session.scalars(select(Achievement).where(
-                Achievement.uln.in_(wanted)))} if wanted else {}
+    table = Achievement.__table__
+    held = {(found.uln, found.award_date, found.reference): _Plain(dict(found._mapping))
+            for found in db.session.execute(select(table).where(table.c.uln.in_(wanted)))
+            } if wanted else {}
     scope = _Chunk(wanted, held, {found.reference: found for found in qualifications})
     token = _CHUNK.set(scope)
     try:
@@ -289,7 +293,7 @@ def _find_qualification(reference: str) -> Qualification | None:
     return find_qualification(reference)
 
 
-def _audit(event: str, actor: User, achievement: "Achievement | _Staged", **details) -> None:
+def _audit(event: str, actor: User, achievement: "Achievement | _Plain", **details) -> None:
     """Audit the change as it is now; inside a batch chunk the row is written at the
     chunk's end, when the achievement has its id."""
     entry = audit.values(f"achievement.{event}", actor=actor, target_type="achievement",
@@ -303,7 +307,7 @@ def _audit(event: str, actor: User, achievement: "Achievement | _Staged", **deta
         audit.add(entry)
 
 
-def _existing(uln: str, award_date: date, reference: str) -> "Achievement | _Staged | None":
+def _existing(uln: str, award_date: date, reference: str) -> "Achievement | _Plain | None":
     scope = _chunk()
     if scope is not None and uln in scope.ulns:
         return scope.held.get((uln, award_date, reference))
@@ -312,7 +316,7 @@ def _existing(uln: str, award_date: date, reference: str) -> "Achievement | _Sta
         Achievement.reference == reference))
 
 
-def _hold(achievement: "Achievement | _Staged", was_uln: str | None = None) -> None:
+def _hold(achievement: "Achievement | _Plain", was_uln: str | None = None) -> None:
     """Keep a chunk's map true after a create (or a move from was_uln)."""
     if (scope := _chunk()) is None:
         return
@@ -348,7 +352,7 @@ def _flush_now() -> None:
 
 def create(actor: User, new: NewAchievement, channel: str = "portal",
            today: date | None = None, area: Area = Area.ACHIEVEMENTS
-           ) -> "Achievement | _Staged":
+           ) -> "Achievement | _Plain":
     """Check every rule, verify the learner, then stage the achievement, its ‘created’
     history row and the audit row. Field problems are collected and raised together.
     A batch row passes `area` ACHIEVEMENT_BATCHES: the rules are the same. Inside a batch
@@ -390,7 +394,7 @@ def create(actor: User, new: NewAchievement, channel: str = "portal",
         submitted_postcode=(_clean(new.learner.postcode) or "").upper() or None,
         status=rules.ACTIVE, channel=channel)
     if (scope := _chunk()) is not None:
-        achievement = _Staged(values)
+        achievement = _Plain(values)
         scope.staged.append(achievement)
     else:
         achievement = Achievement(**values)
