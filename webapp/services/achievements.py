@@ -457,7 +457,7 @@ def find(actor: User, lookup: Lookup, today: date | None = None,
             or _differs(learner.postcode and learner.postcode.replace(" ", "").upper(),
                         (achievement.submitted_postcode or "").replace(" ", "") or None)):
         raise NotFound(problems=[rules.not_found_problem()])
-    if (scope := _chunk()) is not None:  # perhaps created earlier in this chunk, not written
+    if (scope := _chunk()) is not None:  # the chunk holds values; the caller changes it
         return scope.record(achievement)
     return achievement
 
