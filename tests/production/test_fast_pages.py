@@ -6,14 +6,16 @@ Alembic or Faker."""
 
 import subprocess
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+from flask_login import login_user
 from sqlalchemy import event, select, text
 
 from tests.conftest import POSTGRES_URL
 from tests.helpers import BOSS_PASSWORD, STRONG_PASSWORD, csrf_from, page, sign_in
 from tests.production.servers import ROOT
+from webapp.blueprints.users import rows
 from webapp.extensions import db
 from webapp.models import Learner, User
 from webapp.services import user_search
@@ -158,6 +160,53 @@ def test_a_page_is_read_as_ids_then_rows_in_the_same_order(app, boss, make_user,
         assert len(found.items) == (25, 5)[number - 1]
 
 
+def test_find_users_table_rows_are_those_the_entities_give(app, boss, make_user):
+    """Find user's table reads plain columns, not User entities: every row it shows, and
+    the Suspend / Reinstate / Unlock it offers, are what the entities would give, for
+    accounts of every status, locked or not, with a title or none, signed in or never."""
+    accounts = [make_user(given=f"Row{n}", family="Check", roles=roles) for n, roles in
+                enumerate([("ab_user",), ("super_user", "ab_user"), ("qcf_user", "ab_user"),
+                           ("ab_user",), ("ab_user",)])]
+    accounts[0].title, accounts[0].last_sign_in_at = "Dr", datetime(2026, 3, 4, 5, 6, tzinfo=UTC)
+    accounts[1].locked = True
+    accounts[2].status = "Suspended"
+    accounts[3].status = "Inactive"
+    accounts[4].locked, accounts[4].status = True, "Suspended"
+    db.session.commit()
+    for search in (UserSearch(family_name="check", status=""), UserSearch(status="")):
+        with app.test_request_context():
+            login_user(boss)
+            listed = user_search.find_users_listed(boss, search)
+            entities = user_search.find_users(boss, search)
+            assert (listed.number, listed.total, listed.exact) == (
+                entities.number, entities.total, entities.exact)
+            shown = rows.rows_for(listed.items)
+            assert shown == rows.rows_for(entities.items)
+    assert len(shown) == 6  # the five and the boss
+    offered = {row.name: (bool(row.suspend_url), bool(row.reinstate_url), bool(row.unlock_url))
+               for row in shown}
+    assert offered == {"Dr Row0 Check": (True, False, False),
+                       "Row1 Check": (True, False, True), "Row2 Check": (False, True, False),
+                       "Row3 Check": (True, False, False), "Row4 Check": (False, True, True),
+                       "Bea Boss": (False, False, False)}
+
+
+def test_find_users_table_reads_columns_not_whole_accounts(app, boss, make_user, statements):
+    """The table's rows come from the columns they show (no password hash, session token
+    or organisation joined in), in the order of the page's ids."""
+    for n in range(30):
+        make_user(given=f"Person{n:02}", family=("Smith", "Adams")[n % 2])
+    assert boss.roles and boss.organisation.kind  # the signed-in user, loaded already
+    statements.clear()
+    listed = user_search.find_users_listed(boss, UserSearch(given_name="person"))
+    read = " ".join(statements)
+    assert "password_hash" not in read and "session_token" not in read
+    assert "organisations" not in read
+    entities = user_search.find_users(boss, UserSearch(given_name="person"))
+    assert [user.username for user in listed.items] == [user.username for user in entities.items]
+    assert len(listed.items) == 25
+
+
 def test_a_user_changed_between_the_two_reads_leaves_the_page_full(app, boss, make_user):
     """Someone suspends a user on this page after its ids were read and before its rows
     were: the page shows one row fewer, but it is still a full page with a next one, not
@@ -180,7 +229,7 @@ def test_a_user_changed_between_the_two_reads_leaves_the_page_full(app, boss, ma
         event.remove(db.session, "do_orm_execute", suspend_one_between_the_reads)
     assert reads, "the rows were read after the ids"
     assert len(found.items) == 24
-    assert found.total == 29 and found.has_next
+    assert found.total == 30 and found.has_next, "counted with the ids, before the rows"
 
 
 @pytest.mark.skipif(not POSTGRES_URL, reason="SQLite's indexes end with the rowid already")

@@ -278,6 +278,23 @@ def test_lists_page_oldest_first_and_filter(people):
         committed(challenges.list_for_desk, people["resolver"])
 
 
+def test_the_list_reads_what_the_entities_hold(people):
+    """The resolver's list reads plain columns; each listed challenge is what the entity
+    gives (`listed`), a duplicate named or not, of every status, and the count is the same."""
+    ids = [raise_one(people).id]
+    ids.append(raise_one(people, Proposal("not_this_learner", "disputed", notes="n",
+                                          contact="c")).id)
+    ids.append(raise_one(people, Proposal("duplicate", duplicate_of=people["second"].id,
+                                          notes="n", contact="c")).id)
+    committed(challenges.set_status, people["resolver"], ids[1], None, Status.IN_PROGRESS)
+    page = committed(challenges.list_for_resolver, people["resolver"])
+    assert page.total == 3 and [c.id for c in page.items] == ids
+    entities = committed(challenges.challenges_for, people["resolver"], ids)
+    assert page.items == [challenges.listed(challenge) for challenge in entities]
+    assert page.items[2].duplicate_achievement_id == people["second"].id
+    assert {c.status for c in page.items} == {Status.OPEN, Status.IN_PROGRESS}
+
+
 def test_a_stale_version_is_changed_meanwhile_single(people):
     challenge = raise_one(people)
     seen = challenge.version

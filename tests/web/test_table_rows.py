@@ -6,13 +6,18 @@ from datetime import timedelta
 
 from tests.achievement_data import JAMES, load_registers, qcf_user, two_achievements_of_james
 from tests.helpers import BOSS_PASSWORD, committed, page, sign_in
-from webapp.blueprints.challenges.rows import row_for as challenge_row_for
+from webapp.blueprints.challenges.rows import row_for
 from webapp.blueprints.users.rows import row_for as user_row_for
 from webapp.extensions import db
 from webapp.models.base import utcnow
 from webapp.rules.challenges import Proposal, Status
 from webapp.services import challenges
 from webapp.web.user_actions import StatusActions
+
+
+def challenge_row_for(challenge, today=None):
+    """A challenge entity's row, as the views make it for a single row."""
+    return row_for(challenges.listed(challenge), today)
 
 NOTHING = StatusActions(suspend=False, reinstate=False, unlock=False)
 EVERYTHING = StatusActions(suspend=True, reinstate=True, unlock=True)

@@ -12,8 +12,8 @@ the resolution names the challenge by its reference."""
 
 import secrets
 from collections import Counter
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 
 from flask import current_app
 from sqlalchemy import or_, select
@@ -27,6 +27,7 @@ from webapp.models import (
     ChallengeReport,
     Learner,
     Organisation,
+    Qualification,
     User,
     UserRole,
     UserStatus,
@@ -249,11 +250,57 @@ def _of_status(statement, status: str | None):
     return statement
 
 
+@dataclass(frozen=True, slots=True)
+class ListedChallenge:
+    """A challenge as the resolver's list shows it: its own columns and the names a row
+    prints from its achievement, qualification and raising organisation. The list reads
+    these as plain columns in one query rather than building 25 Challenge entities with
+    their joined achievements (most of the list's query time); a single row re-rendered
+    after a change is made from the entity by `listed`, so both give the same row."""
+
+    id: int
+    reference: str
+    version: int
+    type: str
+    uln: str
+    status: str
+    raised_at: datetime
+    duplicate_achievement_id: int | None
+    achievement_reference: str
+    qualification_title: str
+    raised_by_name: str
+
+
+def listed(challenge: Challenge) -> ListedChallenge:
+    return ListedChallenge(
+        id=challenge.id, reference=challenge.reference, version=challenge.version,
+        type=challenge.type, uln=challenge.uln, status=challenge.status,
+        raised_at=challenge.raised_at,
+        duplicate_achievement_id=challenge.duplicate_achievement_id,
+        achievement_reference=challenge.achievement.reference,
+        qualification_title=challenge.achievement.qualification.title,
+        raised_by_name=challenge.raised_by_organisation.name)
+
+
+_LISTED = (select(Challenge.id, Challenge.reference, Challenge.version, Challenge.type,
+                  Challenge.uln, Challenge.status, Challenge.raised_at,
+                  Challenge.duplicate_achievement_id, Achievement.reference,
+                  Qualification.title, Organisation.name)
+           .join(Achievement, Achievement.id == Challenge.achievement_id)
+           .join(Qualification, Qualification.reference == Achievement.reference)
+           .join(Organisation, Organisation.id == Challenge.raised_by_organisation_id))
+
+
 def list_for_resolver(actor: User, status: str | None = None, page: int = 1) -> Page:
-    """The organisation's challenges, oldest first, perhaps of one status (or unresolved)."""
+    """The organisation's challenges, oldest first, perhaps of one status (or unresolved),
+    as `ListedChallenge`s."""
     require_area(actor, Area.RESOLVE_CHALLENGES)
-    statement = select(Challenge).where(Challenge.organisation_id == actor.organisation_id)
-    return paginate(_oldest_first(_of_status(statement, status)), page)
+    statement = select(Challenge.id).where(Challenge.organisation_id == actor.organisation_id)
+    found = paginate(_oldest_first(_of_status(statement, status)), page)
+    # The page's ids, then their rows: the count then needs none of the joins.
+    by_id = {row.id: ListedChallenge(*row) for row in db.session.execute(
+        _LISTED.where(Challenge.id.in_(found.items)))} if found.items else {}
+    return replace(found, items=[by_id[i] for i in found.items if i in by_id])
 
 
 def list_for_provider(actor: User, page: int = 1) -> Page:
@@ -479,5 +526,5 @@ def report_history(actor: User, page: int = 1) -> Page:
                                                      ChallengeReport.id.desc()), page)
 
 
-def age_in_days(challenge: Challenge, today: date | None = None) -> int:
+def age_in_days(challenge: Challenge | ListedChallenge, today: date | None = None) -> int:
     return ((today or date.today()) - challenge.raised_at.date()).days

@@ -58,19 +58,19 @@ class Page:
 
 
 def paginate(statement: Select, page: int, per_page: int = PER_PAGE,
-             count_limit: int | None = None, key=None) -> Page:
+             count_limit: int | None = None) -> Page:
     """`statement` must already be ordered. A page number past the end shows the last page.
 
     The page is read first: when it is not full and not empty (or is the empty first
     page), it is the last one, so the total is known without a count. A narrow search,
     which is most of them, costs one query; only a full page also counts. With a
     `count_limit` the count stops past that many matches (or past this page, if further):
-    a wide search costs the same in a large organisation as in a small one. With a `key`
-    (a unique column that the ordering index carries) a page's keys are read first, from
-    the index alone, then their rows: a filter the index cannot seek (LIKE '%smi%') is
-    checked on the index entries walked, not on a row fetched for each of them."""
+    a wide search costs the same in a large organisation as in a small one. To read a page
+    from an index alone, select only the key the index carries, then load those rows
+    (user_search does)."""
     number = min(max(1, page), MAX_PAGE)
-    items, found = _page_items(statement, number, per_page, key)
+    items = _page_items(statement, number, per_page)
+    found = len(items)
     if found < per_page and (found or number == 1):
         return Page(items=items, number=number, per_page=per_page,
                     total=(number - 1) * per_page + found)
@@ -81,7 +81,7 @@ def paginate(statement: Select, page: int, per_page: int = PER_PAGE,
     last = max(1, ceil(total / per_page))
     if number > last:  # past the end: the last page instead
         number = last
-        items, _found = _page_items(statement, number, per_page, key)
+        items = _page_items(statement, number, per_page)
     return Page(items=items, number=number, per_page=per_page, total=total)
 
 
@@ -101,14 +101,6 @@ def count_statement(statement: Select, bound: int | None = None) -> Select:
     return select(func.count()).select_from(matches.subquery())
 
 
-def _page_items(statement: Select, number: int, per_page: int, key) -> tuple[list, int]:
-    """The page's rows, and how many matched when the page was read. With a key, a row
-    changed between the two reads (renamed, suspended) may be missing from the rows; how
-    full the page is still comes from the keys."""
+def _page_items(statement: Select, number: int, per_page: int) -> list:
     window = statement.limit(per_page).offset((number - 1) * per_page)
-    if key is None:
-        items = list(db.session.scalars(window))
-        return items, len(items)
-    keys = list(db.session.scalars(window.with_only_columns(key)))
-    items = list(db.session.scalars(statement.where(key.in_(keys)))) if keys else []
-    return items, len(keys)
+    return list(db.session.scalars(window))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from webapp.rules import challenges as rules
-from webapp.services.challenges import age_in_days
+from webapp.services.challenges import ListedChallenge, age_in_days
 from webapp.web.htmx import css, targets
 from webapp.web.row_urls import row_url
 
@@ -41,9 +41,10 @@ class ChallengeRow:
     process_url: str     # Process (open: a POST that starts processing) or View
 
 
-def row_for(challenge, today: date | None = None) -> ChallengeRow:
+def row_for(challenge: ListedChallenge, today: date | None = None) -> ChallengeRow:
+    """The row of a challenge as listed (a Challenge entity goes through
+    services.challenges.listed first)."""
     element_id = targets.challenge_row(challenge.id)
-    achievement = challenge.achievement
     days = age_in_days(challenge, today)
     status = challenge.status
     opening = status == rules.Status.OPEN
@@ -51,9 +52,9 @@ def row_for(challenge, today: date | None = None) -> ChallengeRow:
         id=challenge.id, element_id=element_id, selector=css(element_id),
         reference=challenge.reference, version=challenge.version,
         type_label=rules.SHORT_TYPE_LABELS[challenge.type], uln=challenge.uln,
-        achievement=(f"{achievement.reference} {achievement.qualification.title}"
+        achievement=(f"{challenge.achievement_reference} {challenge.qualification_title}"
                      + (" (and a duplicate)" if challenge.duplicate_achievement_id else "")),
-        raised_by=challenge.raised_by_organisation.name,
+        raised_by=challenge.raised_by_name,
         raised_on=challenge.raised_at.strftime("%-d %B %Y"),
         age=f"{days} day{'s' if days != 1 else ''}",
         status=status, status_label=rules.STATUS_LABELS[status],

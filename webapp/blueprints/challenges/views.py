@@ -162,6 +162,10 @@ def raised_challenges():
 
 # --- the resolver's list and its bulk actions ----------------------------------------------------
 
+def _row(challenge):
+    return rows.row_for(challenges.listed(challenge))
+
+
 def _list_context(page, status, message=None, outcomes=None, comments_error=None) -> dict:
     return {"page": page, "rows": rows.rows_for(page.items), "status_filter": status,
             "message": message,
@@ -226,7 +230,8 @@ def bulk_status():
             message = error.message
         except Conflict as error:  # saved by someone between our read and our write
             message, code = error.message, 409
-    listed = challenges.challenges_for(current_user, shown or ticked)
+    listed = [challenges.listed(challenge)
+              for challenge in challenges.challenges_for(current_user, shown or ticked)]
     page = challenges.Page(items=listed, number=_page_number(), per_page=len(listed) or 1,
                            total=len(listed)) if shown or ticked else \
         challenges.list_for_resolver(current_user, status, _page_number())
@@ -271,7 +276,7 @@ def change_status(challenge_id: int):
     if request.method == "GET":
         if in_row:  # focus stays on the select (same id), so arrow keys keep choosing
             return render_template(
-                "challenges/_row.html", row=rows.row_for(challenge), chosen=wanted,
+                "challenges/_row.html", row=_row(challenge), chosen=wanted,
                 seen_version=_version(request.values.get(f"version-{challenge_id}")),
                 **_labels())
         return redirect(url_for("challenges.process_challenge", challenge_id=challenge_id))
@@ -286,7 +291,7 @@ def change_status(challenge_id: int):
         error = refused
     challenge = challenges.challenge_for(current_user, challenge_id)
     if in_row:
-        return render_template("challenges/_row.html", row=rows.row_for(challenge),
+        return render_template("challenges/_row.html", row=_row(challenge),
                                chosen=wanted if error else None, row_error=error,
                                comments=comments, row_message=message, **_labels()
                                ), 422 if error else 200

@@ -51,8 +51,8 @@ def _find_form() -> FindUserForm:
 def find_user():
     form = _find_form()
     form.validate()
-    page = user_search.find_users(current_user, _search_from(form),
-                                  request.args.get("page", 1, type=int))
+    page = user_search.find_users_listed(current_user, _search_from(form),
+                                         request.args.get("page", 1, type=int))
     roles_used = None if form.all_roles.data else [
         label for name, label in form.roles.choices if name in form.roles.data]
     context = {"form": form, "page": page, "roles_used": roles_used,
