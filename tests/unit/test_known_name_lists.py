@@ -118,3 +118,28 @@ def test_matching_loads_no_faker_and_no_gender_detector():
     output = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                             text=True, check=True, env={"PATH": "/usr/bin"})
     assert output.stdout.strip() == "True male []"
+
+
+@pytest.mark.parametrize("files", [("given_name_synonyms.txt", "name_spellings.txt"),
+                                   ("given_name_forms.txt",), ("family_name_forms.txt",)])
+def test_relations_answer_as_the_sets_they_are_made_from(files):
+    for relations in names._parse_synonym_sets(names._data_text(*files)):
+        compact = names.Relations(relations)
+        assert set(compact) == set(relations) and len(compact) == len(relations)
+        for name, others in relations.items():
+            assert compact.get(name) == frozenset(others)
+            assert all(compact.relates(name, other) for other in others)
+            assert not compact.relates(name, name + "x") and not compact.relates(name, "")
+    assert names.Relations({}).get("anna") == frozenset()
+    assert not names.Relations({"anna": {"ann"}}).relates("anna", "ann\nanna")
+
+
+def test_the_loaded_relations_are_the_files_less_the_wrong_ones():
+    same, related = names._parse_synonym_sets(names._data_text("given_name_forms.txt"))
+    wrong, _ = names._parse_synonym_sets(names._data_text("given_name_forms_wrong.txt"))
+    loaded_same, loaded_related = names._form_lines()
+    for name, others in same.items():
+        assert loaded_same.get(name) == frozenset(others - wrong.get(name, set()))
+    for name, others in related.items():
+        assert loaded_related.get(name) == frozenset(others - wrong.get(name, set()))
+    assert "tom" in wrong.get("antonio", set()) | wrong.get("tom", set())

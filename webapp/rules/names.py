@@ -377,8 +377,36 @@ def _nicknamer():
     return NickNamer()
 
 
-def _parse_synonym_lines(text: str) -> tuple[dict[str, frozenset[str]],
-                                                dict[str, frozenset[str]]]:
+class Relations:
+    """Compact names → the names related to each, held as one string of names between
+    newlines a name rather than a frozenset of strings: the Wiktionary forms cost about
+    1.5 MiB so against 3.5 MiB (each name's strings and a set table). get() answers as the
+    dict of frozensets it was made from (tests/unit/test_known_name_lists.py checks every
+    name); names hold only the letters a to z, so a newline separates them safely."""
+
+    __slots__ = ("_by_name",)
+
+    def __init__(self, relations: dict[str, Iterable[str]]):
+        self._by_name = {name: "\n" + "".join(other + "\n" for other in sorted(others))
+                         for name, others in relations.items()}
+
+    def get(self, name: str, default: frozenset[str] = frozenset()) -> frozenset[str]:
+        listed = self._by_name.get(name)
+        return default if listed is None else frozenset(listed.split("\n")[1:-1])
+
+    def relates(self, name: str, other: str) -> bool:
+        """`other` is among the names related to `name`."""
+        listed = self._by_name.get(name)
+        return listed is not None and "\n" not in other and f"\n{other}\n" in listed
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_name)
+
+    def __len__(self) -> int:
+        return len(self._by_name)
+
+
+def _parse_synonym_sets(text: str) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """(same: name → names on its 'a, b, c' lines; related: name → names it is a short form
     of, or that are short forms of it, on 'short > full' lines)."""
     same: dict[str, set[str]] = {}
@@ -400,8 +428,7 @@ def _parse_synonym_lines(text: str) -> tuple[dict[str, frozenset[str]],
             names = {_compact_when_loading(n) for n in body.split(",") if n.strip()} - {""}
             for name in names:
                 same.setdefault(name, set()).update(names)
-    return ({k: frozenset(v) for k, v in same.items()},
-            {k: frozenset(v) for k, v in related.items()})
+    return same, related
 
 
 def _data_text(*files: str) -> str:
@@ -410,25 +437,27 @@ def _data_text(*files: str) -> str:
 
 
 @cache
-def _synonym_lines() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+def _synonym_lines() -> tuple[Relations, Relations]:
     """The hand-made lines (given_name_synonyms.txt, name_spellings.txt): checked by hand,
     so trusted over the gender list and for family names too."""
-    return _parse_synonym_lines(_data_text("given_name_synonyms.txt", "name_spellings.txt"))
+    same, related = _parse_synonym_sets(_data_text("given_name_synonyms.txt",
+                                                   "name_spellings.txt"))
+    return Relations(same), Relations(related)
 
 
 @cache
-def _form_lines() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+def _form_lines() -> tuple[Relations, Relations]:
     """Wiktionary's language forms, spellings and short forms (given_name_forms.txt): wide
     but not checked name by name, so a boy's and a girl's name stay apart (Mario, Mary),
     and the relations found wrong (given_name_forms_wrong.txt) are taken out."""
-    same, related = _parse_synonym_lines(_data_text("given_name_forms.txt"))
-    wrong, _ = _parse_synonym_lines(_data_text("given_name_forms_wrong.txt"))
-    return _without(same, wrong), _without(related, wrong)
+    same, related = _parse_synonym_sets(_data_text("given_name_forms.txt"))
+    wrong, _ = _parse_synonym_sets(_data_text("given_name_forms_wrong.txt"))
+    return Relations(_without(same, wrong)), Relations(_without(related, wrong))
 
 
-def _without(relations: dict[str, frozenset[str]],
-             wrong: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
-    return {name: others - wrong.get(name, frozenset()) for name, others in relations.items()}
+def _without(relations: dict[str, set[str]],
+             wrong: dict[str, set[str]]) -> dict[str, set[str]]:
+    return {name: others - wrong.get(name, set()) for name, others in relations.items()}
 
 
 def _same(name: str) -> frozenset[str]:
@@ -477,27 +506,27 @@ def are_forms(first: str, second: str) -> bool:
 
 
 @cache
-def _family_form_lines() -> dict[str, frozenset[str]]:
-    return _parse_synonym_lines(_data_text("family_name_forms.txt"))[0]
+def _family_form_lines() -> Relations:
+    return Relations(_parse_synonym_sets(_data_text("family_name_forms.txt"))[0])
 
 
 def are_family_forms(first: str, second: str) -> bool:
     """Compact family names on one line of family_name_forms.txt: one name in Irish or
     Scottish Gaelic and English (O Ceallaigh ~ Kelly), or in two romanisations of Chinese
     (Zhou ~ Chow), however unlike they are spelt."""
-    return first != second and second in _family_form_lines().get(first, ())
+    return first != second and _family_form_lines().relates(first, second)
 
 
 def are_spellings(first: str, second: str) -> bool:
     """Compact names on one 'same name' line of the data (spellings, transliterations)."""
-    return first != second and second in _synonym_lines()[0].get(first, ())
+    return first != second and _synonym_lines()[0].relates(first, second)
 
 
 def is_listed_short_form(first: str, second: str) -> bool:
     """One is a short form of the other on a 'short > full' line of the data (Vanya > Ivan:
     trusted over the gender list, which may know the short form as a girl's name)."""
     related = _synonym_lines()[1]
-    return second in related.get(first, ()) or first in related.get(second, ())
+    return related.relates(first, second) or related.relates(second, first)
 
 
 def are_synonyms(first: str, second: str) -> bool:
