@@ -116,9 +116,15 @@ def _insert_seed(db, learners: int, users: int, clients: int) -> None:
         db.session.execute(insert(User), rows[chunk:chunk + 5000])
     ids = db.session.scalars(db.select(User.id).where(User.username.in_(
         [f"load.user{n}" for n in range(clients)]))).all()
+    # Every account holds a role, as in a real organisation (the super-user count on Find
+    # user reads the roles); the signed-in clients are super users and resolvers too.
+    everyone = db.session.scalars(db.select(User.id).where(
+        User.organisation_id == organisation_id)).all()
+    for chunk in range(0, len(everyone), 5000):
+        db.session.execute(insert(UserRole), [{"user_id": i, "role": "ab_user"}
+                                              for i in everyone[chunk:chunk + 5000]])
     db.session.execute(insert(UserRole), [{"user_id": i, "role": role} for i in ids
-                                          for role in ("super_user", "ab_user",
-                                                       "edc_resolver")])
+                                          for role in ("super_user", "edc_resolver")])
     _insert_challenges(db, organisation_id, raiser_id=ids[0], now=now, rng=rng)
     db.session.commit()
     # What autovacuum would have done by the time a real register is this size:

@@ -32,6 +32,12 @@ def committed(function, *args, **kwargs):
 
 # --- pages ----------------------------------------------------------------------------------
 
+def migrations_head() -> str:
+    """The newest migration's revision: where `lrs init` leaves a database."""
+    from alembic.script import ScriptDirectory
+    return ScriptDirectory(str(Path(__file__).parent.parent / "migrations")).get_current_head()
+
+
 def page(response) -> BeautifulSoup:
     return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 

@@ -140,3 +140,7 @@ class UserRole(db.Model):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     role: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+    # Counting an organisation's active super users starts from the few holders of the role
+    # (migration 0010); the primary key, by user first, cannot serve "who holds this role".
+    __table_args__ = (Index("ix_user_roles_role_user", "role", "user_id"),)
