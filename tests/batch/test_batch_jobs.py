@@ -380,6 +380,43 @@ def test_a_change_by_someone_else_during_a_chunk_redoes_it_row_by_row(batch_user
     db.session.expire_all()
     grades = dict(db.session.execute(select(Achievement.reference, Achievement.grade)).all())
     assert grades[SHARED] == "Pass"
+    regraded = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.event == "achievement.grade_changed")).all()
+    assert [event.details["before"] for event in regraded] == ["Merit"]  # seen, not overwritten
+
+
+def test_a_row_changes_no_achievement_that_someone_else_moved_since_the_chunk_read_it(
+        batch_user, monkeypatch):
+    """The chunk reads its learners' achievements at its start; another user then moves one
+    to another learner before a withdraw row naming the first learner runs. The row's rules
+    were checked on what the chunk read, so the chunk is redone row by row: the withdraw
+    finds no achievement for James and Ann's stays active."""
+    run(batch_user, "achievement", "first.csv",
+        file_of("achievement", "csv", [achievement("create", Grade="Fail")]))
+    answer_row = batch_run.ROW_RUNNERS["achievement"]
+    moved = []
+
+    def someone_else_moves_it_first(actor, row):
+        if row.cells["MISIdentifier"] == "M-withdraw" and not moved:
+            moved.append(row)
+            with db.engine.begin() as other:  # another session, committed at once
+                other.execute(text(
+                    "UPDATE achievements SET version = version + 1, uln = :ann, "
+                    "submitted_uln = :ann, submitted_given_name = 'Ann', "
+                    "submitted_family_name = 'Lee', submitted_postcode = NULL"), {"ann": ANN})
+        return answer_row(actor, row)
+
+    monkeypatch.setitem(batch_run.ROW_RUNNERS, "achievement", someone_else_moves_it_first)
+    rows = [achievement("create", MISIdentifier="other", Reference=OWN,
+                        AwardDate="2019-08-02"),
+            achievement("withdraw", ActionDate="2026-01-01", ActionReason="SUBINERROR")]
+    job = run(batch_user, "achievement", "second.csv", file_of("achievement", "csv", rows))
+    assert [r["Outcome"] for r in csv_output(job)] == ["created", "rejected"]
+    db.session.expire_all()
+    shared = db.session.scalar(select(Achievement).where(Achievement.reference == SHARED))
+    assert (shared.uln, shared.status) == (ANN, "active")
+    assert not db.session.scalars(select(AuditEvent).where(
+        AuditEvent.event == "achievement.withdrawn")).all()
 
 
 def test_a_job_runs_with_the_heap_it_found_frozen_and_unfreezes_it(batch_user, monkeypatch):

@@ -16,6 +16,7 @@ from datetime import date
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from webapp.extensions import db
 from webapp.models import (
@@ -221,13 +222,18 @@ class _Chunk:
 
     def record(self, achievement: Achievement | _Plain) -> Achievement:
         """The record of an achievement a row will change, held in the map in place of its
-        plain values (a new one is written first, with every other staged so far). It is
-        read by id now, so the change applies to the record as it is now."""
+        plain values (a new one is written first, with every other staged so far). The
+        row's rules were checked on the values the chunk read: when someone else has changed
+        the record since (its version moved), StaleDataError sends the chunk back row by
+        row, each row reading afresh, as a stale flush of a held record would."""
         if not isinstance(achievement, _Plain):
             return achievement
         if achievement.id is None:
             self.write_staged()
         found = db.session.get(Achievement, achievement.id)
+        if found is None or ("version" in achievement.values
+                             and found.version != achievement.version):
+            raise StaleDataError("achievement changed since the chunk read it")
         key = (found.uln, found.award_date, found.reference)
         if self.held.get(key) is achievement:
             self.held[key] = found
@@ -357,7 +363,7 @@ def create(actor: User, new: NewAchievement, channel: str = "portal",
     history row and the audit row. Field problems are collected and raised together.
     A batch row passes `area` ACHIEVEMENT_BATCHES: the rules are the same. Inside a batch
     chunk the achievement is its staged values, written (and given its id) with the
-    chunk."""
+    chunk: a caller inside a chunk must not read the record's relations from it."""
     require_area(actor, area)
     today = today or date.today()
     problems = _learner_problems(new.learner)
