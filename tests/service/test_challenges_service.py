@@ -5,6 +5,7 @@ import threading
 from datetime import date
 
 import pytest
+from sqlalchemy import event, update
 from sqlalchemy.exc import IntegrityError
 
 from tests.achievement_data import (
@@ -293,6 +294,27 @@ def test_the_list_reads_what_the_entities_hold(people):
     assert page.items == [challenges.listed(challenge) for challenge in entities]
     assert page.items[2].duplicate_achievement_id == people["second"].id
     assert {c.status for c in page.items} == {Status.OPEN, Status.IN_PROGRESS}
+
+
+def test_a_challenge_whose_status_changes_between_the_two_reads_leaves_the_filtered_list(
+        people):
+    """The list reads a page of ids, then their rows: a challenge moved out of the chosen
+    status in between (by another resolver) is not shown under it."""
+    moved = raise_one(people)
+    changed = []
+
+    def another_resolver_moves_it(state):
+        if state.is_select and not changed and "achievements" in str(state.statement):
+            changed.append(True)  # the rows' read (the ids' read joins nothing)
+            db.session.execute(update(Challenge).where(Challenge.id == moved.id)
+                               .values(status=Status.IN_PROGRESS))
+
+    event.listen(db.session, "do_orm_execute", another_resolver_moves_it)
+    try:
+        page = committed(challenges.list_for_resolver, people["resolver"], Status.OPEN)
+    finally:
+        event.remove(db.session, "do_orm_execute", another_resolver_moves_it)
+    assert changed and page.items == []
 
 
 def test_a_stale_version_is_changed_meanwhile_single(people):

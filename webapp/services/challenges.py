@@ -12,7 +12,7 @@ the resolution names the challenge by its reference."""
 
 import secrets
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import current_app
@@ -48,7 +48,7 @@ from webapp.services.errors import (
     NotFound,
     ValidationFailed,
 )
-from webapp.services.paging import Page, paginate
+from webapp.services.paging import Page, in_page_order, paginate
 from webapp.services.unit_of_work import unit_of_work
 from webapp.services.user_management import require_area
 
@@ -295,12 +295,16 @@ def list_for_resolver(actor: User, status: str | None = None, page: int = 1) -> 
     """The organisation's challenges, oldest first, perhaps of one status (or unresolved),
     as `ListedChallenge`s."""
     require_area(actor, Area.RESOLVE_CHALLENGES)
-    statement = select(Challenge.id).where(Challenge.organisation_id == actor.organisation_id)
-    found = paginate(_oldest_first(_of_status(statement, status)), page)
-    # The page's ids, then their rows: the count then needs none of the joins.
+    def of_this_list(statement):
+        return _of_status(statement.where(Challenge.organisation_id == actor.organisation_id),
+                          status)
+
+    found = paginate(_oldest_first(of_this_list(select(Challenge.id))), page)
+    # The page's ids, then their rows: the count then needs none of the joins. The rows
+    # are read with the same conditions, so one whose status changed meanwhile drops out.
     by_id = {row.id: ListedChallenge(*row) for row in db.session.execute(
-        _LISTED.where(Challenge.id.in_(found.items)))} if found.items else {}
-    return replace(found, items=[by_id[i] for i in found.items if i in by_id])
+        of_this_list(_LISTED).where(Challenge.id.in_(found.items)))} if found.items else {}
+    return in_page_order(found, by_id)
 
 
 def list_for_provider(actor: User, page: int = 1) -> Page:

@@ -1,7 +1,7 @@
 """One way to page a query: fetch one page, count only when the page is full, clamp the
 page number, and optionally stop counting at a bound."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from math import ceil
 
 from sqlalchemy import Select, func, literal, select
@@ -67,7 +67,8 @@ def paginate(statement: Select, page: int, per_page: int = PER_PAGE,
     `count_limit` the count stops past that many matches (or past this page, if further):
     a wide search costs the same in a large organisation as in a small one. To read a page
     from an index alone, select only the key the index carries, then load those rows
-    (user_search does)."""
+    (user_search and the challenge lists do, with
+    `in_page_order`)."""
     number = min(max(1, page), MAX_PAGE)
     items = _page_items(statement, number, per_page)
     found = len(items)
@@ -83,6 +84,14 @@ def paginate(statement: Select, page: int, per_page: int = PER_PAGE,
         number = last
         items = _page_items(statement, number, per_page)
     return Page(items=items, number=number, per_page=per_page, total=total)
+
+
+def in_page_order(found: Page, rows_by_id: dict) -> Page:
+    """A page of ids with each replaced by its row, read after by id. A row changed between
+    the two reads (renamed, suspended, given another status) may be missing; how full the
+    page is still comes from the ids."""
+    return replace(found, items=[rows_by_id[row_id] for row_id in found.items
+                                 if row_id in rows_by_id])
 
 
 def _count(statement: Select, bound: int | None) -> int:

@@ -2,7 +2,7 @@
 may search any organisation), a page at a time or every match for the download."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, func, select
@@ -15,7 +15,7 @@ from webapp.rules.permissions import Area
 from webapp.rules.roles import ROLES
 from webapp.services import audit
 from webapp.services.errors import NotFound
-from webapp.services.paging import Page, paginate
+from webapp.services.paging import Page, in_page_order, paginate
 from webapp.services.user_management import require_area
 
 EXPORT_BATCH = 500
@@ -105,7 +105,7 @@ def find_users(actor: User, criteria: UserSearch, page: int = 1,
     found = _page_of_ids(statement, page)
     users = {user.id: user for user in db.session.scalars(
         statement.where(User.id.in_(found.items)))} if found.items else {}
-    return _in_order_of(found, users)
+    return in_page_order(found, users)
 
 
 def find_users_listed(actor: User, criteria: UserSearch, page: int = 1) -> Page:
@@ -121,7 +121,7 @@ def find_users_listed(actor: User, criteria: UserSearch, page: int = 1) -> Page:
     rows = db.session.execute(statement.with_only_columns(*_LISTED_COLUMNS)
                               .where(User.id.in_(found.items)))
     listed = {row.id: ListedUser(*row, roles=frozenset(roles.get(row.id, ()))) for row in rows}
-    return _in_order_of(found, listed)
+    return in_page_order(found, listed)
 
 
 def _page_of_ids(statement: Select, page: int) -> Page:
@@ -130,13 +130,6 @@ def _page_of_ids(statement: Select, page: int) -> Page:
     walked, not on a table row fetched for it. The rows are read after, by id, with the
     same filters."""
     return paginate(statement.with_only_columns(User.id), page, count_limit=COUNT_LIMIT)
-
-
-def _in_order_of(found: Page, by_id: dict) -> Page:
-    """The page with its ids replaced by their rows. A row changed between the two reads
-    (renamed, suspended) may be missing; how full the page is still comes from the ids."""
-    return replace(found, items=[by_id[user_id] for user_id in found.items
-                                 if user_id in by_id])
 
 
 def users_for_export(actor: User, criteria: UserSearch) -> Iterator[User]:
