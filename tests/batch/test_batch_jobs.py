@@ -350,26 +350,32 @@ def test_rows_of_one_chunk_see_each_other_and_every_change_is_audited_with_its_i
     assert all(e.occurred_at and e.channel == "batch" for e in moved.history)
 
 
+def someone_else_changes_achievements(monkeypatch, before_row: str, sql: str, **params):
+    """Another user's change, committed at once in another session, just before the row
+    whose MISIdentifier is `before_row` runs; once (not again when the chunk is redone)."""
+    answer_row = batch_run.ROW_RUNNERS["achievement"]
+    done = []
+
+    def change_first(actor, row):
+        if row.cells["MISIdentifier"] == before_row and not done:
+            done.append(row)
+            with db.engine.begin() as other:
+                other.execute(text(sql), params)
+        return answer_row(actor, row)
+
+    monkeypatch.setitem(batch_run.ROW_RUNNERS, "achievement", change_first)
+
+
 def test_a_change_by_someone_else_during_a_chunk_redoes_it_row_by_row(batch_user, monkeypatch):
     """A row of the chunk changes an achievement; when another user changes it too before
     the chunk is written, the chunk is redone row by row, each row reading afresh, as the
     screen would: the job ends Successful and nothing is lost."""
     run(batch_user, "achievement", "first.csv",
         file_of("achievement", "csv", [achievement("create", Grade="Fail")]))
-    answer_row = batch_run.ROW_RUNNERS["achievement"]
-
-    changed = []
-
-    def someone_else_first(actor, row):
-        # once, after the update row has read the record (not again when the chunk is redone)
-        if row.cells["MISIdentifier"] == "after" and not changed:
-            changed.append(row)
-            with db.engine.begin() as other:  # another session, committed at once
-                other.execute(text("UPDATE achievements SET version = version + 1, "
-                                   "grade = 'Merit'"))
-        return answer_row(actor, row)
-
-    monkeypatch.setitem(batch_run.ROW_RUNNERS, "achievement", someone_else_first)
+    # after the update row has read the record
+    someone_else_changes_achievements(monkeypatch, "after",
+                                      "UPDATE achievements SET version = version + 1, "
+                                      "grade = 'Merit'")
     rows = [achievement("create", MISIdentifier="other", Reference=OWN,
                         AwardDate="2019-08-02"),
             achievement("update", Grade="Pass"),
@@ -393,20 +399,13 @@ def test_a_row_changes_no_achievement_that_someone_else_moved_since_the_chunk_re
     finds no achievement for James and Ann's stays active."""
     run(batch_user, "achievement", "first.csv",
         file_of("achievement", "csv", [achievement("create", Grade="Fail")]))
-    answer_row = batch_run.ROW_RUNNERS["achievement"]
-    moved = []
-
-    def someone_else_moves_it_first(actor, row):
-        if row.cells["MISIdentifier"] == "M-withdraw" and not moved:
-            moved.append(row)
-            with db.engine.begin() as other:  # another session, committed at once
-                other.execute(text(
-                    "UPDATE achievements SET version = version + 1, uln = :ann, "
-                    "submitted_uln = :ann, submitted_given_name = 'Ann', "
-                    "submitted_family_name = 'Lee', submitted_postcode = NULL"), {"ann": ANN})
-        return answer_row(actor, row)
-
-    monkeypatch.setitem(batch_run.ROW_RUNNERS, "achievement", someone_else_moves_it_first)
+    # after the chunk read its learners' achievements, before the withdraw row
+    someone_else_changes_achievements(monkeypatch, "M-withdraw",
+                                      "UPDATE achievements SET version = version + 1, "
+                                      "uln = :ann, submitted_uln = :ann, "
+                                      "submitted_given_name = 'Ann', "
+                                      "submitted_family_name = 'Lee', submitted_postcode = NULL",
+                                      ann=ANN)
     rows = [achievement("create", MISIdentifier="other", Reference=OWN,
                         AwardDate="2019-08-02"),
             achievement("withdraw", ActionDate="2026-01-01", ActionReason="SUBINERROR")]
