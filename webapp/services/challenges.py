@@ -295,6 +295,7 @@ def list_for_resolver(actor: User, status: str | None = None, page: int = 1) -> 
     """The organisation's challenges, oldest first, perhaps of one status (or unresolved),
     as `ListedChallenge`s."""
     require_area(actor, Area.RESOLVE_CHALLENGES)
+
     def of_this_list(statement):
         return _of_status(statement.where(Challenge.organisation_id == actor.organisation_id),
                           status)

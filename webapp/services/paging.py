@@ -66,9 +66,8 @@ def paginate(statement: Select, page: int, per_page: int = PER_PAGE,
     which is most of them, costs one query; only a full page also counts. With a
     `count_limit` the count stops past that many matches (or past this page, if further):
     a wide search costs the same in a large organisation as in a small one. To read a page
-    from an index alone, select only the key the index carries, then load those rows
-    (user_search and the challenge lists do, with
-    `in_page_order`)."""
+    from an index alone, page a statement of the key the index carries, then load those
+    rows by key and put them in order with `in_page_order` (Find user, the EDC list)."""
     number = min(max(1, page), MAX_PAGE)
     items = _page_items(statement, number, per_page)
     found = len(items)
