@@ -143,3 +143,38 @@ def test_the_loaded_relations_are_the_files_less_the_wrong_ones():
     for name, others in related.items():
         assert loaded_related.get(name) == frozenset(others - wrong.get(name, set()))
     assert "tom" in wrong.get("antonio", set()) | wrong.get("tom", set())
+
+
+def test_the_nickname_lines_answer_as_the_nicknamer():
+    """name_family reads the `nicknames` dataset from compact lines, not from NickNamer's
+    dicts of sets: for every name NickNamer knows, and for names it does not, the same
+    nicknames and canonical names, made compact."""
+    from nicknames import NickNamer
+
+    namer = NickNamer()
+    lines = names._nickname_lines()
+    known = namer.nickname_lookup.keys() | namer.canonical_lookup.keys()
+    assert set(lines) == known and any(not name.isalpha() for name in known)
+    for name in known | {"zzzz", "", "nick\tolas"}:
+        expected = {names.compact(other)
+                    for other in namer.nicknames_of(name) | namer.canonicals_of(name)}
+        assert lines.get(name) == expected, name
+        assert all(lines.relates(name, other) for other in expected)
+    assert "nick" in names.name_family("nicholas") and "nicholas" in names.name_family("nick")
+
+
+def test_name_lists_and_relations_take_any_first_letters():
+    """Names are grouped by their first three characters: names shorter than three, with
+    characters other than a to z, and neighbours across a group's edge are all found."""
+    listed = names.NameList(["a", "ab", "abc", "abd", "abcd", "zzz", "zzzz", "k.c.", "é", "ab c"])
+    for name in ("a", "ab", "abc", "abd", "abcd", "zzz", "zzzz", "k.c.", "é", "ab c"):
+        assert name in listed
+    for absent in ("b", "abe", "zz", "zzzzz", "k.c", "e", "ab", "abc\n"):
+        assert (absent in listed) == (absent == "ab")
+    related = names.Relations({"zzz": {"a", "b"}, "a": {"zzz"}, "ab": set(), "ab c": {""}})
+    assert related.get("zzz") == {"a", "b"} and related.get("ab") == frozenset()
+    assert related.get("ab c") == {""} and related.relates("ab c", "")
+    assert not related.relates("ab", "") and not related.relates("zzz", "a\tb")
+    assert related.get("z") == frozenset() and related.get("zzzz", frozenset({"x"})) == {"x"}
+    with pytest.raises(ValueError):
+        names.Relations({"a\tb": {"c"}})

@@ -27,6 +27,7 @@ Sources (say where every list comes from and its licence):
 
 import re
 import unicodedata
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -370,40 +371,136 @@ def profile(name: str) -> NameProfile:
 
 # --- what is known about given names -------------------------------------------------------
 
-@cache
-def _nicknamer():
-    from nicknames import NickNamer
+# A list packed for _Lines: its text and where each group of it starts (4-byte offsets).
+Packed = tuple[str, bytes]
 
-    return NickNamer()
+
+class _Lines:
+    """Lines of text, each starting with a key, in one string: "\nkey" or "\nkey\tvalue",
+    grouped by the key's first three characters, with the offset where each group starts.
+    Tens of thousands of names so cost two large allocations, not a Python string (and a
+    set or dict slot) a name.
+
+    Loading a list makes many small temporary objects. Python keeps a 1 MiB arena of small
+    objects while any object in it lives, so a long-lived small object made while the
+    temporaries live keeps their freed arenas in the worker (measured: 6 MiB after the
+    known-name lists were read). So the loaders pack a list (pack: only the two large
+    allocations outlive it), let its temporaries go, and only then make the few small
+    objects that hold it (_Lines(packed))."""
+
+    __slots__ = ("_text", "_starts")
+
+    # A key's group: its first three characters, a to z as 1 to 26, anything else as 27,
+    # none (a shorter key) as 0; so 28 ** 3 groups.
+    _SYMBOLS = {letter: number for number, letter in enumerate("abcdefghijklmnopqrstuvwxyz", 1)}
+    _GROUPS = 28 ** 3
+
+    def __init__(self, packed: Packed):
+        self._text = packed[0]
+        self._starts = memoryview(packed[1]).cast("I")
+
+    @classmethod
+    def pack(cls, lines: dict[str, str] | set[str]) -> Packed:
+        """The keys of `lines` (a set, or a dict of key → the rest of its line)."""
+        keys = sorted(lines, key=lambda key: (cls._group(key), key))
+        if any("\n" in key or "\t" in key for key in keys):
+            raise ValueError("a name with a tab or a line break cannot be listed")
+        values = lines if isinstance(lines, dict) else {}
+        starts = array("I", bytes(4 * (cls._GROUPS + 1)))
+        offset, group_at = 0, 0
+        for key in keys:
+            group = cls._group(key)
+            while group_at <= group:
+                starts[group_at] = offset
+                group_at += 1
+            offset += 1 + len(key) + len(values.get(key, ""))
+        while group_at <= cls._GROUPS:
+            starts[group_at] = offset
+            group_at += 1
+        return "".join(f"\n{key}{values.get(key, '')}" for key in keys) + "\n", starts.tobytes()
+
+    @classmethod
+    def _group(cls, key: str) -> int:
+        group = 0
+        for character in key[:3]:
+            group = group * 28 + cls._SYMBOLS.get(character, 27)
+        return group * 28 ** (3 - min(len(key), 3))
+
+    def find(self, key: str, after: str = "\n") -> int:
+        """Where the line of `key` starts in the text, or -1. `after` is what follows the
+        key on its line: a line break for a key alone, a tab for a key with a value."""
+        if "\n" in key or "\t" in key:
+            return -1
+        group = self._group(key)
+        line = f"\n{key}{after}"
+        return self._text.find(line, self._starts[group], self._starts[group + 1] + len(line))
+
+    def value(self, start: int, key: str) -> tuple[int, int]:
+        """(start, end) of the value on the line of `key` that starts at `start`."""
+        begin = start + 1 + len(key)
+        return begin, self._text.index("\n", begin)
+
+    def text(self, start: int, end: int) -> str:
+        return self._text[start:end]
+
+    def holds(self, text: str, start: int, end: int) -> bool:
+        return self._text.find(text, start, end) >= 0
+
+    def keys(self) -> Iterator[str]:
+        if self._text == "\n":
+            return
+        for line in self._text[1:-1].split("\n"):
+            yield line.split("\t", 1)[0]
+
+    def __len__(self) -> int:
+        return self._text.count("\n") - 1
 
 
 class Relations:
-    """Compact names → the names related to each, held as one string of names between
-    newlines a name rather than a frozenset of strings: the Wiktionary forms cost about
-    1.5 MiB so against 3.5 MiB (each name's strings and a set table). get() answers as the
-    dict of frozensets it was made from (tests/unit/test_known_name_lists.py checks every
-    name); names hold only the letters a to z, so a newline separates them safely."""
+    """Compact names → the names related to each, held as lines of one text, each name
+    followed by its related names between tabs (_Lines), rather than a dict of frozensets:
+    the Wiktionary forms cost about 1 MiB so, against 3.5 MiB (each name's strings and a
+    set table). get() answers as the dict of sets it was made from
+    (tests/unit/test_known_name_lists.py checks every name)."""
 
-    __slots__ = ("_by_name",)
+    __slots__ = ("_lines",)
 
     def __init__(self, relations: dict[str, Iterable[str]]):
-        self._by_name = {name: "\n" + "".join(other + "\n" for other in sorted(others))
-                         for name, others in relations.items()}
+        self._lines = _Lines(self.pack(relations))
+
+    @staticmethod
+    def pack(relations: dict[str, Iterable[str]]) -> Packed:
+        return _Lines.pack({name: "\t" + "".join(other + "\t" for other in sorted(others))
+                            for name, others in relations.items()})
+
+    @classmethod
+    def from_packed(cls, packed: Packed) -> "Relations":
+        relations = cls.__new__(cls)
+        relations._lines = _Lines(packed)
+        return relations
+
+    def _related(self, name: str) -> tuple[int, int] | None:
+        """Where the related names of `name` are in the text: "\tone\ttwo\t"."""
+        start = self._lines.find(name, "\t")
+        return None if start < 0 else self._lines.value(start, name)
 
     def get(self, name: str, default: frozenset[str] = frozenset()) -> frozenset[str]:
-        listed = self._by_name.get(name)
-        return default if listed is None else frozenset(listed.split("\n")[1:-1])
+        span = self._related(name)
+        if span is None:
+            return default
+        return frozenset(self._lines.text(*span).split("\t")[1:-1])
 
     def relates(self, name: str, other: str) -> bool:
         """`other` is among the names related to `name`."""
-        listed = self._by_name.get(name)
-        return listed is not None and "\n" not in other and f"\n{other}\n" in listed
+        span = self._related(name)
+        return (span is not None and "\n" not in other and "\t" not in other
+                and self._lines.holds(f"\t{other}\t", *span))
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._by_name)
+        return self._lines.keys()
 
     def __len__(self) -> int:
-        return len(self._by_name)
+        return len(self._lines)
 
 
 def _parse_synonym_sets(text: str) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
@@ -440,9 +537,14 @@ def _data_text(*files: str) -> str:
 def _synonym_lines() -> tuple[Relations, Relations]:
     """The hand-made lines (given_name_synonyms.txt, name_spellings.txt): checked by hand,
     so trusted over the gender list and for family names too."""
+    same, related = _synonym_lines_packed()
+    return Relations.from_packed(same), Relations.from_packed(related)
+
+
+def _synonym_lines_packed() -> tuple[Packed, Packed]:
     same, related = _parse_synonym_sets(_data_text("given_name_synonyms.txt",
                                                    "name_spellings.txt"))
-    return Relations(same), Relations(related)
+    return Relations.pack(same), Relations.pack(related)
 
 
 @cache
@@ -450,14 +552,37 @@ def _form_lines() -> tuple[Relations, Relations]:
     """Wiktionary's language forms, spellings and short forms (given_name_forms.txt): wide
     but not checked name by name, so a boy's and a girl's name stay apart (Mario, Mary),
     and the relations found wrong (given_name_forms_wrong.txt) are taken out."""
+    same, related = _form_lines_packed()
+    return Relations.from_packed(same), Relations.from_packed(related)
+
+
+def _form_lines_packed() -> tuple[Packed, Packed]:
     same, related = _parse_synonym_sets(_data_text("given_name_forms.txt"))
     wrong, _ = _parse_synonym_sets(_data_text("given_name_forms_wrong.txt"))
-    return Relations(_without(same, wrong)), Relations(_without(related, wrong))
+    return Relations.pack(_without(same, wrong)), Relations.pack(_without(related, wrong))
 
 
 def _without(relations: dict[str, set[str]],
              wrong: dict[str, set[str]]) -> dict[str, set[str]]:
     return {name: others - wrong.get(name, set()) for name, others in relations.items()}
+
+
+@cache
+def _nickname_lines() -> Relations:
+    """The `nicknames` dataset as Relations: each name (as NickNamer looks it up: lower
+    case, no surrounding spaces) → its nicknames and the names it is a nickname of, made
+    compact. NickNamer itself keeps two dicts of sets (about 1 MiB); it is dropped once read."""
+    return Relations.from_packed(_nickname_lines_packed())
+
+
+def _nickname_lines_packed() -> Packed:
+    from nicknames import NickNamer
+
+    namer = NickNamer()
+    nicknames, canonicals = namer.nickname_lookup, namer.canonical_lookup
+    return Relations.pack({name: {_compact_when_loading(other) for other in
+                                  nicknames.get(name, set()) | canonicals.get(name, set())}
+                           for name in nicknames.keys() | canonicals.keys()})
 
 
 def _same(name: str) -> frozenset[str]:
@@ -470,11 +595,10 @@ def name_family(name: str) -> frozenset[str]:
     spellings (its 'same' lines), their nicknames and canonical forms (the `nicknames`
     dataset and the 'short > full' lines), and the spellings of those. Two short forms of one
     full name are not linked through it (Ella and Ellie are sisters' names)."""
-    namer = _nicknamer()
-    related_lines = _synonym_lines()[1]
+    nickname_lines, related_lines = _nickname_lines(), _synonym_lines()[1]
     family = set(_same(name))
     for spelling in list(family):
-        for other in (namer.nicknames_of(spelling) | namer.canonicals_of(spelling)
+        for other in (nickname_lines.get(spelling.lower().strip())
                       | related_lines.get(spelling, frozenset())):
             family |= _same(compact(other))
     return frozenset(family)
@@ -507,7 +631,8 @@ def are_forms(first: str, second: str) -> bool:
 
 @cache
 def _family_form_lines() -> Relations:
-    return Relations(_parse_synonym_sets(_data_text("family_name_forms.txt"))[0])
+    return Relations.from_packed(
+        Relations.pack(_parse_synonym_sets(_data_text("family_name_forms.txt"))[0]))
 
 
 def are_family_forms(first: str, second: str) -> bool:
@@ -707,28 +832,32 @@ CENSUS_SLIP_RATIO = 40       # a surname this much rarer than one a slip away is
 
 
 class NameList:
-    """Compact names (letters a to z only) held as one string a line for each first three
-    letters: 40,000 names cost about 1 MiB so, against 5 MiB as a set of Python strings.
-    A look-up searches the names that share the first three letters: a few dozen mostly
-    (about 0.3 µs), several hundred for 'mar' or 'mac' (about 3 µs); is_known_name keeps
-    its answers, so a name is looked up once."""
+    """Compact names held as one text, a name a line, with an index of where each first
+    three letters start (_Lines): 40,000 names cost about 0.4 MiB so, against 5 MiB as a
+    set of Python strings. A look-up searches the names that share the first three letters:
+    a few dozen mostly (about 0.5 µs), several hundred for 'mar' or 'mac' (about 3 µs);
+    is_known_name keeps its answers, so a name is looked up once."""
 
-    __slots__ = ("_by_start",)
+    __slots__ = ("_lines",)
 
     def __init__(self, names: Iterable[str]):
-        by_start: dict[str, list[str]] = {}
-        for name in sorted(set(names)):
-            by_start.setdefault(name[:3], []).append(name)
-        self._by_start = {start: "\n" + "\n".join(listed) + "\n"
-                          for start, listed in by_start.items()}
+        self._lines = _Lines(self.pack(names))
+
+    @staticmethod
+    def pack(names: Iterable[str]) -> Packed:
+        return _Lines.pack(set(names))
+
+    @classmethod
+    def from_packed(cls, packed: Packed) -> "NameList":
+        listed = cls.__new__(cls)
+        listed._lines = _Lines(packed)
+        return listed
 
     def __contains__(self, name: object) -> bool:
-        return (isinstance(name, str) and "\n" not in name
-                and f"\n{name}\n" in self._by_start.get(name[:3], ""))
+        return isinstance(name, str) and self._lines.find(name) >= 0
 
     def __iter__(self) -> Iterator[str]:
-        for listed in self._by_start.values():
-            yield from listed[1:-1].split("\n")
+        return self._lines.keys()
 
 
 @dataclass(frozen=True, slots=True)
@@ -755,15 +884,20 @@ def _known_lists() -> KnownNames:
     done by bench/build_known_names.py, which writes census_surnames.txt). The English
     names: given and family names of Faker's ENGLISH_LOCALES. The genders: gender-guesser's
     (see _gender_list)."""
+    synonyms = _synonym_lines()  # loaded first, so that it is not among the lists' temporaries
+    return KnownNames(*map(NameList.from_packed, _known_lists_packed(*synonyms)))
+
+
+def _known_lists_packed(same: Relations, related: Relations) -> tuple[Packed, ...]:
+    """KnownNames' lists packed, in its order; the temporaries of reading them are gone
+    when this returns (see _Lines)."""
     genders, not_rare = _gender_list()
-    same, related = _synonym_lines()
-    return KnownNames(
-        given=NameList(chain(same, related, not_rare, _name_list("faker_given_names.txt"))),
-        family=NameList(chain(_name_list("faker_family_names.txt"),
-                              _name_list("census_surnames.txt"))),
-        english=NameList(_name_list("faker_english_names.txt")),
-        male=NameList(name for name, gender in genders.items() if gender == MALE),
-        female=NameList(name for name, gender in genders.items() if gender == FEMALE))
+    return (NameList.pack(chain(same, related, not_rare, _name_list("faker_given_names.txt"))),
+            NameList.pack(chain(_name_list("faker_family_names.txt"),
+                                _name_list("census_surnames.txt"))),
+            NameList.pack(_name_list("faker_english_names.txt")),
+            NameList.pack(name for name, gender in genders.items() if gender == MALE),
+            NameList.pack(name for name, gender in genders.items() if gender == FEMALE))
 
 
 def is_english_name(name: str) -> bool:
