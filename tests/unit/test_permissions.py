@@ -114,3 +114,27 @@ def test_the_service_desk_resends_welcome_emails_to_super_users_only():
         RefusalKind.FORBIDDEN
     assert user_action_refusal(desk, UserAction.RESEND_WELCOME, registered_boss).kind == \
         RefusalKind.CONFLICT
+
+
+def test_the_actor_read_once_is_answered_as_the_person():
+    """A page of rows asks the account rules with the actor read once (permissions.acting):
+    every action on every kind of account gets the same answer, and the same refusal, as
+    when the person is passed."""
+    from itertools import product
+
+    from webapp.rules.permissions import acting
+
+    actors = [BOSS, person({"super_user"}, "provider"), person({"ab_user"}),
+              person({"service_desk"}, "service-desk"),
+              person({"super_user", "service_desk"}, "service-desk")]
+    targets = [BOSS, person({"ab_user"}), person({"super_user"}), person({"super_user"}, "provider"),
+               person({"ab_user"}, organisation_id=2), person({"ab_user"}, locked=True)]
+    targets += [person({"ab_user"}, status=status) for status in
+                ("Inactive", "Suspended", "Deleted")]
+    refused = 0
+    for actor, action, target in product(actors, UserAction, targets):
+        refusal = user_action_refusal(actor, action, target)
+        assert user_action_refusal(acting(actor), action, target) == refusal
+        refused += refusal is not None
+    assert 0 < refused < len(actors) * len(UserAction) * len(targets)
+    assert acting(acting(BOSS)) == acting(BOSS)

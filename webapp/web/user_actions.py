@@ -17,11 +17,21 @@ class StatusActions:
     unlock: bool
 
 
-def status_actions(user, actor=None) -> StatusActions:
+NONE = StatusActions(suspend=False, reinstate=False, unlock=False)
+
+
+def signed_in_actor() -> permissions.Acting | None:
+    """The signed-in user as the account rules read them (once for a page of rows), or
+    None when nobody is signed in."""
+    actor = current_user._get_current_object()
+    return permissions.acting(actor) if actor.is_authenticated else None
+
+
+def status_actions(user, actor: permissions.Acting | None = None) -> StatusActions:
     """What the actor (the signed-in user unless given) may do to `user`'s status now."""
-    actor = actor if actor is not None else current_user._get_current_object()
-    if not actor.is_authenticated:
-        return StatusActions(suspend=False, reinstate=False, unlock=False)
+    actor = actor if actor is not None else signed_in_actor()
+    if actor is None:
+        return NONE
 
     def may(action: UserAction) -> bool:
         return permissions.may(actor, action, user)

@@ -9,13 +9,12 @@ for its actions."""
 
 from dataclasses import dataclass
 
-from flask_login import current_user
 from markupsafe import Markup
 
 from webapp.web.display import ACCOUNT_TAG_CLASSES, email_breaks, role_labels
 from webapp.web.htmx import css, targets
 from webapp.web.row_urls import row_url
-from webapp.web.user_actions import StatusActions, status_actions
+from webapp.web.user_actions import NONE, StatusActions, signed_in_actor, status_actions
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +57,8 @@ def row_for(user, actions: StatusActions | None = None) -> UserRow:
 
 def rows_for(users) -> list[UserRow]:
     """A page's rows, the signed-in user looked up once for all of them."""
-    actor = current_user._get_current_object()
-    return [row_for(user, status_actions(user, actor)) for user in users]
+    actor = signed_in_actor()
+    return [row_for(user, status_actions(user, actor) if actor else NONE) for user in users]
 
 
 def _action_url(allowed: bool, endpoint: str, user_id: int) -> str | None:
