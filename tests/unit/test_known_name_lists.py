@@ -178,3 +178,17 @@ def test_name_lists_and_relations_take_any_first_letters():
     assert related.get("z") == frozenset() and related.get("zzzz", frozenset({"x"})) == {"x"}
     with pytest.raises(ValueError):
         names.Relations({"a\tb": {"c"}})
+
+
+def test_the_blocks_loaded_first_are_every_block_the_lists_use():
+    """names.LIST_BLOCKS names the Unicode blocks whose anyascii tables are loaded before
+    the lists are read (so the worker keeps less memory): a list that gains letters of
+    another block fails here until the block is added."""
+    data = resources.files("webapp.rules.data")
+    texts = [data.joinpath(entry.name).read_text(encoding="utf-8")
+             for entry in data.iterdir() if entry.name.endswith(".txt")]
+    texts.append(resources.files("gender_guesser").joinpath("data/nam_dict.txt").read_text(
+        encoding="utf-8"))
+    used = {ord(character) >> 8 for text in texts for character in text if ord(character) > 127}
+    assert used <= set(names.LIST_BLOCKS)
+    assert {0x00, 0x01} <= used

@@ -25,6 +25,7 @@ Sources (say where every list comes from and its licence):
                                   Cyrillic, Polish and Baltic names are romanised (no list copied)
 """
 
+import gc
 import re
 import unicodedata
 from array import array
@@ -402,14 +403,14 @@ class _Lines:
     @classmethod
     def pack(cls, lines: dict[str, str] | set[str]) -> Packed:
         """The keys of `lines` (a set, or a dict of key → the rest of its line)."""
-        keys = sorted(lines, key=lambda key: (cls._group(key), key))
+        grouped = sorted((cls._group(key), key) for key in lines)
+        keys = [key for _, key in grouped]
         if any("\n" in key or "\t" in key for key in keys):
             raise ValueError("a name with a tab or a line break cannot be listed")
         values = lines if isinstance(lines, dict) else {}
         starts = array("I", bytes(4 * (cls._GROUPS + 1)))
         offset, group_at = 0, 0
-        for key in keys:
-            group = cls._group(key)
+        for group, key in grouped:
             while group_at <= group:
                 starts[group_at] = offset
                 group_at += 1
@@ -421,10 +422,13 @@ class _Lines:
 
     @classmethod
     def _group(cls, key: str) -> int:
+        symbol = cls._SYMBOLS.get
+        if len(key) >= 3:  # most names: written out, as this runs for every name loaded
+            return (symbol(key[0], 27) * 28 + symbol(key[1], 27)) * 28 + symbol(key[2], 27)
         group = 0
-        for character in key[:3]:
-            group = group * 28 + cls._SYMBOLS.get(character, 27)
-        return group * 28 ** (3 - min(len(key), 3))
+        for character in key:
+            group = group * 28 + symbol(character, 27)
+        return group * 28 ** (3 - len(key))
 
     def find(self, key: str, after: str = "\n") -> int:
         """Where the line of `key` starts in the text, or -1. `after` is what follows the
@@ -537,6 +541,7 @@ def _data_text(*files: str) -> str:
 def _synonym_lines() -> tuple[Relations, Relations]:
     """The hand-made lines (given_name_synonyms.txt, name_spellings.txt): checked by hand,
     so trusted over the gender list and for family names too."""
+    _load_what_outlives_the_lists()
     same, related = _synonym_lines_packed()
     return Relations.from_packed(same), Relations.from_packed(related)
 
@@ -552,7 +557,9 @@ def _form_lines() -> tuple[Relations, Relations]:
     """Wiktionary's language forms, spellings and short forms (given_name_forms.txt): wide
     but not checked name by name, so a boy's and a girl's name stay apart (Mario, Mary),
     and the relations found wrong (given_name_forms_wrong.txt) are taken out."""
+    _load_what_outlives_the_lists()
     same, related = _form_lines_packed()
+    _give_back_temporaries()
     return Relations.from_packed(same), Relations.from_packed(related)
 
 
@@ -572,7 +579,10 @@ def _nickname_lines() -> Relations:
     """The `nicknames` dataset as Relations: each name (as NickNamer looks it up: lower
     case, no surrounding spaces) → its nicknames and the names it is a nickname of, made
     compact. NickNamer itself keeps two dicts of sets (about 1 MiB); it is dropped once read."""
-    return Relations.from_packed(_nickname_lines_packed())
+    _load_what_outlives_the_lists()
+    packed = _nickname_lines_packed()
+    _give_back_temporaries()
+    return Relations.from_packed(packed)
 
 
 def _nickname_lines_packed() -> Packed:
@@ -583,6 +593,33 @@ def _nickname_lines_packed() -> Packed:
     return Relations.pack({name: {_compact_when_loading(other) for other in
                                   nicknames.get(name, set()) | canonicals.get(name, set())}
                            for name in nicknames.keys() | canonicals.keys()})
+
+
+# The Unicode blocks (code point // 256) of the letters in the lists and gender-guesser's
+# file: anyascii loads a table for each block the first time it meets one, and keeps it
+# (tests/unit/test_known_name_lists.py checks that these are all the blocks).
+LIST_BLOCKS = (0x00, 0x01, 0x02, 0x03, 0x1E, 0x20, 0xA7)
+
+
+@cache
+def _load_what_outlives_the_lists() -> None:
+    """What reading the lists would load and keep for good: the modules it imports and
+    anyascii's tables. Loaded before the lists' temporaries are made, so that none of it
+    lies among them and keeps their memory in the worker (see _Lines; measured with
+    `import wsgi`, then names.warm(): 3 MiB less kept)."""
+    import gender_guesser  # noqa: F401  (the package only: its data is read, not its Detector)
+    import nicknames  # noqa: F401
+
+    anyascii("".join(chr(block * 256 + 0x80) for block in LIST_BLOCKS))
+
+
+def _give_back_temporaries() -> None:
+    """After a large list is loaded: a full collection empties Python's free lists (of
+    tuples, lists, dicts), which hold on to thousands of the loading's temporaries, and so
+    pins the arenas they lie in. Measured (`import wsgi`, then names.warm(), PostgreSQL
+    settings): the worker kept 11.5 MiB without it, 8.1 MiB with it; it costs one
+    collection (tens of milliseconds) when a worker first loads the lists."""
+    gc.collect()
 
 
 def _same(name: str) -> frozenset[str]:
@@ -631,8 +668,8 @@ def are_forms(first: str, second: str) -> bool:
 
 @cache
 def _family_form_lines() -> Relations:
-    return Relations.from_packed(
-        Relations.pack(_parse_synonym_sets(_data_text("family_name_forms.txt"))[0]))
+    _load_what_outlives_the_lists()
+    return Relations(_parse_synonym_sets(_data_text("family_name_forms.txt"))[0])
 
 
 def are_family_forms(first: str, second: str) -> bool:
@@ -884,8 +921,11 @@ def _known_lists() -> KnownNames:
     done by bench/build_known_names.py, which writes census_surnames.txt). The English
     names: given and family names of Faker's ENGLISH_LOCALES. The genders: gender-guesser's
     (see _gender_list)."""
+    _load_what_outlives_the_lists()
     synonyms = _synonym_lines()  # loaded first, so that it is not among the lists' temporaries
-    return KnownNames(*map(NameList.from_packed, _known_lists_packed(*synonyms)))
+    packed = _known_lists_packed(*synonyms)
+    _give_back_temporaries()
+    return KnownNames(*map(NameList.from_packed, packed))
 
 
 def _known_lists_packed(same: Relations, related: Relations) -> tuple[Packed, ...]:
