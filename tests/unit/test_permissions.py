@@ -127,8 +127,9 @@ def test_the_actor_read_once_is_answered_as_the_person():
     actors = [BOSS, person({"super_user"}, "provider"), person({"ab_user"}),
               person({"service_desk"}, "service-desk"),
               person({"super_user", "service_desk"}, "service-desk")]
-    targets = [BOSS, person({"ab_user"}), person({"super_user"}), person({"super_user"}, "provider"),
-               person({"ab_user"}, organisation_id=2), person({"ab_user"}, locked=True)]
+    targets = [BOSS, person({"ab_user"}), person({"super_user"}),
+               person({"super_user"}, "provider"), person({"ab_user"}, organisation_id=2),
+               person({"ab_user"}, locked=True)]
     targets += [person({"ab_user"}, status=status) for status in
                 ("Inactive", "Suspended", "Deleted")]
     refused = 0
