@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from webapp.config import Config, instance_secret_key
 from webapp.extensions import csrf, db, htmx, limiter, login_manager
 from webapp.observability import configure_logging
+from webapp.web.templating import TemplateEnvironment
 
 MIGRATIONS_FOLDER = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -19,6 +20,7 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
                instance_path: str | None = None) -> Flask:
     instance_path = instance_path or os.environ.get("LRS_INSTANCE_PATH") or None
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
+    app.jinja_environment = TemplateEnvironment
     app.config.from_object(config or Config)
     app.config.update(overrides or {})
     _complete_config(app)
