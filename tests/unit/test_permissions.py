@@ -116,10 +116,31 @@ def test_the_service_desk_resends_welcome_emails_to_super_users_only():
         RefusalKind.CONFLICT
 
 
-def test_the_actor_read_once_is_answered_as_the_person():
+def test_the_actor_read_once_carries_what_the_rules_read():
     """A page of rows asks the account rules with the actor read once (permissions.acting):
-    every action on every kind of account gets the same answer, and the same refusal, as
-    when the person is passed."""
+    its id, organisation, the organisation's kind and its roles, each deciding."""
+    from webapp.rules.permissions import Acting, acting
+
+    desk_boss = person({"super_user", "service_desk"}, "service-desk")
+    facts = acting(desk_boss)
+    assert facts == Acting(desk_boss.id, 1, "service-desk",
+                           frozenset({"super_user", "service_desk"}))
+    assert acting(facts) is facts
+    staff = person({"ab_user"})
+    # The organisation's kind decides: a super user of the service desk manages nobody.
+    assert user_action_refusal(facts, UserAction.SUSPEND, staff).kind is RefusalKind.FORBIDDEN
+    provider_boss = acting(person({"super_user"}, "provider", organisation_id=5))
+    provider_staff = person({"provider_user"}, "provider", organisation_id=5)
+    assert may(provider_boss, UserAction.SUSPEND, provider_staff)
+    assert user_action_refusal(provider_boss, UserAction.SUSPEND, staff).kind is \
+        RefusalKind.NOT_FOUND  # another organisation's account
+    assert user_action_refusal(acting(BOSS), UserAction.SUSPEND, BOSS).code == "OWN_ACCOUNT"
+    assert not may(acting(person({"ab_user"})), UserAction.SUSPEND, staff)
+
+
+def test_the_actor_read_once_is_answered_as_the_person():
+    """Every action of five actors on nine accounts: the same answer, and the same refusal,
+    with the actor read once as with the person."""
     from itertools import product
 
     from webapp.rules.permissions import acting
@@ -138,4 +159,3 @@ def test_the_actor_read_once_is_answered_as_the_person():
         assert user_action_refusal(acting(actor), action, target) == refusal
         refused += refusal is not None
     assert 0 < refused < len(actors) * len(UserAction) * len(targets)
-    assert acting(acting(BOSS)) == acting(BOSS)
