@@ -192,3 +192,19 @@ def test_the_blocks_loaded_first_are_every_block_the_lists_use():
     used = {ord(character) >> 8 for text in texts for character in text if ord(character) > 127}
     assert used <= set(names.LIST_BLOCKS)
     assert {0x00, 0x01} <= used
+
+
+def test_a_nickname_the_lines_cannot_hold_is_left_out_not_refused(monkeypatch):
+    """The `nicknames` package is outside the project: a name in it with a tab or a line
+    break is left out of the lines, and every other name still loads (refusing it would fail
+    every verification)."""
+    import nicknames
+
+    class Namer:
+        nickname_lookup = {"robert": {"bob", "rob"}, "bad\tname": {"bob"}}
+        canonical_lookup = {"bob": {"robert", "bad\tname"}}
+
+    monkeypatch.setattr(nicknames, "NickNamer", Namer)
+    lines = names.Relations.from_packed(names._nickname_lines_packed())
+    assert set(lines) == {"robert", "bob"}
+    assert lines.get("robert") == {"bob", "rob"}

@@ -78,6 +78,9 @@ def run_worker(app: Flask, threads: int = 1) -> None:
     """The consumer: queued tasks on `threads` threads, and the periodic tasks."""
     from webapp.jobs import tasks
 
+    from webapp.rules import names
+
+    names.warm()  # before the threads start: each would otherwise load the lists itself
     huey = __getattr__("huey")
     tasks.requeue_stale_jobs.call_local()  # jobs a crashed worker left half done
     consumer = huey.create_consumer(workers=threads, worker_type="thread", periodic=True)

@@ -29,6 +29,7 @@ import gc
 import re
 import unicodedata
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -372,33 +373,35 @@ def profile(name: str) -> NameProfile:
 
 # --- what is known about given names -------------------------------------------------------
 
-# A list packed for _Lines: its text and where each group of it starts (4-byte offsets).
-Packed = tuple[str, bytes]
+# A list packed for _Lines: its text, the groups it holds and where each starts (4-byte
+# numbers; the starts have one more: where the last group ends).
+Packed = tuple[str, bytes, bytes]
 
 
 class _Lines:
     """Lines of text, each starting with a key, in one string: "\nkey" or "\nkey\tvalue",
-    grouped by the key's first three characters, with the offset where each group starts.
-    Tens of thousands of names so cost two large allocations, not a Python string (and a
-    set or dict slot) a name.
+    grouped by the key's first three characters, with the groups the text holds and the
+    offset where each starts (only the groups used: a small list holds a few hundred of the
+    28 ** 3 there could be). Tens of thousands of names so cost three large allocations,
+    not a Python string (and a set or dict slot) a name.
 
     Loading a list makes many small temporary objects. Python keeps a 1 MiB arena of small
     objects while any object in it lives, so a long-lived small object made while the
     temporaries live keeps their freed arenas in the worker (measured: 6 MiB after the
-    known-name lists were read). So the loaders pack a list (pack: only the two large
+    known-name lists were read). So the loaders pack a list (pack: only the large
     allocations outlive it), let its temporaries go, and only then make the few small
     objects that hold it (_Lines(packed))."""
 
-    __slots__ = ("_text", "_starts")
+    __slots__ = ("_text", "_groups", "_starts")
 
     # A key's group: its first three characters, a to z as 1 to 26, anything else as 27,
-    # none (a shorter key) as 0; so 28 ** 3 groups.
+    # none (a shorter key) as 0.
     _SYMBOLS = {letter: number for number, letter in enumerate("abcdefghijklmnopqrstuvwxyz", 1)}
-    _GROUPS = 28 ** 3
 
     def __init__(self, packed: Packed):
         self._text = packed[0]
-        self._starts = memoryview(packed[1]).cast("I")
+        self._groups = memoryview(packed[1]).cast("I")
+        self._starts = memoryview(packed[2]).cast("I")
 
     @classmethod
     def pack(cls, lines: dict[str, str] | set[str]) -> Packed:
@@ -408,17 +411,15 @@ class _Lines:
         if any("\n" in key or "\t" in key for key in keys):
             raise ValueError("a name with a tab or a line break cannot be listed")
         values = lines if isinstance(lines, dict) else {}
-        starts = array("I", bytes(4 * (cls._GROUPS + 1)))
-        offset, group_at = 0, 0
+        groups, starts, offset = array("I"), array("I"), 0
         for group, key in grouped:
-            while group_at <= group:
-                starts[group_at] = offset
-                group_at += 1
+            if not groups or groups[-1] != group:
+                groups.append(group)
+                starts.append(offset)
             offset += 1 + len(key) + len(values.get(key, ""))
-        while group_at <= cls._GROUPS:
-            starts[group_at] = offset
-            group_at += 1
-        return "".join(f"\n{key}{values.get(key, '')}" for key in keys) + "\n", starts.tobytes()
+        starts.append(offset)
+        text = "".join(f"\n{key}{values.get(key, '')}" for key in keys) + "\n"
+        return text, groups.tobytes(), starts.tobytes()
 
     @classmethod
     def _group(cls, key: str) -> int:
@@ -436,8 +437,11 @@ class _Lines:
         if "\n" in key or "\t" in key:
             return -1
         group = self._group(key)
+        at = bisect_left(self._groups, group)
+        if at == len(self._groups) or self._groups[at] != group:
+            return -1
         line = f"\n{key}{after}"
-        return self._text.find(line, self._starts[group], self._starts[group + 1] + len(line))
+        return self._text.find(line, self._starts[at], self._starts[at + 1] + len(line))
 
     def value(self, start: int, key: str) -> tuple[int, int]:
         """(start, end) of the value on the line of `key` that starts at `start`."""
@@ -590,9 +594,15 @@ def _nickname_lines_packed() -> Packed:
 
     namer = NickNamer()
     nicknames, canonicals = namer.nickname_lookup, namer.canonical_lookup
+    # A name with a tab or a line break in a later release of the package is left out (the
+    # lines cannot hold it) rather than refused: refusing would fail every verification.
     return Relations.pack({name: {_compact_when_loading(other) for other in
                                   nicknames.get(name, set()) | canonicals.get(name, set())}
-                           for name in nicknames.keys() | canonicals.keys()})
+                           for name in nicknames.keys() | canonicals.keys()
+                           if not _LINE_BREAKING.search(name)})
+
+
+_LINE_BREAKING = re.compile(r"[\t\n]")
 
 
 # The Unicode blocks (code point // 256) of the letters in the lists and gender-guesser's
@@ -1012,7 +1022,8 @@ def clear_name_caches() -> None:
 
 
 def warm() -> None:
-    """Load every list now (a web worker calls it at start, the bench before timing)."""
+    """Load every list now: gunicorn's workers (post_fork) and `lrs worker` call it before
+    they take work, the bench before timing."""
     _known_lists()
     common_elements()
     name_family("james")
