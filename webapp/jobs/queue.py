@@ -77,7 +77,6 @@ def in_app_context(function):
 def run_worker(app: Flask, threads: int = 1) -> None:
     """The consumer: queued tasks on `threads` threads, and the periodic tasks."""
     from webapp.jobs import tasks
-
     from webapp.rules import names
 
     names.warm()  # before the threads start: each would otherwise load the lists itself
