@@ -1,0 +1,208 @@
+"""A verify job on more than one process (BATCH_VERIFY_PROCESSES): the same output file and
+the same audit rows as on one; a helper process killed mid-job, and the worker itself
+stopping between chunks, lose no row and record none twice. SQLite, or PostgreSQL with
+DATABASE_URL."""
+
+import json
+import os
+import signal
+import threading
+import time
+from collections import Counter
+
+import pytest
+from sqlalchemy import func, select, update
+
+from tests.achievement_data import ANN, JAMES, LINKED, NOBODY, load_registers
+from tests.batch.test_batch_jobs import file_of, output_of, run
+from webapp.extensions import db
+from webapp.jobs import batch_run, tasks, verify_processes
+from webapp.models import AuditEvent, BatchJob, BatchRowOutcome
+from webapp.services import batches
+
+CHUNK_ROWS = 20
+ROWS = verify_processes.MIN_CHUNKS * CHUNK_ROWS * 3  # 60 chunks: enough to use helpers
+SLOW_ROW_SECONDS = 0.003  # the worker's own rows: helpers start (~1.3 s) before it is done
+
+KINDS_OF_ROW = [
+    (JAMES, "James", "Smith", "2008-05-01"), (JAMES, "Jim", "Smith", ""),
+    (ANN, "Ann", "Lee", "2007-03-02"), (ANN, "Bob", "Jones", ""),
+    (NOBODY, "Ann", "Lee", ""), (LINKED, "James", "Smith", "2008-05-01"),
+    ("1000000044", "James", "Smith", ""),  # a bad check digit: a field data error
+]
+
+
+@pytest.fixture
+def app_overrides():
+    return {"BATCH_CHUNK_ROWS": CHUNK_ROWS,
+            "ORGANISATION_VERIFICATIONS_PER_HOUR": 1_000_000}
+
+
+@pytest.fixture
+def batch_user(make_user, app):
+    load_registers()
+    return make_user(roles=["ab_batch_user"], given="Bob", family="Batcher",
+                     email_address="bob@exams.example")
+
+
+def verify_file():
+    rows = [{"MISIdentifier": f"M{n}", "ULN": uln, "GivenName": given, "FamilyName": family,
+             "DateOfBirth": born, "Gender": ""}
+            for n in range(ROWS)
+            for uln, given, family, born in [KINDS_OF_ROW[n % len(KINDS_OF_ROW)]]]
+    return file_of("verify", "csv", rows).getvalue()
+
+
+@pytest.fixture
+def rows_in_this_process(monkeypatch):
+    """Rows the worker (this process) verifies itself, each slowed a little so that the
+    helpers get chunks; a helper process runs the real, unpatched row."""
+    answered = []
+    real = batch_run.ROW_RUNNERS["verify"]
+
+    def slowed(actor, row):
+        answered.append(row.number)
+        time.sleep(SLOW_ROW_SECONDS)
+        return real(actor, row)
+
+    monkeypatch.setitem(batch_run.ROW_RUNNERS, "verify", slowed)
+    return answered
+
+
+def audit_rows_after(last_id: int) -> Counter:
+    """The verification audit rows written after `last_id`, by content (no id, no time)."""
+    events = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.id > last_id, AuditEvent.event == "learner.verified"))
+    return Counter((e.event, e.actor_user_id, e.organisation_id, e.target_type, e.target_id,
+                    json.dumps(e.details, sort_keys=True), json.dumps(e.before),
+                    json.dumps(e.after)) for e in events)
+
+
+def last_audit_id() -> int:
+    return db.session.scalar(select(func.max(AuditEvent.id))) or 0
+
+
+def one_process_run(app, batch_user, data) -> tuple[bytes, Counter]:
+    app.config["BATCH_VERIFY_PROCESSES"] = 1
+    before = last_audit_id()
+    job = run(batch_user, "verify", "one.csv", data, submit_again=True)
+    assert job.status == "Successful"
+    return output_of(job), audit_rows_after(before)
+
+
+def test_two_processes_write_the_same_output_and_audit_rows_as_one(
+        app, batch_user, rows_in_this_process):
+    data = verify_file()
+    alone, audited_alone = one_process_run(app, batch_user, data)
+    assert len(rows_in_this_process) == ROWS
+    rows_in_this_process.clear()
+
+    app.config["BATCH_VERIFY_PROCESSES"] = 2
+    before = last_audit_id()
+    job = run(batch_user, "verify", "two.csv", data, submit_again=True)
+    assert job.status == "Successful" and job.rows_done == ROWS
+    assert 0 < len(rows_in_this_process) < ROWS, "a helper process verified some chunks"
+    assert output_of(job) == alone
+    assert audit_rows_after(before) == audited_alone
+    assert sum(audited_alone.values()) == ROWS - ROWS // len(KINDS_OF_ROW)
+    assert job.counts == {code: count for code, count in Counter(
+        row.split(",")[6] or "field data errors" for row in alone.decode().splitlines()[1:]
+    ).items()}
+
+
+def test_a_validate_only_job_on_two_processes_writes_no_audit_row(
+        app, batch_user, rows_in_this_process):
+    data = verify_file()
+    alone, _audited = one_process_run(app, batch_user, data)
+    app.config["BATCH_VERIFY_PROCESSES"] = 2
+    before = last_audit_id()
+    job = run(batch_user, "verify", "check.csv", data, validate_only=True)
+    assert job.status == "Successful" and output_of(job) == alone
+    assert audit_rows_after(before) == Counter()
+
+
+def test_a_helper_killed_mid_job_loses_no_row_and_records_none_twice(
+        app, batch_user, rows_in_this_process, caplog):
+    data = verify_file()
+    alone, audited_alone = one_process_run(app, batch_user, data)
+    rows_in_this_process.clear()
+    app.config["BATCH_VERIFY_PROCESSES"] = 2
+    killed = []
+
+    def kill_the_helper_once_it_has_rows():
+        import multiprocessing
+
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not killed:
+            helpers = multiprocessing.active_children()
+            # a helper that has started (the worker has passed it chunks and moved on)
+            if helpers and len(rows_in_this_process) > ROWS // 2:
+                os.kill(helpers[0].pid, signal.SIGKILL)
+                killed.append(helpers[0].pid)
+            time.sleep(0.01)
+
+    killer = threading.Thread(target=kill_the_helper_once_it_has_rows)
+    killer.start()
+    before = last_audit_id()
+    try:
+        job = run(batch_user, "verify", "two.csv", data, submit_again=True)
+    finally:
+        killer.join()
+    assert killed, "the helper should have been killed mid-job"
+    assert "a helper process died" in caplog.text
+    assert job.status == "Successful" and job.rows_done == ROWS
+    assert output_of(job) == alone
+    assert audit_rows_after(before) == audited_alone
+
+
+class WorkerStopped(BaseException):
+    """The worker process ending abruptly (not an error a job could fail on)."""
+
+
+def test_a_worker_stopped_between_chunks_resumes_without_doing_a_row_twice(
+        app, batch_user, rows_in_this_process, monkeypatch):
+    data = verify_file()
+    alone, audited_alone = one_process_run(app, batch_user, data)
+    app.config["BATCH_VERIFY_PROCESSES"] = 2
+    real_chunk = batch_run._Run.chunk
+    chunks_done = []
+
+    def stop_after_some_chunks(runner, rows, recorded_up_to=None):
+        if runner.counts is not None and len(chunks_done) == 5:
+            raise WorkerStopped()
+        chunks_done.append(rows[0].number)
+        return real_chunk(runner, rows, recorded_up_to)
+
+    monkeypatch.setattr(batch_run._Run, "chunk", stop_after_some_chunks)
+    before = last_audit_id()
+    job = committed_job(batch_user, data)
+    with pytest.raises(WorkerStopped):
+        tasks.queue_batch_job(job.id)
+    db.session.expire_all()
+    stopped = db.session.get(BatchJob, job.id)
+    recorded = db.session.scalars(select(BatchRowOutcome.row_number).where(
+        BatchRowOutcome.job_id == job.id)).all()
+    assert stopped.status == "In progress" and 0 < stopped.rows_done < ROWS
+    assert len(recorded) == stopped.rows_done
+    assert max(recorded) > stopped.last_row_number, \
+        "chunks recorded past the last row every earlier one is recorded up to"
+
+    monkeypatch.setattr(batch_run._Run, "chunk", real_chunk)
+    db.session.execute(update(BatchJob).where(BatchJob.id == job.id)
+                       .values(heartbeat_at=stopped.heartbeat_at.replace(year=2000)))
+    db.session.commit()
+    tasks.queue_batch_job(job.id)  # resumed, as requeue_stale_jobs does
+    db.session.expire_all()
+    done = db.session.get(BatchJob, job.id)
+    assert done.status == "Successful" and done.rows_done == ROWS
+    assert output_of(done) == alone
+    assert audit_rows_after(before) == audited_alone
+
+
+def committed_job(batch_user, data):
+    import io
+
+    from tests.helpers import committed
+
+    return committed(batches.submit, batch_user, "verify", batches.Upload(
+        "stopped.csv", io.BytesIO(data), submit_again=True))
