@@ -128,20 +128,26 @@ def test_a_helper_killed_mid_job_loses_no_row_and_records_none_twice(
     rows_in_this_process.clear()
     app.config["BATCH_VERIFY_PROCESSES"] = 2
     killed = []
+    engine = db.engine
 
-    def kill_the_helper_once_it_has_rows():
+    def rows_recorded() -> int:
+        with engine.connect() as connection:
+            return connection.scalar(select(func.coalesce(func.sum(BatchJob.rows_done), 0))
+                                     .where(BatchJob.file_name == "two.csv"))
+
+    def kill_the_helper_once_it_has_recorded_rows():
         import multiprocessing
 
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not killed:
             helpers = multiprocessing.active_children()
-            # a helper that has started (the worker has passed it chunks and moved on)
-            if helpers and len(rows_in_this_process) > ROWS // 2:
+            # more rows recorded than this process verified: the helper is at work
+            if helpers and rows_recorded() > len(rows_in_this_process) + CHUNK_ROWS:
                 os.kill(helpers[0].pid, signal.SIGKILL)
                 killed.append(helpers[0].pid)
             time.sleep(0.01)
 
-    killer = threading.Thread(target=kill_the_helper_once_it_has_rows)
+    killer = threading.Thread(target=kill_the_helper_once_it_has_recorded_rows)
     killer.start()
     before = last_audit_id()
     try:

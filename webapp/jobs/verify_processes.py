@@ -83,8 +83,12 @@ class _Helpers:
         """Queue the chunk to a helper, or False when they have enough queued (or died)."""
         if self.pool is None or len(self.queued) >= QUEUED_PER_HELPER * self.count:
             return False
-        future = self.pool.submit(_helper_chunk, self.runner.facts, rows,
-                                  order.up_to_with(place))
+        try:
+            future = self.pool.submit(_helper_chunk, self.runner.facts, rows,
+                                      order.up_to_with(place))
+        except BrokenProcessPool:  # a helper died since the last chunks were collected
+            self._lost()
+            return False
         self.queued.append((place, rows, future))
         return True
 
