@@ -251,10 +251,13 @@ def main() -> None:
     rows = len(sample)
     print(f"\nVerify batch of {rows:,} rows against {options.learners:,} learners")
     for processes in options.processes:
+        load_before = os.getloadavg()[0]
         seconds, memory, counts, cpu = run_in_worker(app, work, key, user_id, "verify",
                                                      verify_file, processes)
         print(f"  lrs worker, {processes} process(es):  {rows / seconds:10,.0f} rows/s "
               f"({seconds:.1f} s), {counts}")
+        print(f"    {datetime.now(UTC):%H:%M:%S} UTC, load average (1 min) "
+              f"{load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
         print(f"    memory: {memory}")
         print(f"    CPU for the job (worker and helpers): {cpu:.1f} s, "
               f"{cpu / rows * 1e6:.0f} us a row")

@@ -6,7 +6,10 @@ changes with the rows' outcomes and the job's progress, so a job resumed after a
 starts after the last recorded row and applies nothing twice. ‘Validate only’ applies each
 chunk exactly the same way and rolls it back, keeping only the outcomes. (A row that
 depends on an earlier row in another chunk — reinstate, then update — is checked against
-the record as it is, since that earlier change was not kept.)"""
+the record as it is, since that earlier change was not kept.)
+
+A long verify job runs on several processes (BATCH_VERIFY_PROCESSES), each recording whole
+chunks: see webapp/jobs/verify_processes.py."""
 
 import gc
 import io

@@ -14,10 +14,13 @@ not recorded and carries on alone."""
 import gc
 import logging
 import multiprocessing
+import os
 import pickle
+import threading
+import time
 from collections import Counter, deque
 from collections.abc import Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from flask import current_app
@@ -76,7 +79,7 @@ class _Helpers:
             count, mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_helper, initargs=(
                 current_app.extensions["lrs_create_app"], _config_for_helpers(),
-                current_app.instance_path))
+                current_app.instance_path, os.getpid()))
         self.queued: deque[tuple[list, list[BatchRow], Future]] = deque()
 
     def take(self, rows: list[BatchRow], order: _FileOrder, place: list) -> bool:
@@ -107,7 +110,8 @@ class _Helpers:
                 future: Future) -> None:
         try:
             self.runner.add(future.result())
-        except BrokenProcessPool:  # a helper died: redo its chunk unless it was recorded
+        except (BrokenProcessPool, CancelledError):  # a helper died: redo its chunk unless
+            # it was recorded (a chunk still queued when the pool broke may be cancelled)
             self._lost()
             if not _is_recorded(self.runner.facts.job_id, rows[0].number):
                 self.runner.chunk(rows, order.up_to_with(place))
@@ -161,13 +165,23 @@ def _config_for_helpers() -> dict:
 
 # --- in a helper process ---------------------------------------------------------------------
 
-def _start_helper(create_app, config: dict, instance_path: str) -> None:
+def _start_helper(create_app, config: dict, instance_path: str, worker_pid: int) -> None:
     """Make the app as the worker's was made, with its settings, and keep its context for
     the chunks. Its heap is frozen as a job's is (batch_run._settled_heap)."""
+    threading.Thread(target=_end_with_the_worker, args=(worker_pid,), daemon=True).start()
     app = create_app(None, config, instance_path=instance_path)
     app.app_context().push()
     gc.collect()
     gc.freeze()
+
+
+def _end_with_the_worker(worker_pid: int) -> None:
+    """A helper whose worker was killed ends too (else it waits for chunks for ever, as a
+    pool's helper holds its own end of the queue): a chunk under way is not committed, and
+    the job resumes when another worker takes it over."""
+    while os.getppid() == worker_pid:
+        time.sleep(1)
+    os._exit(1)
 
 
 def _helper_chunk(facts, rows: list[BatchRow], recorded_up_to: int) -> Counter:
