@@ -20,7 +20,7 @@ from tests.batch.test_batch_jobs import file_of, output_of, run
 from tests.helpers import committed
 from webapp.extensions import db
 from webapp.jobs import batch_run, tasks, verify_processes
-from webapp.models import AuditEvent, BatchJob, BatchRowOutcome
+from webapp.models import AuditEvent, BatchJob, BatchRowOutcome, User, UserStatus
 from webapp.services import batches
 
 CHUNK_ROWS = 20
@@ -210,3 +210,50 @@ def test_a_worker_stopped_between_chunks_resumes_without_doing_a_row_twice(
 def committed_job(batch_user, data):
     return committed(batches.submit, batch_user, "verify", batches.Upload(
         "stopped.csv", io.BytesIO(data), submit_again=True))
+
+
+def change_mid_job(monkeypatch, rows_in_this_process, statement):
+    """Run `statement` (in a transaction of its own) once the helper is at work (more rows
+    recorded than the worker verified itself); it returns the job's rows_done as the
+    statement left it."""
+    seen = []
+    slowed = batch_run.ROW_RUNNERS["verify"]
+
+    def change_once(actor, row):
+        if not seen:
+            with db.engine.begin() as other:
+                if other.scalar(select(BatchJob.rows_done)) > (
+                        len(rows_in_this_process) + CHUNK_ROWS):
+                    other.execute(statement)
+                    seen.append(other.scalar(select(BatchJob.rows_done)))
+        return slowed(actor, row)
+
+    monkeypatch.setitem(batch_run.ROW_RUNNERS, "verify", change_once)
+    return seen
+
+
+def test_a_job_taken_over_mid_run_is_left_to_the_worker_that_took_it(
+        app, batch_user, rows_in_this_process, monkeypatch):
+    app.config["BATCH_VERIFY_PROCESSES"] = 2
+    job = committed_job(batch_user, verify_file())
+    taken = change_mid_job(monkeypatch, rows_in_this_process, update(BatchJob).values(
+        claimed_by="another-worker"))
+    tasks.queue_batch_job(job.id)
+    db.session.expire_all()
+    left = db.session.get(BatchJob, job.id)
+    assert taken, "the job should have been taken over mid-run"
+    assert (left.status, left.claimed_by) == ("In progress", "another-worker")
+    assert left.rows_done == taken[0] < ROWS, "no chunk recorded once the claim was lost"
+
+
+def test_a_submitter_suspended_mid_run_stops_the_job_on_every_process(
+        app, batch_user, rows_in_this_process, monkeypatch):
+    app.config["BATCH_VERIFY_PROCESSES"] = 2
+    job = committed_job(batch_user, verify_file())
+    suspended = change_mid_job(monkeypatch, rows_in_this_process, update(User).where(
+        User.id == batch_user.id).values(status=UserStatus.SUSPENDED))
+    tasks.queue_batch_job(job.id)
+    db.session.expire_all()
+    stopped = db.session.get(BatchJob, job.id)
+    assert suspended and stopped.status == "Failed" and "no longer active" in stopped.failure
+    assert stopped.output_path is None

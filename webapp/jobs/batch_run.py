@@ -17,7 +17,7 @@ import logging
 import secrets
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from itertools import islice
 
@@ -290,9 +290,10 @@ def run(job_id: int) -> None:
         source = batches.open_input(job)
     log.info("Batch job %s: %s rows from row %s", job_id, kind, done_up_to + 1)
     try:
-        with source, _settled_heap():
-            rows = (row for row in batch_files.read_batch(source, kind, file_format)
-                    if row.number > done_up_to and row.number not in recorded)
+        # the reader is closed before its file, even when a chunk raises
+        with source, _settled_heap(), closing(
+                batch_files.read_batch(source, kind, file_format)) as read:
+            rows = (row for row in read if row.number > done_up_to and row.number not in recorded)
             size = current_app.config["BATCH_CHUNK_ROWS"]
             chunks = iter(lambda: list(islice(rows, size)), [])
             processes = verify_processes.how_many(kind, rows_left, size)
