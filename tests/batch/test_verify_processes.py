@@ -257,3 +257,36 @@ def test_a_submitter_suspended_mid_run_stops_the_job_on_every_process(
     stopped = db.session.get(BatchJob, job.id)
     assert suspended and stopped.status == "Failed" and "no longer active" in stopped.failure
     assert stopped.output_path is None
+
+
+def test_a_job_that_lost_a_chunk_fails_rather_than_write_a_short_output(
+        app, batch_user, monkeypatch):
+    real_chunk = batch_run._Run.chunk
+    lost = []
+
+    def lose_the_third_chunk(runner, rows, recorded_up_to=None):
+        if not lost and rows[0].number > 2 * CHUNK_ROWS:
+            lost.append(rows[0].number)
+            return Counter()  # handed on but never recorded
+        return real_chunk(runner, rows, recorded_up_to)
+
+    monkeypatch.setattr(batch_run._Run, "chunk", lose_the_third_chunk)
+    job = committed_job(batch_user, verify_file())
+    tasks.queue_batch_job(job.id)
+    db.session.expire_all()
+    ended = db.session.get(BatchJob, job.id)
+    assert lost and ended.status == "Failed" and ended.output_path is None
+    assert f"Only {ROWS - CHUNK_ROWS:,} of the file's {ROWS:,} rows" in ended.failure
+
+
+def test_a_failed_two_process_job_counts_every_recorded_row(
+        app, batch_user, rows_in_this_process, monkeypatch):
+    app.config["BATCH_VERIFY_PROCESSES"] = 2
+    job = committed_job(batch_user, verify_file())
+    suspended = change_mid_job(monkeypatch, rows_in_this_process, update(User).where(
+        User.id == batch_user.id).values(status=UserStatus.SUSPENDED))
+    tasks.queue_batch_job(job.id)
+    db.session.expire_all()
+    stopped = db.session.get(BatchJob, job.id)
+    assert suspended and stopped.status == "Failed"
+    assert sum(stopped.counts.values()) == stopped.rows_done

@@ -285,7 +285,8 @@ def run(job_id: int) -> None:
         done_up_to, kind, file_format = job.last_row_number, job.kind, job.file_format
         rows_left = job.rows_total - job.rows_done
         facts = JobFacts(job.id, kind, token, job.validate_only, job.submitted_by_id)
-        runner = _Run(facts, Counter(job.counts or {}))
+        # from the outcome rows: job.counts misses the chunks helpers recorded last time
+        runner = _Run(facts, Counter(batches.counted_outcomes(job_id)))
         recorded = batches.recorded_after(job_id, done_up_to)
         source = batches.open_input(job)
     log.info("Batch job %s: %s rows from row %s", job_id, kind, done_up_to + 1)
@@ -333,6 +334,13 @@ def _finish(job_id: int, token: str) -> None:
     with unit_of_work():
         job = batches.hold_for_ending(job_id, token)
         job.counts = batches.counted_outcomes(job_id)  # exact, however many processes ran
+        recorded = sum(job.counts.values())
+        if recorded != job.rows_total:  # a lost chunk must show, never end Successful
+            log.error("Batch job %s: %s rows recorded of %s", job_id, recorded, job.rows_total)
+            batches.finish(job, BatchStatus.FAILED, failure=(
+                f"Only {recorded:,} of the file's {job.rows_total:,} rows were recorded; "
+                "submit the file again"))
+            return
         path, sealed = batches.output_writer(job)
         with sealed, io.TextIOWrapper(sealed, encoding="utf-8", newline="") as text:
             _write_output(job, text)
@@ -371,6 +379,7 @@ def _fail(job_id: int, token: str, reason: str) -> None:
     try:
         with unit_of_work():
             job = batches.hold_for_ending(job_id, token)
+            job.counts = batches.counted_outcomes(job_id)  # what every process recorded
             batches.finish(job, BatchStatus.FAILED, failure=reason[:500])
     except batches.ClaimLost:
         log.warning("Batch job %s was taken over by another worker before it failed", job_id)
