@@ -8,9 +8,10 @@ import json
 import multiprocessing
 import os
 import signal
-import threading
 import time
 from collections import Counter
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 from sqlalchemy import func, select, update
@@ -19,9 +20,11 @@ from tests.achievement_data import ANN, JAMES, LINKED, NOBODY, load_registers
 from tests.batch.test_batch_jobs import file_of, output_of, run
 from tests.helpers import committed
 from webapp.extensions import db
+from webapp.formats import batch_files
 from webapp.jobs import batch_run, tasks, verify_processes
 from webapp.models import AuditEvent, BatchJob, BatchRowOutcome, User, UserStatus
 from webapp.services import batches
+from webapp.services.unit_of_work import unit_of_work
 
 CHUNK_ROWS = 20
 ROWS = verify_processes.MIN_CHUNKS * CHUNK_ROWS * 3  # 60 chunks: enough to use helpers
@@ -126,38 +129,32 @@ def test_a_validate_only_job_on_two_processes_writes_no_audit_row(
 
 
 def test_a_helper_killed_mid_job_loses_no_row_and_records_none_twice(
-        app, batch_user, rows_in_this_process, caplog):
+        app, batch_user, rows_in_this_process, monkeypatch, caplog):
+    """The helper is killed right after a chunk is handed to it: the worker redoes it."""
     data = verify_file()
     alone, audited_alone = one_process_run(app, batch_user, data)
     rows_in_this_process.clear()
     app.config["BATCH_VERIFY_PROCESSES"] = 2
-    killed = []
-    engine = db.engine
+    real_take = verify_processes._Helpers.take
+    handed, killed = [], []
 
-    def rows_recorded() -> int:
-        with engine.connect() as connection:
-            return connection.scalar(select(func.coalesce(func.sum(BatchJob.rows_done), 0))
-                                     .where(BatchJob.file_name == "two.csv"))
+    def kill_the_helper_once_it_is_at_work(helpers, rows, order, place):
+        taken = real_take(helpers, rows, order, place)
+        if taken:
+            handed.append(rows)
+        # a few chunks in (the helper has started): kill it with this one just handed over
+        if taken and len(handed) == 5:
+            for helper in multiprocessing.active_children():
+                os.kill(helper.pid, signal.SIGKILL)
+                killed.append([row.number for row in rows])
+        return taken
 
-    def kill_the_helper_once_it_has_recorded_rows():
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not killed:
-            helpers = multiprocessing.active_children()
-            # more rows recorded than this process verified: the helper is at work
-            if helpers and rows_recorded() > len(rows_in_this_process) + CHUNK_ROWS:
-                os.kill(helpers[0].pid, signal.SIGKILL)
-                killed.append(helpers[0].pid)
-            time.sleep(0.01)
-
-    killer = threading.Thread(target=kill_the_helper_once_it_has_recorded_rows)
-    killer.start()
+    monkeypatch.setattr(verify_processes._Helpers, "take", kill_the_helper_once_it_is_at_work)
     before = last_audit_id()
-    try:
-        job = run(batch_user, "verify", "two.csv", data, submit_again=True)
-    finally:
-        killer.join()
+    job = run(batch_user, "verify", "two.csv", data, submit_again=True)
     assert killed, "the helper should have been killed mid-job"
     assert "a helper process died" in caplog.text
+    assert set(killed[0]) <= set(rows_in_this_process), "the worker redid the lost chunk"
     assert job.status == "Successful" and job.rows_done == ROWS
     assert output_of(job) == alone
     assert audit_rows_after(before) == audited_alone
@@ -290,3 +287,25 @@ def test_a_failed_two_process_job_counts_every_recorded_row(
     stopped = db.session.get(BatchJob, job.id)
     assert suspended and stopped.status == "Failed"
     assert sum(stopped.counts.values()) == stopped.rows_done
+
+
+def test_a_chunk_a_dead_helper_recorded_in_part_is_finished(app, batch_user):
+    """A chunk redone row by row (_SessionBroken) commits row by row: a helper that dies
+    mid-chunk leaves some of its rows recorded, and the worker records the rest."""
+    job = committed_job(batch_user, verify_file())
+    with unit_of_work():
+        claimed = batches.claim(job.id, "token")
+        facts = batch_run.JobFacts(job.id, "verify", "token", False, claimed.submitted_by_id)
+        with batches.open_input(claimed) as source:
+            rows = list(batch_files.read_batch(source, "verify", "csv"))[:CHUNK_ROWS]
+    runner = batch_run._Run(facts, Counter())
+    runner.chunk(rows[:3], 0)  # the helper recorded three rows alone, then died
+    helpers = object.__new__(verify_processes._Helpers)
+    helpers.runner, helpers.count, helpers.pool = runner, 1, None
+    order = verify_processes._FileOrder(0)
+    died = Future()
+    died.set_exception(BrokenProcessPool("a helper died"))
+    helpers._settle(order, order.begin(rows), rows, died)
+    recorded = db.session.scalars(select(BatchRowOutcome.row_number).where(
+        BatchRowOutcome.job_id == job.id)).all()
+    assert sorted(recorded) == [row.number for row in rows]

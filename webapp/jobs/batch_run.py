@@ -287,7 +287,7 @@ def run(job_id: int) -> None:
         facts = JobFacts(job.id, kind, token, job.validate_only, job.submitted_by_id)
         # from the outcome rows: job.counts misses the chunks helpers recorded last time
         runner = _Run(facts, Counter(batches.counted_outcomes(job_id)))
-        recorded = batches.recorded_after(job_id, done_up_to)
+        recorded = batches.recorded_rows(job_id, done_up_to)
         source = batches.open_input(job)
     log.info("Batch job %s: %s rows from row %s", job_id, kind, done_up_to + 1)
     try:

@@ -110,18 +110,21 @@ class _Helpers:
                 future: Future) -> None:
         try:
             self.runner.add(future.result())
-        except (BrokenProcessPool, CancelledError):  # a helper died: redo its chunk unless
-            # it was recorded (a chunk still queued when the pool broke may be cancelled)
+        except (BrokenProcessPool, CancelledError):  # a helper died: redo what it did not
+            # record (a chunk still queued when the pool broke may be cancelled; one redone
+            # row by row may be recorded in part)
             self._lost()
-            if not _is_recorded(self.runner.facts.job_id, rows[0].number):
-                self.runner.chunk(rows, order.up_to_with(place))
+            missing = _not_recorded(self.runner.facts.job_id, rows)
+            if missing:
+                self.runner.chunk(missing, order.up_to_with(place))
         order.recorded(place)
 
     def _lost(self) -> None:
         if self.pool is not None:
             log.warning("Batch job %s: a helper process died; carrying on without helpers",
                         self.runner.facts.job_id)
-            self.pool.shutdown(wait=False, cancel_futures=True)
+            # every helper has exited before the database is asked what they recorded
+            self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
 
     def close(self) -> None:
@@ -146,9 +149,10 @@ def run_chunks(runner, chunks: Iterable[list[BatchRow]], processes: int,
         helpers.close()
 
 
-def _is_recorded(job_id: int, row_number: int) -> bool:
+def _not_recorded(job_id: int, rows: list[BatchRow]) -> list[BatchRow]:
     with unit_of_work():
-        return batches.is_recorded(job_id, row_number)
+        recorded = batches.recorded_rows(job_id, rows[0].number - 1, rows[-1].number)
+    return [row for row in rows if row.number not in recorded]
 
 
 def _config_for_helpers() -> dict:

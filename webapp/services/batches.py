@@ -274,19 +274,16 @@ def record_rows(job_id: int, token: str, outcomes: list[tuple[int, str, list]],
         for number, outcome, cells in outcomes])
 
 
-def recorded_after(job_id: int, row_number: int) -> set[int]:
-    """The rows past `row_number` already recorded: chunks other processes finished beyond
-    the job's `last_row_number` (at most a few chunks), skipped when the job resumes."""
+def recorded_rows(job_id: int, after: int, up_to: int | None = None) -> set[int]:
+    """The rows past `after` (up to `up_to`) already recorded: on resuming, the chunks
+    other processes finished beyond the job's `last_row_number`; after a helper died, the
+    rows of its chunk it recorded."""
     table = BatchRowOutcome.__table__
-    return set(db.session.scalars(select(table.c.row_number).where(
-        table.c.job_id == job_id, table.c.row_number > row_number)))
-
-
-def is_recorded(job_id: int, row_number: int) -> bool:
-    """Whether a row's outcome is recorded (a chunk is recorded whole or not at all)."""
-    table = BatchRowOutcome.__table__
-    return db.session.scalar(select(func.count()).select_from(table).where(
-        table.c.job_id == job_id, table.c.row_number == row_number)) > 0
+    query = select(table.c.row_number).where(table.c.job_id == job_id,
+                                             table.c.row_number > after)
+    if up_to is not None:
+        query = query.where(table.c.row_number <= up_to)
+    return set(db.session.scalars(query))
 
 
 def counted_outcomes(job_id: int) -> dict:
