@@ -8,8 +8,8 @@ row order, as with one process (docs/decisions.md, "A verify job on several proc
 Only verify jobs: a verification changes nothing but its audit row, while achievement rows
 depend on the rows before them. Helpers are started with 'spawn' (a fresh interpreter): the
 worker runs jobs in threads, and forking a threaded process copies locks held by other
-threads. A helper that dies takes its queued chunks with it: the worker redoes each that is
-not recorded and carries on alone."""
+threads. A helper that dies takes its queued chunks with it: the worker redoes their rows
+that are not recorded and carries on alone."""
 
 import gc
 import logging
