@@ -3,7 +3,12 @@ against a large learner register, rows per second and the worker's peak memory, 
 a raw baseline measured in the same run (plain csv + sqlite3 lookups; plain executemany
 inserts).
 
-    .venv/bin/python bench/batch_speed.py [--learners 1000000] [--rows 100000]
+    .venv/bin/python bench/batch_speed.py [--learners 1000000] [--rows 100000] \
+        [--processes 1 2]
+
+--processes: the verify batch is run once for each count given (BATCH_VERIFY_PROCESSES in
+a fresh worker), so one and two processes are compared in one run; memory is the worker's
+and its helper processes' together.
 
 Writes its database and files under a temporary folder (or --work DIR, kept for re-runs:
 the generated learners CSV is reused)."""
@@ -51,46 +56,87 @@ def make_app(work: Path, key: str):
         "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST_KIB": 8}, instance_path=str(work))
 
 
-def worker_env(work: Path, key: str) -> dict:
+def worker_env(work: Path, key: str, processes: int) -> dict:
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite'}",
            "LRS_INSTANCE_PATH": str(work), "BATCH_FILE_KEY": key, "SECRET_KEY": "bench",
-           "BATCH_CHUNK_ROWS": "2000", "PYTHONPATH": str(REPO)}
+           "BATCH_CHUNK_ROWS": "2000", "PYTHONPATH": str(REPO),
+           "BATCH_VERIFY_PROCESSES": str(processes)}
     env.pop("REDIS_URL", None)
     return env
 
 
-def peak_rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
+def _status(pid: int, field: str) -> float:
+    """A /proc/PID/status figure in MiB (0 once the process has gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return 0.0
 
 
+def descendants(pid: int) -> list[int]:
+    """The process's children, their children, and so on (the job's helper processes)."""
+    found = []
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                found += [int(child), *descendants(int(child))]
+    except OSError:
+        pass
+    return found
+
+
+class Memory:
+    """The job's memory, sampled while it runs: the peak of the worker's and its children's
+    resident memory added up, and the sum of each process's own peak (VmHWM; an upper
+    bound, as the processes need not peak at the same moment)."""
+
+    def __init__(self, pid: int):
+        self.pid, self.peak_sum, self.own_peaks = pid, 0.0, {}
+
+    def sample(self) -> None:
+        pids = [self.pid, *descendants(self.pid)]
+        self.peak_sum = max(self.peak_sum, sum(_status(pid, "VmRSS") for pid in pids))
+        for pid in pids:
+            self.own_peaks[pid] = max(self.own_peaks.get(pid, 0.0), _status(pid, "VmHWM"))
+
+    def __str__(self) -> str:
+        return (f"peak {self.peak_sum:.0f} MiB for {len(self.own_peaks)} process(es) together "
+                f"(sum of each one's peak {sum(self.own_peaks.values()):.0f} MiB)")
+
+
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far: less bent by other work on the machine
-    than the wall clock."""
+    """User + system CPU time of a process and of the children it has waited for (helper
+    processes, once a job ends) so far: less bent by other work on the machine than the
+    wall clock."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
-def run_in_worker(app, work: Path, key: str, user_id: int, kind: str, content: bytes
-                  ) -> tuple[float, float, dict, float]:
-    """Submit, start a fresh worker, wait for the end: (seconds, worker peak MiB, counts,
-    worker CPU seconds for the job: the worker's CPU at the end less its CPU when idle
-    before the job was queued)."""
+def run_in_worker(app, work: Path, key: str, user_id: int, kind: str, content: bytes,
+                  processes: int = 1) -> tuple[float, Memory, dict, float]:
+    """Submit, start a fresh worker, wait for the end: (seconds, memory, counts, worker
+    CPU seconds for the job: the worker's and its helpers' CPU at the end less the worker's
+    CPU when idle before the job was queued)."""
     with app.app_context():
         with unit_of_work():
             user = db.session.get(User, user_id)
-            job = batches.submit(user, kind, batches.Upload(f"{kind}.csv", io.BytesIO(content)))
+            job = batches.submit(user, kind, batches.Upload(
+                f"{kind}.csv", io.BytesIO(content), submit_again=True))  # once per count
         job_id = job.id
         worker = subprocess.Popen([sys.executable, "-m", "webapp.cli", "worker"], cwd=REPO,
-                                  env=worker_env(work, key), stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
+                                  env=worker_env(work, key, processes),
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        memory = Memory(worker.pid)
         try:
             idle = _settled_cpu(worker.pid)
             tasks.queue_batch_job(job_id)
             while True:
-                time.sleep(0.5)
+                for _tick in range(5):
+                    memory.sample()
+                    time.sleep(0.1)
                 db.session.remove()
                 try:
                     job = db.session.get(BatchJob, job_id)
@@ -98,13 +144,14 @@ def run_in_worker(app, work: Path, key: str, user_id: int, kind: str, content: b
                     continue
                 if job.ended:
                     break
-            peak = peak_rss_mib(worker.pid)
+            time.sleep(0.5)  # the helpers shut down and are waited for
+            memory.sample()
             cpu = cpu_seconds(worker.pid) - idle
         finally:
             worker.terminate()
             worker.wait(timeout=30)
         seconds = (job.finished_at - job.started_at).total_seconds()
-        return seconds, peak, dict(job.counts), cpu
+        return seconds, memory, dict(job.counts), cpu
 
 
 def _settled_cpu(pid: int) -> float:
@@ -150,6 +197,8 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=1_000_000)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--work", type=Path, default=None)
+    parser.add_argument("--processes", type=int, nargs="+", default=[1],
+                        help="BATCH_VERIFY_PROCESSES for the verify batch, one run each")
     options = parser.parse_args()
     print(f"measuring the tree at {REPO} (the webapp on PYTHONPATH, else the installed one)")
     work = options.work or Path(tempfile.mkdtemp(prefix="lrs-bench-"))
@@ -199,13 +248,20 @@ def main() -> None:
          "DateOfBirth": born or "", "Gender": gender or ""}
         for n, (uln, given, family, born, gender) in enumerate(sample)))
     verify_file = text.getvalue().encode()
-    seconds, peak, counts, cpu = run_in_worker(app, work, key, user_id, "verify", verify_file)
-    raw = raw_verify(work, verify_file)
     rows = len(sample)
     print(f"\nVerify batch of {rows:,} rows against {options.learners:,} learners")
-    print(f"  lrs worker (verify_learner per row):   {rows / seconds:10,.0f} rows/s "
-          f"({seconds:.1f} s), worker peak {peak:.0f} MiB, {counts}")
-    print(f"  worker CPU for the job: {cpu:.1f} s, {cpu / rows * 1e6:.0f} us a row")
+    for processes in options.processes:
+        load_before = os.getloadavg()[0]
+        seconds, memory, counts, cpu = run_in_worker(app, work, key, user_id, "verify",
+                                                     verify_file, processes)
+        print(f"  lrs worker, {processes} process(es):  {rows / seconds:10,.0f} rows/s "
+              f"({seconds:.1f} s), {counts}")
+        print(f"    {datetime.now(UTC):%H:%M:%S} UTC, load average (1 min) "
+              f"{load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
+        print(f"    memory: {memory}")
+        print(f"    CPU for the job (worker and helpers): {cpu:.1f} s, "
+              f"{cpu / rows * 1e6:.0f} us a row")
+    raw = raw_verify(work, verify_file)
     print(f"  raw csv + sqlite3 lookups (baseline):  {rows / raw:10,.0f} rows/s ({raw:.1f} s)")
 
     achievement_rows = [(uln, given, family, allowed[n % len(allowed)])
@@ -215,13 +271,14 @@ def main() -> None:
         {"MISIdentifier": f"A{n}", "Action": "create", "ULN": uln, "GivenName": given,
          "FamilyName": family, "Reference": reference, "AwardDate": SERVICE_DATE.isoformat()}
         for n, (uln, given, family, reference) in enumerate(achievement_rows)))
-    seconds, peak, counts, cpu = run_in_worker(app, work, key, user_id, "achievement",
-                                               text.getvalue().encode())
+    seconds, memory, counts, cpu = run_in_worker(app, work, key, user_id, "achievement",
+                                                 text.getvalue().encode())
     raw = raw_achievements(work, achievement_rows, organisation_id)
     print(f"\nAchievement batch of {rows:,} creates against {options.learners:,} learners")
     print(f"  lrs worker (achievements.create/row):  {rows / seconds:10,.0f} rows/s "
-          f"({seconds:.1f} s), worker peak {peak:.0f} MiB, {counts}")
-    print(f"  worker CPU for the job: {cpu:.1f} s, {cpu / rows * 1e6:.0f} us a row")
+          f"({seconds:.1f} s), {counts}")
+    print(f"    memory: {memory}")
+    print(f"    worker CPU for the job: {cpu:.1f} s, {cpu / rows * 1e6:.0f} us a row")
     print(f"  raw executemany inserts (baseline):    {rows / raw:10,.0f} rows/s ({raw:.2f} s)")
 
 

@@ -24,6 +24,9 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     app.config.from_object(config or Config)
     app.config.update(overrides or {})
     _complete_config(app)
+    # How this app was made: a batch job's helper processes make theirs the same way
+    # (webapp/jobs/verify_processes.py), without the jobs layer importing the app factory.
+    app.extensions["lrs_create_app"] = create_app
     configure_logging(app.config["LOG_FORMAT"], app.config["LOG_LEVEL"])
 
     # GOV.UK Frontend macros come from two packages' template folders.

@@ -21,7 +21,7 @@ from tests.helpers import committed, csrf_from, sign_in
 from webapp.extensions import db
 from webapp.formats import batch_files
 from webapp.jobs import queue, tasks
-from webapp.models import Achievement, BatchJob, ChallengeReport
+from webapp.models import Achievement, AuditEvent, BatchJob, ChallengeReport
 from webapp.rules.challenges import Proposal
 from webapp.services import achievements, batches, challenges
 from webapp.services.achievements import NewAchievement, SubmittedLearner
@@ -58,7 +58,8 @@ def start_worker(app, database_url):
     def start(redis_url=None, *options):
         env = {**os.environ, "DATABASE_URL": database_url, "LRS_INSTANCE_PATH":
                app.instance_path, "BATCH_FILE_KEY": KEY, "BATCH_STALE_SECONDS": "1",
-               "BATCH_CHUNK_ROWS": "50", "PYTHONPATH": str(REPO)}
+               "BATCH_CHUNK_ROWS": "50", "PYTHONPATH": str(REPO),
+               "BATCH_VERIFY_PROCESSES": "2"}
         env.pop("REDIS_URL", None)
         if redis_url:
             env["REDIS_URL"] = redis_url
@@ -240,3 +241,57 @@ def test_the_monthly_report_queued_by_two_schedulers_is_sent_once(
     reports = [m for m in outbox.messages if m["Subject"].startswith("Open data")]
     assert sorted(m["To"] for m in reports) == ["rita@exams.example", "rob@exams.example"]
     redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def helper_pids(worker_pid: int) -> list[int]:
+    children = []
+    for task in Path(f"/proc/{worker_pid}/task").iterdir():
+        children += [int(pid) for pid in (task / "children").read_text().split()]
+    return children
+
+
+def is_running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_a_worker_killed_mid_verify_job_on_two_processes_takes_its_helpers_with_it(
+        app, make_user, start_worker):
+    """The worker and its helper process record chunks out of order; the worker killed,
+    its helpers end too, and the next worker finishes the job with every row once."""
+    load_registers()
+    user = make_user(roles=["ab_batch_user"])
+    rows = 20_000
+    text = io.StringIO()
+    batch_files.write_input(text, "verify", "csv", (
+        {"MISIdentifier": f"r{n}", "ULN": JAMES, "GivenName": "James", "FamilyName": "Smith",
+         "DateOfBirth": "2008-05-01"} for n in range(rows)))
+    job = committed(batches.submit, user, "verify", batches.Upload(
+        "big.csv", io.BytesIO(text.getvalue().encode())))
+    first = start_worker()
+    tasks.queue_batch_job(job.id)
+    deadline = time.monotonic() + 60
+    while not (helpers := helper_pids(first.pid)) or job_now(job.id).rows_done < 2000:
+        assert time.monotonic() < deadline, "no helper process started"
+        time.sleep(0.02)
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=10)
+    assert job_now(job.id).rows_done < rows, "the worker should have been killed mid-job"
+    deadline = time.monotonic() + 10
+    while any(is_running(pid) for pid in helpers):
+        assert time.monotonic() < deadline, "a helper outlived its worker"
+        time.sleep(0.1)
+    time.sleep(1.5)  # the dead worker's heartbeat goes stale
+    start_worker()
+    done = wait_for(job.id, lambda job: job.ended, timeout=180)
+    assert done.status == "Successful" and done.rows_done == rows
+    assert done.counts == {"VRC001": rows}
+    output = b"".join(batches.output_chunks(done)).decode()
+    assert [row["MISIdentifier"] for row in csv.DictReader(io.StringIO(output))] == [
+        f"r{n}" for n in range(rows)]
+    verified = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.event == "learner.verified"))
+    assert verified == rows

@@ -6,7 +6,10 @@ changes with the rows' outcomes and the job's progress, so a job resumed after a
 starts after the last recorded row and applies nothing twice. ‘Validate only’ applies each
 chunk exactly the same way and rolls it back, keeping only the outcomes. (A row that
 depends on an earlier row in another chunk — reinstate, then update — is checked against
-the record as it is, since that earlier change was not kept.)"""
+the record as it is, since that earlier change was not kept.)
+
+A long verify job runs on several processes (BATCH_VERIFY_PROCESSES), each recording whole
+chunks: see webapp/jobs/verify_processes.py."""
 
 import gc
 import io
@@ -14,7 +17,8 @@ import logging
 import secrets
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from itertools import islice
 
 from flask import current_app
@@ -31,6 +35,7 @@ from webapp.formats.batch_files import (
     BatchRow,
     parse_date,
 )
+from webapp.jobs import verify_processes
 from webapp.models import BatchJob, BatchStatus, User, UserStatus
 from webapp.rules.permissions import Area
 from webapp.rules.problems import Problem, RuleBroken
@@ -180,20 +185,33 @@ class SubmitterInactive(Exception):
                "active")
 
 
-class _Run:
-    def __init__(self, job: BatchJob, token: str):
-        self.job_id, self.kind, self.token = job.id, job.kind, token
-        self.validate_only = job.validate_only
-        self.submitted_by_id = job.submitted_by_id
-        self.counts = Counter(job.counts or {})
-        self.rows_done = job.rows_done
+@dataclass(frozen=True)
+class JobFacts:
+    """What running a job's chunks needs to know of it: plain values, so a helper process
+    (webapp/jobs/verify_processes.py) can be handed them."""
 
-    def chunk(self, rows: list[BatchRow]) -> None:
+    job_id: int
+    kind: str
+    token: str
+    validate_only: bool
+    submitted_by_id: int
+
+
+class _Run:
+    """Applies and records chunks. `counts` is the running total the View page shows: kept
+    by the worker that claimed the job; a helper process (counts None) leaves it alone."""
+
+    def __init__(self, facts: JobFacts, counts: Counter | None):
+        self.facts, self.counts = facts, counts
+
+    def chunk(self, rows: list[BatchRow], recorded_up_to: int | None = None) -> Counter:
+        """Apply and record the rows; their outcomes counted. `recorded_up_to`: the last row
+        known recorded with every one before it once this chunk commits (by default, this
+        chunk's last row: true when chunks are recorded in file order)."""
         try:
-            self._apply(rows)
+            return self._apply(rows, recorded_up_to)
         except _SessionBroken:
-            for row in rows:
-                self._apply([row])
+            return sum((self._apply([row], recorded_up_to) for row in rows), Counter())
 
     @contextmanager
     def _scope(self, rows: list[BatchRow], held: batches.Held) -> Iterator[None]:
@@ -201,7 +219,7 @@ class _Run:
         at its end. Achievement rows share one achievements.chunk (a later row sees an
         earlier one); a clash or a change by someone else that a flush finds sends the chunk
         back row by row. A single row (that redo) runs exactly as on the screen."""
-        if self.kind == VERIFY:
+        if self.facts.kind == VERIFY:
             with db.session.no_autoflush, audit.together():
                 yield
         elif len(rows) == 1:
@@ -213,9 +231,10 @@ class _Run:
             except (IntegrityError, StaleDataError):  # someone else's change meanwhile
                 raise _SessionBroken() from None
 
-    def _apply(self, rows: list[BatchRow]) -> None:
+    def _apply(self, rows: list[BatchRow], recorded_up_to: int | None) -> Counter:
+        facts = self.facts
         session = db.session()  # the session itself: is_active is asked once a row
-        actor = session.get(User, self.submitted_by_id)
+        actor = session.get(User, facts.submitted_by_id)
         if actor is None or actor.status != UserStatus.ACTIVE:
             raise SubmitterInactive()
         outcomes = []
@@ -224,20 +243,34 @@ class _Run:
                               (row.cells.get("Reference", "") for row in rows)) as held, \
                     self._scope(rows, held):
                 for row in rows:
-                    outcome, cells = ROW_RUNNERS[self.kind](actor, row)
+                    outcome, cells = ROW_RUNNERS[facts.kind](actor, row)
                     if not session.is_active and len(rows) > 1:
                         raise _SessionBroken()
                     outcomes.append((row.number, outcome, cells))
-            if self.validate_only or not session.is_active:
+            if facts.validate_only or not session.is_active:
                 session.rollback()  # validate only, or the one row's change did not hold
-            counts = self.counts + Counter(outcome for _n, outcome, _c in outcomes)
-            batches.record_rows(self.job_id, self.token, outcomes, counts,
-                                self.rows_done + len(outcomes))
+            counted = Counter(outcome for _n, outcome, _c in outcomes)
+            total = None if self.counts is None else self.counts + counted
+            last = rows[-1].number
+            batches.record_rows(facts.job_id, facts.token, outcomes, total,
+                                last if recorded_up_to is None else min(last, recorded_up_to))
             session.commit()
         except BaseException:
             session.rollback()
             raise
-        self.counts, self.rows_done = counts, self.rows_done + len(outcomes)
+        if total is not None:
+            self.counts = total
+        return counted
+
+    def add(self, counted: Counter) -> None:
+        """Count a chunk a helper process recorded."""
+        self.counts += counted
+
+
+def chunk_in_helper(facts: JobFacts, rows: list[BatchRow], recorded_up_to: int) -> Counter:
+    """A helper process's part of a job: apply and record one chunk (the job's running
+    counts are the claiming worker's to keep)."""
+    return _Run(facts, counts=None).chunk(rows, recorded_up_to)
 
 
 # --- a job ---------------------------------------------------------------------------------
@@ -250,16 +283,26 @@ def run(job_id: int) -> None:
         if job is None:
             return
         done_up_to, kind, file_format = job.last_row_number, job.kind, job.file_format
-        runner = _Run(job, token)
+        rows_left = job.rows_total - job.rows_done
+        facts = JobFacts(job.id, kind, token, job.validate_only, job.submitted_by_id)
+        # from the outcome rows: job.counts misses the chunks helpers recorded last time
+        runner = _Run(facts, Counter(batches.counted_outcomes(job_id)))
+        recorded = batches.recorded_rows(job_id, done_up_to)
         source = batches.open_input(job)
     log.info("Batch job %s: %s rows from row %s", job_id, kind, done_up_to + 1)
     try:
-        with source, _settled_heap():
-            rows = (row for row in batch_files.read_batch(source, kind, file_format)
-                    if row.number > done_up_to)
+        # the reader is closed before its file, even when a chunk raises
+        with source, _settled_heap(), closing(
+                batch_files.read_batch(source, kind, file_format)) as read:
+            rows = (row for row in read if row.number > done_up_to and row.number not in recorded)
             size = current_app.config["BATCH_CHUNK_ROWS"]
-            while chunk := list(islice(rows, size)):
-                runner.chunk(chunk)
+            chunks = iter(lambda: list(islice(rows, size)), [])
+            processes = verify_processes.how_many(kind, rows_left, size)
+            if processes > 1:
+                verify_processes.run_chunks(runner, chunks, processes, done_up_to)
+            else:
+                for chunk in chunks:
+                    runner.chunk(chunk)
         _finish(job_id, token)
     except batches.ClaimLost:
         log.warning("Batch job %s was taken over by another worker", job_id)
@@ -290,6 +333,14 @@ def _settled_heap() -> Iterator[None]:
 def _finish(job_id: int, token: str) -> None:
     with unit_of_work():
         job = batches.hold_for_ending(job_id, token)
+        job.counts = batches.counted_outcomes(job_id)  # exact, however many processes ran
+        recorded = sum(job.counts.values())
+        if recorded != job.rows_total:  # a lost chunk must show, never end Successful
+            log.error("Batch job %s: %s rows recorded of %s", job_id, recorded, job.rows_total)
+            batches.finish(job, BatchStatus.FAILED, failure=(
+                f"Only {recorded:,} of the file's {job.rows_total:,} rows were recorded; "
+                "submit the file again"))
+            return
         path, sealed = batches.output_writer(job)
         with sealed, io.TextIOWrapper(sealed, encoding="utf-8", newline="") as text:
             _write_output(job, text)
@@ -328,6 +379,7 @@ def _fail(job_id: int, token: str, reason: str) -> None:
     try:
         with unit_of_work():
             job = batches.hold_for_ending(job_id, token)
+            job.counts = batches.counted_outcomes(job_id)  # what every process recorded
             batches.finish(job, BatchStatus.FAILED, failure=reason[:500])
     except batches.ClaimLost:
         log.warning("Batch job %s was taken over by another worker before it failed", job_id)

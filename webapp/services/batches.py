@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from flask import current_app
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import case, func, or_, select, update
 
 from webapp.extensions import db
 from webapp.formats import batch_files, sealed_files
@@ -251,18 +251,47 @@ def hold_for_ending(job_id: int, token: str) -> BatchJob:
 
 
 def record_rows(job_id: int, token: str, outcomes: list[tuple[int, str, list]],
-                counts: dict, rows_done: int) -> None:
+                counts: dict | None, recorded_up_to: int) -> None:
     """Stage the rows' outcomes and the job's progress, in the transaction that applied
-    them. ClaimLost when the job is no longer this worker's."""
+    them. Several processes may record one verify job's chunks at once, so the row count
+    is added in SQL, `last_row_number` only moves forward (to `recorded_up_to`: every row up
+    to it is recorded once this commits), and `counts` (a running total for the View page)
+    is written only by the process that keeps it. ClaimLost when the job is no longer this
+    worker's."""
+    job = BatchJob.__table__.c
+    progress = {"rows_done": job.rows_done + len(outcomes), "heartbeat_at": utcnow(),
+                "last_row_number": case((job.last_row_number < recorded_up_to, recorded_up_to),
+                                        else_=job.last_row_number)}
+    if counts is not None:
+        progress["counts"] = dict(counts)
     moved = db.session.execute(
         update(BatchJob).where(BatchJob.id == job_id, BatchJob.claimed_by == token)
-        .values(rows_done=rows_done, last_row_number=outcomes[-1][0], counts=dict(counts),
-                heartbeat_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+        .values(**progress).execution_options(synchronize_session=False)).rowcount
     if not moved:
         raise ClaimLost()
     db.session.execute(BatchRowOutcome.__table__.insert(), [
         {"job_id": job_id, "row_number": number, "outcome": outcome, "cells": cells}
         for number, outcome, cells in outcomes])
+
+
+def recorded_rows(job_id: int, after: int, up_to: int | None = None) -> set[int]:
+    """The rows past `after` (up to `up_to`) already recorded: on resuming, the chunks
+    other processes finished beyond the job's `last_row_number`; after a helper died, the
+    rows of its chunk it recorded."""
+    table = BatchRowOutcome.__table__
+    query = select(table.c.row_number).where(table.c.job_id == job_id,
+                                             table.c.row_number > after)
+    if up_to is not None:
+        query = query.where(table.c.row_number <= up_to)
+    return set(db.session.scalars(query))
+
+
+def counted_outcomes(job_id: int) -> dict:
+    """Each outcome's number of rows, from the recorded rows: the job's counts, however
+    many processes recorded them."""
+    table = BatchRowOutcome.__table__
+    return dict(db.session.execute(select(table.c.outcome, func.count()).where(
+        table.c.job_id == job_id).group_by(table.c.outcome)).all())
 
 
 def outcome_rows(job_id: int):
