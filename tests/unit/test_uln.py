@@ -69,3 +69,23 @@ def test_letters_stay_in_and_are_refused_with_what_a_uln_looks_like():
 
     problem = uln_problem(normalise_uln("4715 2OO 006"))
     assert problem.code == "BAD_ULN" and "like 4715200006" in problem.fix
+
+
+def test_a_second_check_of_a_uln_is_answered_from_the_first_with_its_own_field_and_label():
+    """A batch row's ULN is checked by the file's field rules and again by the service:
+    the second check reuses the verdict, yet each names its own field and label."""
+    from webapp.rules.uln import _fault
+
+    _fault.cache_clear()
+    assert uln_problem("4715200006", "ULN") is None
+    assert uln_problem("4715200006") is None
+    assert _fault.cache_info().hits == 1
+    in_file = uln_problem("1000000042", "NewULN", "NewULN")
+    in_service = uln_problem("1000000042", "new_uln", "New ULN")
+    assert (in_file.field, in_file.code, in_file.value) == ("NewULN", "BAD_ULN", "1000000042")
+    assert in_file.message.startswith("NewULN is not valid")
+    assert (in_service.field, in_service.message) == (
+        "new_uln", "New ULN is not valid: check the 10 digits (the last digit is a check digit)")
+    assert _fault.cache_info().hits == 2
+    assert uln_problem(" 9999999999 ").message == "9999999999 is a placeholder, not a learner's ULN"
+    assert uln_problem(None).code == "ULN_REQUIRED" and uln_problem(None).value == ""

@@ -5,6 +5,7 @@ means no valid ULN starts with those nine digits; otherwise the check digit is 1
 """
 
 import re
+from functools import lru_cache
 from operator import mul
 
 from webapp.rules.problems import Problem
@@ -34,23 +35,31 @@ def normalise_uln(uln: str | None) -> str:
 def uln_problem(uln: str, field: str = "uln", label: str = "ULN") -> Problem | None:
     """Why this is not a valid ULN, or None when it is."""
     text = (uln or "").strip()
+    if (fault := _fault(text)) is None:
+        return None
+    code, message, fix = fault
+    return Problem(code=code, field=field, value=text, message=message.format(label=label),
+                   fix=fix)
 
-    def problem(code: str, message: str, fix: str = "") -> Problem:
-        return Problem(code=code, field=field, value=text, message=message, fix=fix)
 
+# A batch row's ULN is checked twice, by the file's field rules (which `lrs batch validate`
+# runs offline) and by the service (which the portal needs): the second check is a hit.
+@lru_cache(maxsize=1024)
+def _fault(text: str) -> tuple[str, str, str] | None:
+    """The rule the ULN breaks: code, message (with {label}) and fix; None when it is valid."""
     if not text:
-        return problem("ULN_REQUIRED", f"Enter the {label}")
+        return "ULN_REQUIRED", "Enter the {label}", ""
     if len(text) != 10 or not (text.isascii() and text.isdigit()):
-        return problem("BAD_ULN", f"{label} must be 10 digits",
-                       "Enter the learner's 10-digit unique learner number, like 4715200006")
+        return ("BAD_ULN", "{label} must be 10 digits",
+                "Enter the learner's 10-digit unique learner number, like 4715200006")
     if text[0] == "0":
-        return problem("BAD_ULN", f"{label} must not start with 0")
+        return "BAD_ULN", "{label} must not start with 0", ""
     if text == PLACEHOLDER:
-        return problem("PLACEHOLDER_ULN", f"9999999999 is a placeholder, not a learner's {label}",
-                       "Enter the learner's own ULN")
+        return ("PLACEHOLDER_ULN", "9999999999 is a placeholder, not a learner's {label}",
+                "Enter the learner's own ULN")
     if check_digit(text[:9]) != int(text[9]):
-        return problem("BAD_ULN", f"{label} is not valid: check the 10 digits (the last digit "
-                                  "is a check digit)")
+        return ("BAD_ULN", "{label} is not valid: check the 10 digits (the last digit is a "
+                "check digit)", "")
     return None
 
 
