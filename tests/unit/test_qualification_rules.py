@@ -63,6 +63,20 @@ def test_bad_references_are_named(text, code):
     assert problem is not None and problem.code == code and problem.field == "reference"
 
 
+def test_a_reference_asked_about_again_is_answered_from_the_first_time_for_its_own_field():
+    """An achievement row asks about its reference in the file's field rules and again in
+    the service: the answers are kept, each for the field and label it was asked with."""
+    reference_problem.cache_clear()
+    assert reference_problem("600/1166/X") is None and reference_problem("600/1166/X") is None
+    assert reference_problem.cache_info().hits == 1
+    in_service = reference_problem("600/1166/1")
+    in_file = reference_problem("600/1166/1", "Reference", "Reference")
+    assert (in_service.field, in_service.code) == ("reference", "BAD_CHECK_CHARACTER")
+    assert in_service.message.startswith("Aim reference number is not valid")
+    assert (in_file.field, in_file.message.split()[0]) == ("Reference", "Reference")
+    assert canonical_reference(" 6001166x ") == "600/1166/X" == canonical_reference("6001166X")
+
+
 @pytest.mark.parametrize(("scale", "codes"), [
     ("A*;A;B;C;D;E;U", []),
     ("9;8;7;6;5;4;3;2;1;U", []),

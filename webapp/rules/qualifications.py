@@ -14,6 +14,7 @@ References:
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from webapp.rules.problems import Problem
 
@@ -42,6 +43,10 @@ def qan_check_character(seven_digits: str) -> str:
     return "X" if remainder == 10 else str(remainder)
 
 
+# A file's rows name a few qualifications many times over, and each achievement row asks
+# about its reference several times (the file's field rules, the service's checks and
+# look-ups): the answers are kept (a reference is a short string, a Problem is frozen).
+@lru_cache(maxsize=4096)
 def canonical_reference(text: str) -> str:
     """A reference as it is held: upper case, an aim reference given its obliques. Text that
     is no reference at all comes back upper-cased and trimmed (reference_problem says why)."""
@@ -61,6 +66,7 @@ def reference_kind(reference: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def reference_problem(text: str, field: str = "reference",
                       label: str = "Aim reference number") -> Problem | None:
     """Why this is not a qualification number, aim reference or unit reference."""
