@@ -419,13 +419,16 @@ def test_a_row_changes_no_achievement_that_someone_else_moved_since_the_chunk_re
 
 
 def test_a_job_runs_with_the_heap_it_found_frozen_and_unfreezes_it(batch_user, monkeypatch):
+    """And with fewer young collections, the collector's thresholds put back after it."""
     import gc
 
-    frozen_during = []
+    frozen_during, thresholds_during = [], []
+    thresholds_before = gc.get_threshold()
     real = batch_run.ROW_RUNNERS["verify"]
 
     def observed(actor, row):
         frozen_during.append(gc.get_freeze_count())
+        thresholds_during.append(gc.get_threshold())
         return real(actor, row)
 
     monkeypatch.setitem(batch_run.ROW_RUNNERS, "verify", observed)
@@ -433,6 +436,9 @@ def test_a_job_runs_with_the_heap_it_found_frozen_and_unfreezes_it(batch_user, m
     assert job.status == "Successful"
     assert len(frozen_during) == 4 and min(frozen_during) > 1000
     assert gc.get_freeze_count() == 0
+    assert set(thresholds_during) == {(batch_run.YOUNG_COLLECTION_AFTER,
+                                       *thresholds_before[1:])}
+    assert gc.get_threshold() == thresholds_before
 
 
 def test_a_chunks_new_achievements_go_to_the_database_in_one_statement(batch_user):
@@ -464,6 +470,31 @@ def test_a_chunks_new_achievements_go_to_the_database_in_one_statement(batch_use
                for e in db.session.scalars(select(AuditEvent).where(
                    AuditEvent.event == "achievement.created"))}
     assert audited == created and len(created) == 3
+
+
+def test_a_chunks_rows_read_their_qualifications_register_entry_once(batch_user, monkeypatch):
+    """Rows of one chunk naming the same qualification share its register entry (what the
+    rules read of it), built once; each row is still checked against it."""
+    from webapp.services import achievements as service
+
+    built = []
+    real = service._register_entry
+
+    def counted(qualification):
+        built.append(qualification.reference)
+        return real(qualification)
+
+    monkeypatch.setattr(service, "_register_entry", counted)
+    rows = [achievement("create", MISIdentifier="one", Grade="Pass"),
+            achievement("create", MISIdentifier="two", ULN=ANN, GivenName="Ann",
+                        FamilyName="Lee", Grade="Fail"),
+            achievement("create", MISIdentifier="three", ULN=ANN, GivenName="Ann",
+                        FamilyName="Lee", AwardDate="2021-06-01", Grade="Excellent")]
+    job = run(batch_user, "achievement", "a.csv", file_of("achievement", "csv", rows))
+    outcomes = csv_output(job)
+    assert [r["Outcome"] for r in outcomes] == ["created", "created", "rejected"]
+    assert outcomes[2]["ErrorCode"] == "BAD_GRADE"
+    assert len(built) == 1
 
 
 def test_a_learner_added_while_a_chunk_runs_is_found_by_its_later_rows(batch_user, monkeypatch):

@@ -100,6 +100,15 @@ class Action:
 
 
 def _entry(qualification: Qualification) -> rules.RegisterEntry:
+    """The qualification as the rules read it (a batch chunk's rows share one each)."""
+    if (scope := _chunk()) is None:
+        return _register_entry(qualification)
+    if (entry := scope.entries.get(qualification.reference)) is None:
+        entry = scope.entries[qualification.reference] = _register_entry(qualification)
+    return entry
+
+
+def _register_entry(qualification: Qualification) -> rules.RegisterEntry:
     return rules.RegisterEntry(qualification.reference, qualification.owner_ukprn,
                                qualification.availability,
                                qualification.operational_start_date,
@@ -200,6 +209,7 @@ class _Chunk:
     ulns: set[str]
     held: dict[tuple[str, date, str], Achievement | _Plain]
     qualifications: dict[str, Qualification]
+    entries: dict[str, rules.RegisterEntry] = field(default_factory=dict)  # by reference
     staged: list[_Plain] = field(default_factory=list)  # created, not yet written
     history: list[tuple[Achievement | _Plain, dict]] = field(default_factory=list)
     audits: list[tuple[Achievement | _Plain, dict]] = field(default_factory=list)
