@@ -19,6 +19,20 @@ def rows_of(text: str, columns=COLUMNS_ABC, optional=()):
     return list(read_rows(io.StringIO(text), columns, optional))
 
 
+def test_rows_read_by_place_keep_the_header_order_lines_and_shape_problems():
+    """Cells are found by their column's place in the header (the columns in any order, an
+    optional one left out reads as empty), after blank lines and across a quoted line
+    break; a row short or long of the header says so."""
+    rows = rows_of('c,a\n\n"x\ny",1\n\n2\n3,4,5\n', optional=("b",))
+    assert [(row.number, list(row.cells.items())) for row in rows] == [
+        (4, [("a", "1"), ("b", ""), ("c", "x\ny")]),
+        (6, [("a", ""), ("b", ""), ("c", "2")]),
+        (7, [("a", "4"), ("b", ""), ("c", "3")])]
+    assert [[(p.code, p.message, p.value) for p in row.problems] for row in rows] == [
+        [], [("TOO_FEW_CELLS", "This row has 1 cells; the header has 2", "")],
+        [("TOO_MANY_CELLS", "This row has 3 cells; the header has 2", "5")]]
+
+
 def test_rows_carry_their_file_line_and_stripped_cells():
     rows = rows_of("a,b,c\n 1 , 2,3\n\n4,5,6\n")
     assert [(row.number, row.cells) for row in rows] == [

@@ -3,6 +3,7 @@ whose cells are safe to open in a spreadsheet."""
 
 import csv
 import io
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TextIO
@@ -26,27 +27,32 @@ def read_rows(source: TextIO, columns: tuple[str, ...],
               optional: tuple[str, ...] = ()) -> Iterator[CsvRow]:
     """Rows of a CSV file whose header names `columns` (any order; `optional` ones may be
     left out). The header is checked before the first row is read: a missing or unknown
-    column raises RuleBroken naming them. A byte-order mark is ignored."""
-    reader = csv.DictReader(source)
+    column raises RuleBroken naming them. A byte-order mark is ignored; blank lines are
+    skipped."""
+    reader = csv.reader(source)  # not DictReader: a dict a row, then ours, was half the read
     header = [name.strip().removeprefix(BYTE_ORDER_MARK).strip()
-              for name in (reader.fieldnames or ())]
+              for name in next(reader, ())]
     _check_header(header, columns, optional)
-    reader.fieldnames = header
+    width = len(header)
+    # each column's place in a row; an optional column left out is past any row's end
+    places = [(name, header.index(name) if name in header else sys.maxsize)
+              for name in columns]
     for row in reader:
-        cells = {name: (row.get(name) or "").strip() for name in columns}
-        yield CsvRow(reader.line_num, cells, _shape_problems(row, len(header)))
+        if not row:
+            continue
+        cells = {name: row[place].strip() if place < len(row) else "" for name, place in places}
+        yield CsvRow(reader.line_num, cells, _shape_problems(row, width))
 
 
-def _shape_problems(row: dict, width: int) -> list[Problem]:
-    extra = row.get(None)
-    if extra:
-        return [Problem("TOO_MANY_CELLS", f"This row has {width + len(extra)} cells; the header "
+def _shape_problems(row: list[str], width: int) -> list[Problem]:
+    if len(row) > width:
+        extra = row[width:]
+        return [Problem("TOO_MANY_CELLS", f"This row has {len(row)} cells; the header "
                                           f"has {width}", None, ",".join(extra),
                         "Remove the extra cells, or put quotes round a value that contains "
                         "a comma")]
-    missing = sum(1 for value in row.values() if value is None)
-    if missing:
-        return [Problem("TOO_FEW_CELLS", f"This row has {width - missing} cells; the header has "
+    if len(row) < width:
+        return [Problem("TOO_FEW_CELLS", f"This row has {len(row)} cells; the header has "
                                          f"{width}", None,
                         fix="Give every column a cell, leaving optional ones empty")]
     return []
