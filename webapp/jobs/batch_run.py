@@ -132,13 +132,14 @@ def _apply_achievement(actor: User, cells: dict) -> None:
                                cells["LearnerPostcode"] or None,
                                parse_date(cells["DateOfBirth"]))
     award_date = parse_date(cells["AwardDate"])
-    lookup = Lookup(learner, cells["Reference"], award_date)
     action = cells["Action"].lower()
     if action == "create":
         achievements.create(actor, NewAchievement(
             learner, cells["Reference"], award_date, cells["Grade"] or None,
             cells["ProviderUKPRN"] or None, cells["Language"] or None), **area)
-    elif action == "update":
+        return
+    lookup = Lookup(learner, cells["Reference"], award_date)
+    if action == "update":
         found = achievements.find(actor, lookup, area=area["area"])
         achievements.update_grade(actor, found.id, cells["Grade"], **area)
     elif action == "move":

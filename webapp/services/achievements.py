@@ -187,16 +187,11 @@ class _Plain:
     it). Building, adding and flushing ORM records was about two fifths of an achievement
     row's time; a row that changes one gets the record instead (_Chunk.record)."""
 
-    __slots__ = ("values", "id")
-
     def __init__(self, values: dict):
+        # the columns as plain attributes: a row reads a dozen, and __getattr__ cost ten
+        # times a plain read (it runs only after the normal look-up has failed)
+        self.__dict__.update(values)
         self.values, self.id = values, values.get("id")
-
-    def __getattr__(self, name: str):
-        try:
-            return self.values[name]
-        except KeyError:
-            raise AttributeError(name) from None
 
 
 @dataclass
