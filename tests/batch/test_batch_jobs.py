@@ -441,6 +441,21 @@ def test_a_job_runs_with_the_heap_it_found_frozen_and_unfreezes_it(batch_user, m
     assert gc.get_threshold() == thresholds_before
 
 
+def test_jobs_overlapping_on_worker_threads_leave_the_collector_as_they_found_it():
+    """Whichever of two overlapping jobs ends first, the thresholds end as they were."""
+    import gc
+
+    before = gc.get_threshold()
+    for first_out in ("a", "b"):
+        a, b = batch_run._settled_heap(), batch_run._settled_heap()
+        a.__enter__()
+        b.__enter__()
+        assert gc.get_threshold()[0] == batch_run.YOUNG_COLLECTION_AFTER
+        for job in ((a, b) if first_out == "a" else (b, a)):
+            job.__exit__(None, None, None)
+        assert gc.get_threshold() == before
+
+
 def test_a_chunks_new_achievements_go_to_the_database_in_one_statement(batch_user):
     """The insert sentinel (migration 0009) lets SQLite take a chunk's creates in one
     INSERT … RETURNING, each new id still matched to its row (PostgreSQL did already)."""

@@ -332,11 +332,14 @@ def _settled_heap() -> Iterator[None]:
     gc.collect()
     gc.freeze()
     thresholds = gc.get_threshold()
+    # a job overlapping another (worker threads) leaves the threshold to the one that set it
+    ours = thresholds[0] != YOUNG_COLLECTION_AFTER
     gc.set_threshold(YOUNG_COLLECTION_AFTER, *thresholds[1:])
     try:
         yield
     finally:
-        gc.set_threshold(*thresholds)
+        if ours:
+            gc.set_threshold(*thresholds)
         gc.unfreeze()
 
 
