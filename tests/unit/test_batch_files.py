@@ -91,6 +91,15 @@ def test_an_unknown_xml_element_is_a_row_problem():
     assert [p.code for p in row.problems] == ["UNKNOWN_ELEMENT"]
 
 
+def test_a_huge_xml_element_is_refused_before_any_rule_reads_it():
+    """As a CSV cell is: no rule (nor the rules' caches) ever holds a megabyte of 'ULN'."""
+    data = (f"<VerifyBatch><Learner><ULN>{'1' * 5000}</ULN><GivenName>James</GivenName>"
+            "</Learner></VerifyBatch>").encode()
+    (row,) = rows_of(data, file_format="xml")
+    assert [(p.code, p.field, p.value) for p in batch_files.field_problems(VERIFY, row)] == [
+        ("FIELD_TOO_LONG", "ULN", "1" * 40 + "…")]
+
+
 # --- CSV ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("data", "code"), [

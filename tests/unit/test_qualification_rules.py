@@ -77,6 +77,13 @@ def test_a_reference_asked_about_again_is_answered_from_the_first_time_for_its_o
     assert canonical_reference(" 6001166x ") == "600/1166/X" == canonical_reference("6001166X")
 
 
+def test_a_long_reference_is_refused_without_being_kept():
+    reference_problem.cache_clear()
+    canonical_reference.cache_clear()
+    assert reference_problem("6" * 100_000).code == "BAD_REFERENCE"
+    assert reference_problem.cache_info().currsize == canonical_reference.cache_info().currsize == 0
+
+
 @pytest.mark.parametrize(("scale", "codes"), [
     ("A*;A;B;C;D;E;U", []),
     ("9;8;7;6;5;4;3;2;1;U", []),

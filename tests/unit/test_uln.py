@@ -89,3 +89,12 @@ def test_a_second_check_of_a_uln_is_answered_from_the_first_with_its_own_field_a
     assert _fault.cache_info().hits == 2
     assert uln_problem(" 9999999999 ").message == "9999999999 is a placeholder, not a learner's ULN"
     assert uln_problem(None).code == "ULN_REQUIRED" and uln_problem(None).value == ""
+
+
+def test_a_long_text_is_refused_without_being_kept():
+    """A hostile file's cell may be a megabyte: the verdict cache keeps ULN-length texts only."""
+    from webapp.rules.uln import _fault
+
+    _fault.cache_clear()
+    assert uln_problem("1" * 100_000).code == "BAD_ULN"
+    assert _fault.cache_info().currsize == 0

@@ -98,12 +98,8 @@ def _read_csv(source: BinaryIO, kind: str) -> Iterator[BatchRow]:
     try:
         for row in read_rows(text, COLUMNS[kind]):
             line = row.number
-            too_long = [name for name, value in row.cells.items() if len(value) > FIELD_MAX]
-            problems = list(row.problems) + [
-                Problem("FIELD_TOO_LONG", f"{name} is longer than {FIELD_MAX} characters",
-                        name, row.cells[name][:40] + "…",
-                        "Shorten the value, or close the quote opened before it")
-                for name in too_long]
+            problems = list(row.problems) + _too_long(
+                row.cells, "Shorten the value, or close the quote opened before it")
             yield BatchRow(row.number, row.cells, problems)
     except UnicodeDecodeError:
         refuse("NOT_UTF8", f"The file is not in UTF-8 (after line {line})", SAVE_CSV_FIX,
@@ -178,7 +174,15 @@ def _xml_record(number: int, element, columns: tuple[str, ...]) -> BatchRow:
                                     name, fix="Use only the elements the XSD names"))
             continue
         cells[name] = (child.text or "").strip()
-    return BatchRow(number, cells, problems)
+    return BatchRow(number, cells, problems + _too_long(cells, "Shorten the value"))
+
+
+def _too_long(cells: dict[str, str], fix: str) -> list[Problem]:
+    """No cell of either format is longer than FIELD_MAX: a longer one is refused before
+    any rule reads it."""
+    return [Problem("FIELD_TOO_LONG", f"{name} is longer than {FIELD_MAX} characters", name,
+                    value[:40] + "…", fix)
+            for name, value in cells.items() if len(value) > FIELD_MAX]
 
 
 def count_rows(source: BinaryIO, kind: str, file_format: str, limit: int) -> int:

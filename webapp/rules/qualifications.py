@@ -14,9 +14,9 @@ References:
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
 from webapp.rules.problems import Problem
+from webapp.rules.remembered import remembered
 
 QUALIFICATION, UNIT = "qualification", "unit"
 KINDS = (QUALIFICATION, UNIT)
@@ -45,8 +45,12 @@ def qan_check_character(seven_digits: str) -> str:
 
 # A file's rows name a few qualifications many times over, and each achievement row asks
 # about its reference several times (the file's field rules, the service's checks and
-# look-ups): the answers are kept (a reference is a short string, a Problem is frozen).
-@lru_cache(maxsize=4096)
+# look-ups): the answers are kept (a Problem is frozen). The longest reference is 10
+# characters (600/1166/X); a text with spaces round it may be longer.
+REMEMBERED_UP_TO = 24
+
+
+@remembered(REMEMBERED_UP_TO, maxsize=4096)
 def canonical_reference(text: str) -> str:
     """A reference as it is held: upper case, an aim reference given its obliques. Text that
     is no reference at all comes back upper-cased and trimmed (reference_problem says why)."""
@@ -66,7 +70,7 @@ def reference_kind(reference: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=4096)
+@remembered(REMEMBERED_UP_TO, maxsize=4096)
 def reference_problem(text: str, field: str = "reference",
                       label: str = "Aim reference number") -> Problem | None:
     """Why this is not a qualification number, aim reference or unit reference."""

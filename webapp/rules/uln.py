@@ -5,10 +5,10 @@ means no valid ULN starts with those nine digits; otherwise the check digit is 1
 """
 
 import re
-from functools import lru_cache
 from operator import mul
 
 from webapp.rules.problems import Problem
+from webapp.rules.remembered import remembered
 
 WEIGHTS = range(10, 1, -1)
 PLACEHOLDER = "9999999999"  # a 'temporary ULN' used elsewhere; never a real learner
@@ -44,7 +44,7 @@ def uln_problem(uln: str, field: str = "uln", label: str = "ULN") -> Problem | N
 
 # A batch row's ULN is checked twice, by the file's field rules (which `lrs batch validate`
 # runs offline) and by the service (which the portal needs): the second check is a hit.
-@lru_cache(maxsize=1024)
+@remembered(longest=10, maxsize=1024)
 def _fault(text: str) -> tuple[str, str, str] | None:
     """The rule the ULN breaks: code, message (with {label}) and fix; None when it is valid."""
     if not text:
