@@ -1,7 +1,5 @@
 """The extension singletons, created unbound and initialised by the app factory."""
 
-import sqlite3
-
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -38,7 +36,8 @@ def _sqlite_pragmas(dbapi_connection, _record):
     """SQLite enforces foreign keys only when asked, per connection. Write-ahead logging
     lets the portal read (a batch job's progress) while the worker writes a large chunk;
     with the default rollback journal, readers wait for the whole chunk."""
-    if isinstance(dbapi_connection, sqlite3.Connection):
+    # By its module's name: importing sqlite3 would cost every PostgreSQL worker 1 MiB.
+    if type(dbapi_connection).__module__ == "sqlite3":
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")

@@ -14,7 +14,7 @@ from tests.achievement_data import ANN, JAMES, LINKED, NOBODY, OWN, SHARED, load
 from tests.helpers import committed
 from webapp.extensions import db
 from webapp.formats import batch_files
-from webapp.jobs import batch_run, tasks
+from webapp.jobs import batch_run, job_counts, tasks
 from webapp.models import Achievement, AuditEvent, BatchJob, BatchRowOutcome
 from webapp.services import batches, user_management, verification
 from webapp.services.errors import AlreadyExists, Forbidden, NotFound, ValidationFailed
@@ -312,9 +312,9 @@ def test_a_file_no_job_names_is_deleted_after_the_retention(batch_user, app):
 def test_a_validate_only_job_is_summed_up_as_what_would_be_done(batch_user):
     data = file_of("achievement", "csv", [achievement("create", Grade="Pass")]).getvalue()
     checked = run(batch_user, "achievement", "a.csv", data, validate_only=True)
-    assert batch_run.counts_for_people(checked) == [("Would be created", 1)]
+    assert job_counts.counts_for_people(checked) == [("Would be created", 1)]
     real = run(batch_user, "achievement", "a.csv", data, submit_again=True)
-    assert batch_run.counts_for_people(real) == [("Created", 1)]
+    assert job_counts.counts_for_people(real) == [("Created", 1)]
 
 
 def test_rows_of_one_chunk_see_each_other_and_every_change_is_audited_with_its_id(batch_user):

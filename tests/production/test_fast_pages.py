@@ -351,11 +351,13 @@ def test_sqlite_runs_in_wal_mode(app):
     assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
 
 
-def _in_a_fresh_interpreter(code: str, instance_path) -> subprocess.CompletedProcess:
+def _in_a_fresh_interpreter(code: str, instance_path,
+                            **environment: str) -> subprocess.CompletedProcess:
     """Run code as a new worker process would: nothing imported yet."""
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                           text=True, check=True,
-                          env={"LRS_INSTANCE_PATH": str(instance_path), "PATH": "/usr/bin"})
+                          env={"LRS_INSTANCE_PATH": str(instance_path), "PATH": "/usr/bin",
+                               **environment})
 
 
 def test_a_web_worker_does_not_load_zxcvbn_alembic_or_faker(tmp_path):
@@ -363,12 +365,23 @@ def test_a_web_worker_does_not_load_zxcvbn_alembic_or_faker(tmp_path):
     psycopg and redis: about 40 MiB); nor redis when no REDIS_URL is set; nor, until a
     batch file is sealed or opened, cryptography (its OpenSSL binding: about 7 MiB); nor,
     until it builds an email or reads an XML file, Flask-Mail and defusedxml (with the
-    email package's MIME modules and the XML parser: about 1.6 MiB)."""
+    email package's MIME modules and the XML parser: about 1.6 MiB); nor the batch runner's
+    pool of helper processes (multiprocessing: about 1.5 MiB)."""
     code = ("import sys, wsgi; print(sorted(m for m in ('zxcvbn', 'alembic', 'faker', "
             "'huey', 'redis', 'psycopg', 'cryptography', 'flask_mail', 'email.mime', "
-            "'defusedxml', 'xml.etree') if m in sys.modules))")
+            "'defusedxml', 'xml.etree', 'multiprocessing', 'webapp.jobs.batch_run') "
+            "if m in sys.modules))")
     output = _in_a_fresh_interpreter(code, tmp_path)
     assert output.stdout.strip() == "[]"
+
+
+def test_a_postgresql_web_worker_does_not_load_sqlite(tmp_path):
+    """sqlite3 (with its library: about 1 MiB a worker) is for the embedded default alone."""
+    code = ("import sys, wsgi; from webapp.extensions import db\n"
+            "with wsgi.app.app_context(): print(db.engine.dialect.name, 'sqlite3' in sys.modules)")
+    output = _in_a_fresh_interpreter(code, tmp_path,
+                                     DATABASE_URL="postgresql://postgres@127.0.0.1:5432/postgres")
+    assert output.stdout.strip() == "postgresql False"
 
 
 def test_mail_is_set_up_when_the_first_message_is_built(tmp_path):

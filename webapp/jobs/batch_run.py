@@ -36,6 +36,7 @@ from webapp.formats.batch_files import (
     parse_date,
 )
 from webapp.jobs import verify_processes
+from webapp.jobs.job_counts import PAST, summary
 from webapp.models import BatchJob, BatchStatus, User, UserStatus
 from webapp.rules.permissions import Area
 from webapp.rules.problems import Problem, RuleBroken
@@ -65,13 +66,6 @@ OUTPUT_ROOTS = {VERIFY: ("VerifyOutput", "Learner"), ACHIEVEMENT: ("AchievementO
                                                                    "Achievement")}
 ERROR_COUNTS = {FIELD_DATA: "field data errors", LEARNER_DATA: "learner data errors",
                 BUSINESS_RULE: "business rule errors"}
-PAST = {"create": "created", "update": "updated", "withdraw": "withdrawn",
-        "reinstate": "reinstated", "move": "moved"}
-# A validate-only job changes nothing. Its output file is the one the real run would write
-# (issue 13), so a file can be compared before and after; the View page says "would be".
-WOULD_BE = {done: f"would be {done}" for done in PAST.values()}
-SUMMARY_ORDER = ("created", "updated", "withdrawn", "reinstated", "moved",
-                 "field data errors", "learner data errors", "business rule errors")
 
 
 def _error_cells(error_class: str, problems: list[Problem], number: int) -> list[str]:
@@ -368,22 +362,6 @@ def _write_output(job: BatchJob, text: io.TextIOBase) -> None:
         batch_files.write_xml(text, root, record, header, rows, summary(job))
     else:
         batch_files.write_csv(text, header, rows)
-
-
-def summary(job: BatchJob) -> dict:
-    """The counts, by the names the output and the View page use."""
-    counts = job.counts or {}
-    names = SUMMARY_ORDER if job.kind == ACHIEVEMENT else sorted(counts)
-    return {name.title().replace(" ", "") if " " in name else name: counts.get(name, 0)
-            for name in names}
-
-
-def counts_for_people(job: BatchJob) -> list[tuple[str, int]]:
-    counts = job.counts or {}
-    names = SUMMARY_ORDER if job.kind == ACHIEVEMENT else sorted(counts)
-    labels = {name: WOULD_BE.get(name, name) if job.validate_only else name for name in names}
-    return [(labels[name][0].upper() + labels[name][1:], counts[name]) for name in names
-            if counts.get(name)]
 
 
 def _fail(job_id: int, token: str, reason: str) -> None:

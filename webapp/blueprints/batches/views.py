@@ -13,7 +13,7 @@ from webapp.blueprints.batches import bp
 from webapp.blueprints.batches.forms import BatchFileForm
 from webapp.formats import batch_files
 from webapp.formats.batch_files import ACHIEVEMENT, VERIFY
-from webapp.jobs import batch_run
+from webapp.jobs.job_counts import counts_for_people
 from webapp.rules.permissions import Area
 from webapp.services import batches
 from webapp.services.errors import DomainError
@@ -102,7 +102,7 @@ def submit_achievement():
 def _view(kind: str):
     jobs = batches.jobs_for(current_user, kind)
     return render_template("batches/view.html", jobs=jobs, kind=kind, page=PAGES[kind],
-                           summary=batch_run.counts_for_people)
+                           summary=counts_for_people)
 
 
 @bp.route("/verification")
@@ -123,7 +123,7 @@ def _job_row(kind: str, job_id: int):
     if not aimed_at(targets.batch_job_row(job.id)):
         return redirect(url_for(PAGES[kind]["view"]))
     return render_template("batches/_job_row.html", job=job, kind=kind, page=PAGES[kind],
-                           summary=batch_run.counts_for_people, fragment=True)
+                           summary=counts_for_people, fragment=True)
 
 
 @bp.route("/verification/<int:job_id>/row")
