@@ -211,6 +211,12 @@ def user_rows():
                         suspend_url=f"/users/{user_id}/suspend" if suspend else None,
                         reinstate_url=f"/users/{user_id}/reinstate" if reinstate else None,
                         unlock_url=f"/users/{user_id}/unlock" if unlock else None))
+    # Every text a row writes holding markup characters: one left unescaped shows.
+    rows.append(UserRow(
+        id=99, element_id=f"user-row-{NASTY}", selector=f"#user-row-{NASTY}", name=NASTY,
+        username=NASTY, email=email_breaks(NASTY), roles=NASTY, status=NASTY,
+        status_class=NASTY, locked=True, last_sign_in=NASTY, view_url=f"/users/99?{NASTY}",
+        suspend_url=f"/s?{NASTY}", reinstate_url=f"/r?{NASTY}", unlock_url=f"/u?{NASTY}"))
     return rows
 
 
@@ -275,6 +281,13 @@ def challenge_rows():
                 status_class=f"govuk-tag--{challenge_id}", resolved=status in rules.RESOLVED,
                 status_url=f"/challenges/{challenge_id}/status",
                 process_url=f"/challenges/{challenge_id}" + ("/process" if opening else "")))
+        # Every text a row writes holding markup characters: one left unescaped shows.
+        rows.append(ChallengeRow(
+            id=90 + n, element_id=f"challenge-row-{NASTY}", selector=f"#{NASTY}",
+            reference=NASTY, version=1, type_label=NASTY, uln=NASTY, achievement=NASTY,
+            raised_by=NASTY, raised_on=NASTY, age=NASTY, status=status.value,
+            status_label=NASTY, status_class=NASTY, resolved=status in rules.RESOLVED,
+            status_url=f"/status?{NASTY}", process_url=f"/process?{NASTY}"))
     return rows
 
 
