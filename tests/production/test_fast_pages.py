@@ -214,6 +214,19 @@ def test_find_users_table_reads_columns_not_whole_accounts(app, boss, make_user,
     assert len(listed.items) == 25
 
 
+def test_find_users_table_reads_the_roles_with_the_rows(app, boss, make_user, statements):
+    """Each row's roles come in the statement that reads the rows: no third round trip."""
+    make_user(given="Quinn", family="Roles", roles=("qcf_user", "ab_user", "edc_resolver"))
+    make_user(given="Una", family="Roles", roles=("ab_user",))
+    assert boss.roles and boss.organisation.kind  # the signed-in user, loaded already
+    statements.clear()
+    listed = user_search.find_users_listed(boss, UserSearch(family_name="roles"))
+    assert {user.given_name: user.roles for user in listed.items} == {
+        "Quinn": {"qcf_user", "ab_user", "edc_resolver"}, "Una": {"ab_user"}}
+    assert len(statements) == 2  # the page's ids, then its rows (a short page: no count)
+    assert "user_roles" not in statements[0] and "user_roles" in statements[1]
+
+
 @pytest.mark.parametrize("find", [user_search.find_users, user_search.find_users_listed],
                          ids=["entities", "listed"])
 def test_a_user_changed_between_the_two_reads_leaves_the_page_full(app, boss, make_user, find):
