@@ -10,14 +10,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 from flask_login import login_user
-from sqlalchemy import event, select, text
+from sqlalchemy import delete, event, select, text
 
 from tests.conftest import POSTGRES_URL
 from tests.helpers import BOSS_PASSWORD, STRONG_PASSWORD, csrf_from, page, sign_in
 from tests.production.servers import ROOT
 from webapp.blueprints.users import rows
 from webapp.extensions import db
-from webapp.models import Learner, User
+from webapp.models import Learner, OrganisationRole, User
 from webapp.services import user_search
 from webapp.services.paging import Page, count_statement, paginate
 from webapp.services.user_search import UserSearch
@@ -300,6 +300,23 @@ def test_the_signed_in_user_is_loaded_in_one_query(client, user, statements):
     assert len(loads) == 1
     assert not any(s.lstrip().startswith("SELECT user_roles") for s in statements), \
         "the roles come with the user"
+
+
+def test_a_super_users_page_reads_the_grantable_roles_with_the_user(client, boss, statements):
+    """The roles the organisation may grant (the menu, Find user's role boxes) come in the
+    signed-in user's query, and a change to them shows on the next page."""
+    sign_in(client, boss.username, BOSS_PASSWORD)
+    statements.clear()
+    found = page(client.get("/users"))
+    assert not any(s.lstrip().startswith("SELECT organisation_roles") for s in statements)
+    assert found.find("input", attrs={"name": "roles", "value": "qcf_user"})
+    db.session.execute(delete(OrganisationRole).where(
+        OrganisationRole.organisation_id == boss.organisation_id,
+        OrganisationRole.role == "qcf_user"))
+    db.session.commit()
+    found = page(client.get("/users"))
+    assert not found.find("input", attrs={"name": "roles", "value": "qcf_user"})
+    assert found.find("input", attrs={"name": "roles", "value": "ab_user"})
 
 
 def test_the_session_cookie_is_not_rewritten_on_every_page(client, user):
