@@ -8,7 +8,7 @@ markup characters, and challenges open, in progress, resolved and being resolved
 import re
 
 import pytest
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from webapp.blueprints.challenges.rows import ChallengeRow
 from webapp.blueprints.users.rows import UserRow
@@ -17,7 +17,7 @@ from webapp.rules.problems import Problem
 from webapp.services.challenges import Outcome
 from webapp.services.errors import ValidationFailed
 from webapp.web.display import email_breaks
-from webapp.web.markup import post_button
+from webapp.web.markup import escaped, post_button
 
 # --- the reference: the macros as they were ---------------------------------------------------
 
@@ -170,6 +170,14 @@ def old_challenge_row(app):
     macro = app.jinja_env.from_string(OLD_CHALLENGE_MACRO, globals={
         "resolved": rules.RESOLVED, "status_options": status_options})
     return macro.module.challenge_row
+
+
+# --- escaping ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value", ["", "sam.staff", NASTY, "a&b", "<", ">", "'", '"', "Zoë – ‘x’",
+                                   Markup("a@<wbr>b"), 42, None, rules.Status.OPEN])
+def test_escaped_gives_what_markupsafe_gives(value):
+    assert escaped(value) == escape(value)
 
 
 # --- a button of a row ---------------------------------------------------------------------------

@@ -11,11 +11,12 @@ escaped). The list's table and the row sent back alone after its own status chan
 from dataclasses import dataclass
 from datetime import date
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from webapp.rules import challenges as rules
 from webapp.services.challenges import ListedChallenge, age_in_days
 from webapp.web.htmx import css, targets
+from webapp.web.markup import escaped
 from webapp.web.row_urls import row_url
 
 CHALLENGE_TAG_CLASSES = {rules.Status.OPEN: "govuk-tag--blue",
@@ -52,7 +53,7 @@ class ChallengeRow:
         status picked in its select: a resolved one opens Additional Comments), the
         version the page had seen, `comments`, and `row_error` (a DomainError) or
         `row_message`, which takes focus."""
-        e = escape
+        e = escaped
         n = f"{self.id:d}"
         reference = e(self.reference)
         said = ""
@@ -102,7 +103,7 @@ class ChallengeRow:
     def _status_change(self, n: str, reference: str, chosen, comments, row_error) -> str:
         """The Status select and Update status; Additional Comments when the status chosen
         is a resolved one. `n` and `reference` come escaped."""
-        e = escape
+        e = escaped
         asking = (chosen or "") in rules.RESOLVED
         group_error = " govuk-form-group--error" if row_error else ""
         status_error = comments_error = ""
@@ -149,8 +150,8 @@ _OUTCOME_TEXTS = {"changed": "Changed",
 # The Status select's options with each status chosen (and with none, for a value that is
 # not a status): written once, not once a row.
 STATUS_OPTIONS = {chosen: "\n".join(
-    f'<option value="{escape(status.value)}"{" selected" if status == chosen else ""}>'
-    f"{escape(rules.STATUS_LABELS[status])}</option>" for status in rules.Status)
+    f'<option value="{escaped(status.value)}"{" selected" if status == chosen else ""}>'
+    f"{escaped(rules.STATUS_LABELS[status])}</option>" for status in rules.Status)
     for chosen in (*rules.Status, None)}
 
 

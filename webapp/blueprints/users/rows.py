@@ -11,11 +11,11 @@ it from here."""
 
 from dataclasses import dataclass
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from webapp.web.display import ACCOUNT_TAG_CLASSES, email_breaks, role_labels
 from webapp.web.htmx import css, targets
-from webapp.web.markup import post_button
+from webapp.web.markup import escaped, post_button
 from webapp.web.row_urls import row_url
 from webapp.web.user_actions import NONE, StatusActions, signed_in_actor, status_actions
 
@@ -44,7 +44,7 @@ class UserRow:
         (an error when `row_error`), or `reason_error` for a missing reason: focus moves
         to the status, which holds the message (or to the reason field), so a keyboard or
         screen-reader user keeps their place."""
-        e = escape
+        e = escaped
         message = ""
         if row_message:
             kind = "govuk-error-message" if row_error else "lrs-row-message"
@@ -78,7 +78,7 @@ class UserRow:
         may take. Buttons belong to the actions form `form_id` (macros/actions.html); with
         JavaScript they swap the element with id `target`. A missing reason keeps the
         Suspend form open with a GOV.UK field error, and focus goes to the field."""
-        e = escape
+        e = escaped
         parts = []
         if self.suspend_url:
             button = post_button(self.suspend_url, "Suspend user", form_id, target,
