@@ -4,11 +4,14 @@ and its best time over several runs. Beside them, the same for a trivial Flask a
 same run.
 
     PYTHONPATH=. .venv/bin/python bench/page_cost.py [--users 5000] [--work DIR]
+        [--database sqlite|postgresql] [--postgres-url URL] [--profile PAGE]
 
-Seeds the data as bench/load.py does (plain inserts; reused with --work), signs one super
+Seeds the data as bench/load.py does (plain inserts; reused with --work on SQLite; on
+PostgreSQL the --postgres-url database's schema is dropped and rebuilt), signs one super
 user in through the form and drives each page through Flask's test client. bench/load.py
 measures the same pages through gunicorn under load; this tells where the time goes and
-whether a change moved it, without a quiet machine."""
+whether a change moved it, without a quiet machine. --profile "find user (fragment)" also
+prints where that page's calls go (cProfile, the 30 functions of most own time)."""
 
 import argparse
 import cProfile
@@ -61,12 +64,12 @@ def measure(client, path: str, headers: dict, rounds: int) -> tuple[float, float
     return pstats.Stats(profiler).total_calls / 10, best
 
 
-def signed_in_client(work: Path):
+def signed_in_client(work: Path, database_url: str):
     from webapp import create_app
     from webapp.config import Config
 
-    app = create_app(Config, {"DATABASE_URL": f"sqlite:///{work / 'load.sqlite'}",
-                              "RATELIMIT_ENABLED": False}, instance_path=str(work))
+    app = create_app(Config, {"DATABASE_URL": database_url, "RATELIMIT_ENABLED": False},
+                     instance_path=str(work))
     client = app.test_client()
     form = client.get("/sign-in").text
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
@@ -81,21 +84,40 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--work", default=None)
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--postgres-url",
+                        default="postgresql://postgres@127.0.0.1:5432/lrs_page_cost")
+    parser.add_argument("--profile", default="", help="a page's name, as printed")
     options = parser.parse_args()
     work = Path(options.work or tempfile.mkdtemp(prefix="lrs-page-cost-"))
     work.mkdir(parents=True, exist_ok=True)
-    if not (work / "load.sqlite").exists():
-        seed(f"sqlite:///{work / 'load.sqlite'}", work, 10_000, options.users, 1)
-    client = signed_in_client(work)
+    if options.database == "postgresql":
+        database_url = options.postgres_url
+        seed(database_url, work, 10_000, options.users, 1)
+    else:
+        database_url = f"sqlite:///{work / 'load.sqlite'}"
+        if not (work / "load.sqlite").exists():
+            seed(database_url, work, 10_000, options.users, 1)
+    client = signed_in_client(work, database_url)
     logging.disable(logging.CRITICAL)  # the request log line is measured, not printed
     calls, best = measure(trivial_app().test_client(), "/", {}, options.rounds)
-    print(f"{options.users:,} users, test client, best of {RUNS} runs of {options.rounds}")
+    print(f"{options.database}, {options.users:,} users, test client, best of {RUNS} runs of "
+          f"{options.rounds}")
     print(f"{'page':24} {'calls':>8} {'× trivial':>9} {'best ms':>8} {'× trivial':>9}")
     print(f"{'trivial Flask app':24} {calls:8.0f} {1:9.1f} {best:8.2f} {1:9.1f}")
     for name, path, headers in PAGES:
         page_calls, page_best = measure(client, path, headers, options.rounds)
         print(f"{name:24} {page_calls:8.0f} {page_calls / calls:9.1f} {page_best:8.2f} "
               f"{page_best / best:9.1f}")
+    for name, path, headers in PAGES:
+        if name == options.profile:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(10):
+                client.get(path, headers=headers)
+            profiler.disable()
+            print(f"\n{name}, 10 requests:")
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
 
 
 if __name__ == "__main__":

@@ -10,14 +10,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 from flask_login import login_user
-from sqlalchemy import event, select, text
+from sqlalchemy import delete, event, select, text
 
 from tests.conftest import POSTGRES_URL
 from tests.helpers import BOSS_PASSWORD, STRONG_PASSWORD, csrf_from, page, sign_in
 from tests.production.servers import ROOT
 from webapp.blueprints.users import rows
 from webapp.extensions import db
-from webapp.models import Learner, User
+from webapp.models import Learner, OrganisationRole, User
 from webapp.services import user_search
 from webapp.services.paging import Page, count_statement, paginate
 from webapp.services.user_search import UserSearch
@@ -214,6 +214,19 @@ def test_find_users_table_reads_columns_not_whole_accounts(app, boss, make_user,
     assert len(listed.items) == 25
 
 
+def test_find_users_table_reads_the_roles_with_the_rows(app, boss, make_user, statements):
+    """Each row's roles come in the statement that reads the rows: no third round trip."""
+    make_user(given="Quinn", family="Roles", roles=("qcf_user", "ab_user", "edc_resolver"))
+    make_user(given="Una", family="Roles", roles=("ab_user",))
+    assert boss.roles and boss.organisation.kind  # the signed-in user, loaded already
+    statements.clear()
+    listed = user_search.find_users_listed(boss, UserSearch(family_name="roles"))
+    assert {user.given_name: user.roles for user in listed.items} == {
+        "Quinn": {"qcf_user", "ab_user", "edc_resolver"}, "Una": {"ab_user"}}
+    assert len(statements) == 2  # the page's ids, then its rows (a short page: no count)
+    assert "user_roles" not in statements[0] and "user_roles" in statements[1]
+
+
 @pytest.mark.parametrize("find", [user_search.find_users, user_search.find_users_listed],
                          ids=["entities", "listed"])
 def test_a_user_changed_between_the_two_reads_leaves_the_page_full(app, boss, make_user, find):
@@ -287,6 +300,23 @@ def test_the_signed_in_user_is_loaded_in_one_query(client, user, statements):
     assert len(loads) == 1
     assert not any(s.lstrip().startswith("SELECT user_roles") for s in statements), \
         "the roles come with the user"
+
+
+def test_a_super_users_page_reads_the_grantable_roles_with_the_user(client, boss, statements):
+    """The roles the organisation may grant (the menu, Find user's role boxes) come in the
+    signed-in user's query, and a change to them shows on the next page."""
+    sign_in(client, boss.username, BOSS_PASSWORD)
+    statements.clear()
+    found = page(client.get("/users"))
+    assert not any(s.lstrip().startswith("SELECT organisation_roles") for s in statements)
+    assert found.find("input", attrs={"name": "roles", "value": "qcf_user"})
+    db.session.execute(delete(OrganisationRole).where(
+        OrganisationRole.organisation_id == boss.organisation_id,
+        OrganisationRole.role == "qcf_user"))
+    db.session.commit()
+    found = page(client.get("/users"))
+    assert not found.find("input", attrs={"name": "roles", "value": "qcf_user"})
+    assert found.find("input", attrs={"name": "roles", "value": "ab_user"})
 
 
 def test_the_session_cookie_is_not_rewritten_on_every_page(client, user):

@@ -10,7 +10,7 @@ from flask import render_template_string
 def test_every_template_sees_every_global_the_application_registers(app):
     environment = app.jinja_env
     names = environment.loader.list_templates()
-    assert "base.html" in names and "macros/users.html" in names
+    assert "base.html" in names and "macros/status.html" in names
     for name in names:
         if not name.endswith(".html"):
             continue
@@ -23,10 +23,9 @@ def test_every_template_sees_every_global_the_application_registers(app):
 def test_an_imported_macro_calls_the_applications_globals(app):
     with app.test_request_context("/"):
         html = render_template_string(
-            '{% from "macros/actions.html" import post_button %}'
-            "{{ post_button('/users/7/unlock', 'Unlock', 'user-actions', 'user-7', 'ann') }}")
-    assert 'hx-target="#user-7"' in html and 'formaction="/users/7/unlock"' in html
-    assert '<span class="govuk-visually-hidden"> ann</span>' in html
+            '{% from "macros/status.html" import status_tags %}'
+            "{{ status_tags(user) }}", user={"status": "Suspended", "locked": False})
+    assert '<strong class="govuk-tag govuk-tag--orange">Suspended</strong>' in html
 
 
 def test_a_template_given_its_own_globals_keeps_them_apart(app):

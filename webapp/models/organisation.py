@@ -1,5 +1,5 @@
 from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from webapp.extensions import db
 from webapp.models.base import UTCDateTime, utcnow
@@ -19,9 +19,17 @@ class Organisation(db.Model):
     grantable: Mapped[list["OrganisationRole"]] = relationship(
         cascade="all, delete-orphan", lazy="select"
     )
+    # The same roles' names, space-separated, when the statement that loaded the
+    # organisation read them too: the signed-in user's (services/sign_in.py), so a super
+    # user's page (the menu, Find user's role boxes) needs no query of its own for them.
+    # None otherwise, and after the organisation is expired (a commit).
+    grantable_names: Mapped[str | None] = query_expression()
 
     @property
     def grantable_roles(self) -> set[str]:
+        loaded = self.__dict__  # read as they stand: no refresh of an expired organisation
+        if loaded.get("grantable_names") is not None and "grantable" not in loaded:
+            return set(loaded["grantable_names"].split())
         return {row.role for row in self.grantable}
 
     def __repr__(self) -> str:

@@ -17,6 +17,7 @@ from webapp.web.display import (
 )
 from webapp.web.forms import error_summary
 from webapp.web.htmx import css, targets
+from webapp.web.markup import post_button
 from webapp.web.row_urls import row_url
 
 
@@ -50,3 +51,4 @@ def init_app(app: Flask) -> None:
     app.add_template_global(ACCOUNT_TAG_CLASSES, "status_tag_classes")
     app.add_template_global(govuk_component)
     app.add_template_global(row_url)
+    app.add_template_global(post_button)

@@ -18,7 +18,6 @@ from webapp.services import challenges
 from webapp.services.errors import AlreadyExists, Conflict, DomainError, ValidationFailed
 from webapp.services.unit_of_work import unit_of_work
 from webapp.web.access import area_required
-from webapp.web.components import render_kept
 from webapp.web.forms import whole_number
 from webapp.web.htmx import aimed_at, targets
 from webapp.web.translate import to_form
@@ -30,17 +29,8 @@ desk_only = area_required(Area.CHALLENGE_OVERSIGHT)
 VIEWED_ULN = "challenges_record_uln"  # the record last shown, so no ULN goes in a URL
 
 
-def _status_options() -> dict:
-    """The Status select's options with each status chosen (and with none, for a value
-    that is not a status), each rendered once per process instead of once per row."""
-    statuses = [status.value for status in rules.Status]
-    return {chosen: render_kept("challenges/_status_options.html", {
-        "statuses": statuses, "labels": rules.STATUS_LABELS, "chosen": chosen})
-        for chosen in (*statuses, None)}
-
-
 def _labels() -> dict:
-    return {"status_options": _status_options(), "status_labels": rules.STATUS_LABELS,
+    return {"status_labels": rules.STATUS_LABELS,
             "type_labels": rules.SHORT_TYPE_LABELS,
             "long_type_labels": rules.TYPE_LABELS, "reasons": rules.REASONS,
             "event_labels": achievement_rules.EVENT_LABELS,
