@@ -184,13 +184,14 @@ def test_escaped_gives_what_markupsafe_gives(value):
 
 @pytest.mark.parametrize("target", [None, "achievement-row-3"])
 @pytest.mark.parametrize("for_whom", ["", "REF<1>&'"])
-@pytest.mark.parametrize("classes", ["govuk-button--secondary", ""])
-def test_a_post_button_is_written_as_the_macro_wrote_it(app, target, for_whom, classes):
+@pytest.mark.parametrize("classes", ["govuk-button--secondary", "", 'x" onclick="y'])
+@pytest.mark.parametrize("form_id", ["achievement-actions", 'f" onclick="y'])
+def test_a_post_button_is_written_as_the_macro_wrote_it(app, target, for_whom, classes, form_id):
+    """Every argument escaped, though today's callers give literals for the form and classes."""
     old = app.jinja_env.from_string(OLD_POST_BUTTON).module.post_button(
-        "/achievements/3/grade?x=1&y=2", "Save <changes>", "achievement-actions", target,
-        for_whom, classes)
-    new = post_button("/achievements/3/grade?x=1&y=2", "Save <changes>", "achievement-actions",
-                      target, for_whom, classes)
+        "/achievements/3/grade?x=1&y=2", "Save <changes>", form_id, target, for_whom, classes)
+    new = post_button("/achievements/3/grade?x=1&y=2", "Save <changes>", form_id, target,
+                      for_whom, classes)
     assert same_but_whitespace(old, new), f"--- old\n{old}\n--- new\n{new}"
 
 
@@ -253,10 +254,10 @@ def test_view_users_status_actions_are_written_as_the_macro_wrote_them(app, old_
                                                                        reason_error):
     with app.test_request_context("/users/1"):
         for row in user_rows():
-            old = old_user_macros.status_actions(row, "status-actions", "user-status",
-                                                 reason_error)
-            new = row.status_actions("status-actions", "user-status", reason_error)
-            assert same_but_whitespace(old, new), f"{row}\n--- old\n{old}\n--- new\n{new}"
+            for form_id in ("status-actions", 'f" onclick="y'):
+                old = old_user_macros.status_actions(row, form_id, "user-status", reason_error)
+                new = row.status_actions(form_id, "user-status", reason_error)
+                assert same_but_whitespace(old, new), f"{row}\n--- old\n{old}\n--- new\n{new}"
 
 
 def test_a_user_row_escapes_every_value(app):

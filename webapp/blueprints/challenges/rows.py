@@ -3,7 +3,7 @@ once per row, and its markup.
 
 A template that reads an ORM object pays for every attribute, relationship, filter and
 link it makes, 25 times a page: about 480 Python calls a row; a macro given plain values
-still about 270. So the row carries the text it shows, its status and the addresses of
+still about 300. So the row carries the text it shows, its status and the addresses of
 its actions, and writes its own HTML (`ChallengeRow.html`, web/markup.py: every value
 escaped). The list's table and the row sent back alone after its own status change
 (challenges/_row.html) both write it from here."""

@@ -2,7 +2,7 @@
 
 A template that reads an ORM object pays for every attribute, filter, link and macro call
 it makes, 25 times a page: about 430 Python calls a row; a macro given plain values still
-about 245. So the row carries the text it shows and the addresses of its actions, and
+about 260. So the row carries the text it shows and the addresses of its actions, and
 writes its own HTML (`UserRow.html`, web/markup.py: every value escaped): about 70.
 What is shown, and which actions are offered, is decided here and in
 rules/permissions.py. The results table, the row sent back alone after an inline action
