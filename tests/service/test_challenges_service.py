@@ -296,16 +296,16 @@ def test_the_list_reads_what_the_entities_hold(people):
     assert {c.status for c in page.items} == {Status.OPEN, Status.IN_PROGRESS}
 
 
-def test_a_challenge_whose_status_changes_between_the_two_reads_leaves_the_filtered_list(
+def test_a_challenge_whose_status_changes_as_the_page_is_read_leaves_the_filtered_list(
         people):
-    """The list reads a page of ids, then their rows: a challenge moved out of the chosen
-    status in between (by another resolver) is not shown under it."""
+    """A challenge moved out of the chosen status (by another resolver) just before the
+    page is read is not shown under it: the page's ids and rows are one statement."""
     moved = raise_one(people)
     changed = []
 
     def another_resolver_moves_it(state):
         if state.is_select and not changed and "achievements" in str(state.statement):
-            changed.append(True)  # the rows' read (the ids' read joins nothing)
+            changed.append(True)  # the page's read
             db.session.execute(update(Challenge).where(Challenge.id == moved.id)
                                .values(status=Status.IN_PROGRESS))
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from webapp.extensions import db
@@ -48,7 +48,7 @@ from webapp.services.errors import (
     NotFound,
     ValidationFailed,
 )
-from webapp.services.paging import Page, in_page_order, paginate
+from webapp.services.paging import Page, paginate, rows_in
 from webapp.services.unit_of_work import unit_of_work
 from webapp.services.user_management import require_area
 
@@ -300,12 +300,13 @@ def list_for_resolver(actor: User, status: str | None = None, page: int = 1) -> 
         return _of_status(statement.where(Challenge.organisation_id == actor.organisation_id),
                           status)
 
-    found = paginate(_oldest_first(of_this_list(select(Challenge.id))), page)
-    # The page's ids, then their rows: the count then needs none of the joins. The rows
-    # are read with the same conditions, so one whose status changed meanwhile drops out.
-    by_id = {row.id: ListedChallenge(*row) for row in db.session.execute(
-        of_this_list(_LISTED).where(Challenge.id.in_(found.items)))} if found.items else {}
-    return in_page_order(found, by_id)
+    def read(window: Select) -> list[ListedChallenge]:
+        return [ListedChallenge(*row) for row in db.session.execute(
+            rows_in(window, Challenge.id, _oldest_first(_LISTED)))]
+
+    # Paged by id alone, so the count needs none of the joins; the page's rows come in the
+    # same statement as its ids.
+    return paginate(_oldest_first(of_this_list(select(Challenge.id))), page, read=read)
 
 
 def list_for_provider(actor: User, page: int = 1) -> Page:

@@ -1,7 +1,8 @@
 """One way to page a query: fetch one page, count only when the page is full, clamp the
 page number, and optionally stop counting at a bound."""
 
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from math import ceil
 
 from sqlalchemy import Select, func, literal, select
@@ -58,18 +59,23 @@ class Page:
 
 
 def paginate(statement: Select, page: int, per_page: int = PER_PAGE,
-             count_limit: int | None = None) -> Page:
+             count_limit: int | None = None,
+             read: Callable[[Select], list] | None = None) -> Page:
     """`statement` must already be ordered. A page number past the end shows the last page.
 
     The page is read first: when it is not full and not empty (or is the empty first
     page), it is the last one, so the total is known without a count. A narrow search,
     which is most of them, costs one query; only a full page also counts. With a
     `count_limit` the count stops past that many matches (or past this page, if further):
-    a wide search costs the same in a large organisation as in a small one. To read a page
-    from an index alone, page a statement of the key the index carries, then load those
-    rows by key and put them in order with `in_page_order` (Find user, the EDC list)."""
+    a wide search costs the same in a large organisation as in a small one.
+
+    To read a page from an index alone, page a statement of the key the index carries and
+    give `read`: it is handed that statement limited to the page (the window) and reads
+    the page's rows in one statement, those whose key is in the window (`rows_in`), in
+    the same order (Find user, the EDC list)."""
+    read = read or _scalars
     number = min(max(1, page), MAX_PAGE)
-    items = _page_items(statement, number, per_page)
+    items = read(_window(statement, number, per_page))
     found = len(items)
     if found < per_page and (found or number == 1):
         return Page(items=items, number=number, per_page=per_page,
@@ -81,16 +87,14 @@ def paginate(statement: Select, page: int, per_page: int = PER_PAGE,
     last = max(1, ceil(total / per_page))
     if number > last:  # past the end: the last page instead
         number = last
-        items = _page_items(statement, number, per_page)
+        items = read(_window(statement, number, per_page))
     return Page(items=items, number=number, per_page=per_page, total=total)
 
 
-def in_page_order(found: Page, rows_by_id: dict) -> Page:
-    """A page of ids with each replaced by its row, read after by id. A row changed between
-    the two reads (renamed, suspended, given another status) may be missing; how full the
-    page is still comes from the ids."""
-    return replace(found, items=[rows_by_id[row_id] for row_id in found.items
-                                 if row_id in rows_by_id])
+def rows_in(window: Select, key, rows: Select) -> Select:
+    """`rows` (already ordered as the page is) of the keys in a page's `window`: one
+    statement, so one round trip, and the page and its rows are one snapshot."""
+    return rows.where(key.in_(window.scalar_subquery()))
 
 
 def _count(statement: Select, bound: int | None) -> int:
@@ -109,6 +113,9 @@ def count_statement(statement: Select, bound: int | None = None) -> Select:
     return select(func.count()).select_from(matches.subquery())
 
 
-def _page_items(statement: Select, number: int, per_page: int) -> list:
-    window = statement.limit(per_page).offset((number - 1) * per_page)
+def _window(statement: Select, number: int, per_page: int) -> Select:
+    return statement.limit(per_page).offset((number - 1) * per_page)
+
+
+def _scalars(window: Select) -> list:
     return list(db.session.scalars(window))

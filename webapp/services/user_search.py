@@ -15,7 +15,7 @@ from webapp.rules.permissions import Area
 from webapp.rules.roles import ROLES
 from webapp.services import audit
 from webapp.services.errors import NotFound
-from webapp.services.paging import Page, in_page_order, paginate
+from webapp.services.paging import Page, paginate, rows_in
 from webapp.services.user_management import require_area
 
 EXPORT_BATCH = 500
@@ -102,23 +102,23 @@ def find_users(actor: User, criteria: UserSearch, page: int = 1,
                organisation_id: int | None = None) -> Page:
     """A page of matching accounts as User entities (the service desk's list)."""
     statement = _search_statement(_organisation_scope(actor, organisation_id), criteria)
-    found = _page_of_ids(statement, page)
-    users = {user.id: user for user in db.session.scalars(
-        statement.where(User.id.in_(found.items)))} if found.items else {}
-    return in_page_order(found, users)
+
+    def read(window: Select) -> list[User]:
+        return list(db.session.scalars(rows_in(window, User.id, statement)))
+
+    return _page_by_id(statement, page, read)
 
 
 def find_users_listed(actor: User, criteria: UserSearch, page: int = 1) -> Page:
     """A page of matching accounts as `ListedUser`s, for Find user's table."""
     statement = _search_statement(_organisation_scope(actor, None), criteria)
-    found = _page_of_ids(statement, page)
-    if not found.items:
-        return found
-    rows = db.session.execute(statement.with_only_columns(*_LISTED_COLUMNS, _ROLES)
-                              .where(User.id.in_(found.items)))
-    listed = {row[0]: ListedUser(*row[:-1], roles=frozenset((row[-1] or "").split()))
-              for row in rows}
-    return in_page_order(found, listed)
+    listed = statement.with_only_columns(*_LISTED_COLUMNS, _ROLES)
+
+    def read(window: Select) -> list[ListedUser]:
+        return [ListedUser(*row[:-1], roles=frozenset((row[-1] or "").split()))
+                for row in db.session.execute(rows_in(window, User.id, listed))]
+
+    return _page_by_id(statement, page, read)
 
 
 # Each listed user's roles, space-separated, read in the same statement as the rows (a
@@ -128,12 +128,13 @@ _ROLES = (select(func.aggregate_strings(UserRole.role, " "))
           .where(UserRole.user_id == User.id).correlate(User).scalar_subquery())
 
 
-def _page_of_ids(statement: Select, page: int) -> Page:
-    """The page's user ids, read from the ordering index alone (on PostgreSQL it carries
+def _page_by_id(statement: Select, page: int, read) -> Page:
+    """The page's user ids are read from the ordering index alone (on PostgreSQL it carries
     the id): a filter the index cannot seek (LIKE '%smi%') is checked on each index entry
-    walked, not on a table row fetched for it. The rows are read after, by id, with the
-    same filters."""
-    return paginate(statement.with_only_columns(User.id), page, count_limit=COUNT_LIMIT)
+    walked, not on a table row fetched for it. The page's rows are read by those ids in
+    the same statement (`read`)."""
+    return paginate(statement.with_only_columns(User.id), page, count_limit=COUNT_LIMIT,
+                    read=read)
 
 
 def users_for_export(actor: User, criteria: UserSearch) -> Iterator[User]:
