@@ -296,6 +296,29 @@ def test_the_list_reads_what_the_entities_hold(people):
     assert {c.status for c in page.items} == {Status.OPEN, Status.IN_PROGRESS}
 
 
+def test_the_list_pages_past_a_full_page_with_every_challenge_once(people):
+    """A page's rows come from one statement with its ids: a full page is full, the next
+    holds the rest, and no challenge is shown twice or lost."""
+    raised = raise_one(people)
+    columns = {name: getattr(raised, name) for name in (
+        "organisation_id", "achievement_id", "uln", "type", "reason", "proposed_value", "notes",
+        "contact", "raised_by_user_id", "raised_by_organisation_id", "raised_at")}
+    # resolved ones (one unresolved of a type an achievement), raised at the same moment:
+    # the id settles the order
+    copies = [Challenge(reference=f"EDCCOPY{n:05}", status=Status.REJECTED, **columns)
+              for n in range(26)]
+    db.session.add_all(copies)
+    db.session.commit()
+    ids = [raised.id] + [copy.id for copy in copies]
+    first = committed(challenges.list_for_resolver, people["resolver"])
+    second = committed(challenges.list_for_resolver, people["resolver"], page=2)
+    assert (first.total, len(first.items), first.has_next) == (27, 25, True)
+    assert (second.number, len(second.items), second.has_next) == (2, 2, False)
+    assert [c.id for c in first.items + second.items] == ids  # oldest first
+    past_the_end = committed(challenges.list_for_resolver, people["resolver"], page=9)
+    assert past_the_end.number == 2 and [c.id for c in past_the_end.items] == ids[25:]
+
+
 def test_a_challenge_whose_status_changes_as_the_page_is_read_leaves_the_filtered_list(
         people):
     """A challenge moved out of the chosen status (by another resolver) just before the

@@ -93,7 +93,9 @@ def paginate(statement: Select, page: int, per_page: int = PER_PAGE,
 
 def rows_in(window: Select, key, rows: Select) -> Select:
     """`rows` (already ordered as the page is) of the keys in a page's `window`: one
-    statement, so one round trip, and the page and its rows are one snapshot."""
+    statement, so one round trip, and the page and its rows are one snapshot. `rows` must
+    give exactly one row a key (joins along non-null keys only): how full the page is, and
+    so whether it is the last, is read from the rows."""
     return rows.where(key.in_(window.scalar_subquery()))
 
 
