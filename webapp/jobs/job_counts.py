@@ -19,14 +19,17 @@ SUMMARY_ORDER = ("created", "updated", "withdrawn", "reinstated", "moved",
 def summary(job: BatchJob) -> dict:
     """The counts, by the names the output and the View page use."""
     counts = job.counts or {}
-    names = SUMMARY_ORDER if job.kind == ACHIEVEMENT else sorted(counts)
     return {name.title().replace(" ", "") if " " in name else name: counts.get(name, 0)
-            for name in names}
+            for name in _names(job)}
 
 
 def counts_for_people(job: BatchJob) -> list[tuple[str, int]]:
     counts = job.counts or {}
-    names = SUMMARY_ORDER if job.kind == ACHIEVEMENT else sorted(counts)
-    labels = {name: WOULD_BE.get(name, name) if job.validate_only else name for name in names}
-    return [(labels[name][0].upper() + labels[name][1:], counts[name]) for name in names
-            if counts.get(name)]
+    shown = [name for name in _names(job) if counts.get(name)]
+    labels = {name: WOULD_BE.get(name, name) if job.validate_only else name for name in shown}
+    return [(labels[name][0].upper() + labels[name][1:], counts[name]) for name in shown]
+
+
+def _names(job: BatchJob):
+    """An achievement job's counts in the fixed order; a verify job's, its return codes."""
+    return SUMMARY_ORDER if job.kind == ACHIEVEMENT else sorted(job.counts or {})

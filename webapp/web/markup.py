@@ -12,6 +12,8 @@ import re
 
 from markupsafe import Markup, escape
 
+from webapp.web.htmx import css
+
 _MARKUP_CHARACTER = re.compile(r"[&<>'\"]").search
 
 
@@ -31,7 +33,7 @@ def post_button(action: str, label: str, form_id: str, target: str | None = None
     A template global, too."""
     e = escaped
     action = e(action)
-    swap = f' hx-post="{action}" hx-target="#{e(target)}" hx-swap="outerHTML"' if target else ""
+    swap = f' hx-post="{action}" hx-target="{e(css(target))}" hx-swap="outerHTML"' if target else ""
     whom = f'<span class="govuk-visually-hidden"> {e(for_whom)}</span>' if for_whom else ""
     return Markup(  # noqa: S704 - every value escaped
         f'<button type="submit" form="{e(form_id)}" formaction="{action}" formmethod="post"\n'
