@@ -325,7 +325,7 @@ def _is_pet_form(short: str, full: str) -> bool:
                     and len(full) - len(beginning) >= replaced and full != short):
                 if ending in BOYS_PET_ENDINGS and full.endswith(("a", "e")):
                     return False
-                return not names.opposite_genders(short, full)
+                return not names.short_form_of_other_gender(short, full)
     return False
 
 
@@ -337,7 +337,7 @@ def _is_truncation(first: str, second: str) -> bool:
     if len(longer) - len(shorter) < 2 or len(shorter) < 3:
         return False
     cut = longer.startswith(shorter) or (len(shorter) >= 4 and longer.endswith(shorter))
-    return cut and not names.opposite_genders(shorter, longer)
+    return cut and not names.short_form_of_other_gender(shorter, longer)
 
 
 def _two_real_names(supplied_part: str, held_part: str) -> bool:
