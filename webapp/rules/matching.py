@@ -325,7 +325,7 @@ def _is_pet_form(short: str, full: str) -> bool:
                     and len(full) - len(beginning) >= replaced and full != short):
                 if ending in BOYS_PET_ENDINGS and full.endswith(("a", "e")):
                     return False
-                return not names.short_form_of_other_gender(short, full)
+                return not names.opposite_genders(short, full)
     return False
 
 
