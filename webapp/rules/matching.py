@@ -272,12 +272,27 @@ def _synonym_match(supplied: str, held: str) -> bool:
     supplied_key, held_key = names.compact(supplied), names.compact(held)
     if names.are_synonyms(supplied_key, held_key):
         return True
+    if _synonym_of_a_spelling(supplied_key, held_key) or _synonym_of_a_spelling(held_key,
+                                                                                 supplied_key):
+        return True
     single = len(names.parts(supplied)) == 1 and len(names.parts(held)) == 1
     return single and (_is_truncation(supplied_key, held_key)
                        or _is_pet_form(supplied_key, held_key)
                        or _is_pet_form(held_key, supplied_key)
                        or _is_short_of_compound(supplied_key, held_key)
                        or _is_short_of_compound(held_key, supplied_key))
+
+
+def _synonym_of_a_spelling(name: str, other: str) -> bool:
+    """`other` is another spelling of a name the lists relate to `name` directly (Nastya ~
+    Anastasiya: the lists have Anastasia; Michail ~ Michael: they have Mikhail). Only names
+    of SOUND_SHORTEST letters or more are compared so: short forms spelt alike are often other
+    names (Pauline's Danish short form Line is no Lynne)."""
+    if len(other) < SOUND_SHORTEST or names.opposite_genders(name, other):
+        return False
+    return any(_same_shape(candidate, other, True)
+               for candidate in names.listed_relatives(name) - {name, other}
+               if len(candidate) >= SOUND_SHORTEST)
 
 
 # The first elements of Yoruba and Igbo compound given names (Oluwa-, Olu-, Ade-, Ayo-,

@@ -671,6 +671,14 @@ def name_forms(name: str) -> frozenset[str]:
     return (same.get(name, frozenset()) | related.get(name, frozenset())) - {name}
 
 
+def listed_relatives(name: str) -> frozenset[str]:
+    """The names the hand-made lines and the forms data relate to this one directly: its
+    spellings, its full names or short forms, its language forms (not the `nicknames`
+    dataset, whose lines join a full name's short forms to each other: Polly, Molly)."""
+    same, related = _synonym_lines()
+    return same.get(name) | related.get(name) | name_forms(name)
+
+
 def are_forms(first: str, second: str) -> bool:
     """One name is a Wiktionary form of the other. Not between two names both in English
     use (Faker's English locales: Ava and Eva, Joe and Joel are two names in Britain):
