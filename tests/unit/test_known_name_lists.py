@@ -134,15 +134,29 @@ def test_relations_answer_as_the_sets_they_are_made_from(files):
     assert not names.Relations({"anna": {"ann"}}).relates("anna", "ann\nanna")
 
 
-def test_the_loaded_relations_are_the_files_less_the_wrong_ones():
+def test_the_loaded_relations_are_the_files_and_the_gender_lists_pairs_less_the_wrong_ones():
     same, related = names._parse_synonym_sets(names._data_text("given_name_forms.txt"))
     wrong, _ = names._parse_synonym_sets(names._data_text("given_name_forms_wrong.txt"))
+    for name, other in names._guesser_equivalents():
+        related.setdefault(name, set()).add(other)
+        related.setdefault(other, set()).add(name)
     loaded_same, loaded_related = names._form_lines()
     for name, others in same.items():
         assert loaded_same.get(name) == frozenset(others - wrong.get(name, set()))
     for name, others in related.items():
         assert loaded_related.get(name) == frozenset(others - wrong.get(name, set()))
     assert "tom" in wrong.get("antonio", set()) | wrong.get("tom", set())
+
+
+def test_the_gender_lists_equivalent_names_are_read_whole():
+    """nam_dict.txt's '=' lines (748 in gender-guesser 0.4.0): each a pair of compact names,
+    a + in a name read as a space, the country columns left out."""
+    pairs = list(names._guesser_equivalents())
+    assert len(pairs) >= 700
+    assert ("aga", "agnieszka") in pairs and ("zhenya", "jevgeni") in pairs
+    assert all(first and second and first != second and " " not in first + second
+               for first, second in pairs)
+    assert "agnieszka" in names.name_forms("aga") and "aga" in names.name_forms("agnieszka")
 
 
 def test_the_nickname_lines_answer_as_the_nicknamer():
