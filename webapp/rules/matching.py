@@ -290,9 +290,10 @@ def _synonym_of_a_spelling(name: str, other: str) -> bool:
     names (Pauline's Danish short form Line is no Lynne)."""
     if len(other) < SOUND_SHORTEST or names.opposite_genders(name, other):
         return False
+    key = names.consonant_key(other)
     return any(_same_shape(candidate, other, True)
                for candidate in names.listed_relatives(name) - {name, other}
-               if len(candidate) >= SOUND_SHORTEST)
+               if len(candidate) >= SOUND_SHORTEST and names.consonant_key(candidate) == key)
 
 
 # The first elements of Yoruba and Igbo compound given names (Oluwa-, Olu-, Ade-, Ayo-,

@@ -343,6 +343,14 @@ def same_spelling_shape(first: str, second: str, strict: bool,
                for index, (a, b) in enumerate(zip(first_vowels, second_vowels, strict=True)))
 
 
+@lru_cache(maxsize=65536)
+def consonant_key(name: str) -> str:
+    """What two names must share to be spelt alike (same_spelling_shape): the consonants as
+    spelling_shape writes them, the swaps some romanisations make merged, a final vowel left
+    out. A cheap first test."""
+    return spelling_shape(name)[0].translate(_SWAPPED_CONSONANTS).rstrip("_")
+
+
 def vowels_differ(first: str, second: str) -> bool:
     """The same consonants but, vowel for vowel, a vowel that makes another name
     (Hall/Hill, Kamal/Kamil, Baranov/Barinov, Adewale/Adewole)."""
@@ -671,6 +679,7 @@ def name_forms(name: str) -> frozenset[str]:
     return (same.get(name, frozenset()) | related.get(name, frozenset())) - {name}
 
 
+@lru_cache(maxsize=65536)
 def listed_relatives(name: str) -> frozenset[str]:
     """The names the hand-made lines and the forms data relate to this one directly: its
     spellings, its full names or short forms, its language forms (not the `nicknames`
@@ -1074,6 +1083,7 @@ def clear_name_caches() -> None:
     for function in (normalise, folds, parts, without_particles, ocr_key, _sound_key,
                      spelling_shape,
                      voiceless_key, profile, name_family, name_family_sounds, name_forms,
+                     listed_relatives, consonant_key,
                      gender_of,
                      opposite_genders, is_known_name):
         function.cache_clear()
