@@ -282,6 +282,27 @@ def test_a_spelling_of_a_short_relative_is_not_enough(supplied, held):
     assert given_kind(held, supplied) is None
 
 
+@pytest.mark.parametrize("supplied,held,given", [
+    ("Abdirizak", "Abdirazak", True), ("Howlader", "Hawlader", False),
+    ("Shenelle", "Shanelle", True),
+])
+def test_one_vowel_for_another_in_a_long_name_is_a_slip(supplied, held, given):
+    kind = given_kind(supplied, held) if given else family_kind(supplied, held)
+    assert kind == "slip"
+
+
+@pytest.mark.parametrize("supplied,held,given", [
+    # two real names (Rochelle, Rachelle); a vowel in the ending (Kowalczuk, Kowalczak;
+    # -ska, -sko); a name shorter than LONG_NAME (Dolton, Dalton)
+    ("Rochelle", "Rachelle", True), ("Kowalczuk", "Kowalczak", False),
+    ("Wojciechowsko", "Wojciechowska", False), ("Dolton", "Dalton", False),
+])
+def test_one_vowel_for_another_is_no_slip_between_real_names_in_endings_or_short_names(
+        supplied, held, given):
+    kind = given_kind(supplied, held) if given else family_kind(supplied, held)
+    assert kind is None
+
+
 @pytest.mark.parametrize("supplied,held", [
     ("Holly", "Molly"), ("Dean", "Sean"), ("Daniel", "Danielle"), ("Harpreet", "Harjeet"),
     ("Justin", "Justine"), ("Louis", "Louise"), ("Alexander", "Alexandra"),

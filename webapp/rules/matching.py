@@ -91,6 +91,7 @@ from webapp.rules.names import fold, normalise  # noqa: F401  (part of this modu
 KNOWN_GENDERS = {"1", "2"}
 SOUND_SHORTEST = 5  # letters in the shorter name for the sound rule
 FAMILY_SPELLING_LIKENESS = 0.5  # share of letters in place for a given-name spelling
+LONG_NAME = 8  # letters from which one vowel written for another is a slip (Kanagaratnum)
 MAX_PARTS = 3  # more parts than this in one supplied name is a list of guesses, not a name
 
 EXACT, FOLDED, PREFIX, PART, SYNONYM, SPELLING, SLIP, OCR = (
@@ -229,7 +230,15 @@ def _is_slip(supplied: str, held: str, given: bool) -> bool:
     if len(supplied) != len(held):                      # a letter added, dropped or doubled
         return shortest >= 3
     wrong, right = _substitution(supplied, held)
-    return shortest >= (4 if given else 3) and wrong in NEIGHBOURS.get(right, ())
+    if shortest >= (4 if given else 3) and wrong in NEIGHBOURS.get(right, ()):
+        return True
+    return (wrong in _VOWEL_LETTERS and right in _VOWEL_LETTERS and shortest >= LONG_NAME
+            and _vowel_not_in_ending(supplied, held))
+
+
+def _vowel_not_in_ending(supplied: str, held: str) -> bool:
+    position = next(i for i, (a, b) in enumerate(zip(supplied, held, strict=True)) if a != b)
+    return position < len(held) - 2
 
 
 def _part_matches(supplied: str, held: str, given: bool) -> bool:
