@@ -32,7 +32,15 @@ text). A supplied name matches a held name at the first rule that holds, stronge
              compound (Tobi ~ Oluwatobiloba). Family names: two spellings on one line of
              the hand-made data spelt alike (Hossain ~ Hussain, Cabdi ~ Abdi), or one name
              in Gaelic and English or two Chinese romanisations (data/family_name_forms.txt:
-             O Ceallaigh ~ Kelly, Zhou ~ Chow), as a spelling
+             O Ceallaigh ~ Kelly, Zhou ~ Chow), as a spelling. Given names also: gender-
+             guesser's hand-kept pairs of one name (its '=' lines: Aga ~ Agnieszka, Laci ~
+             László), as the Wiktionary forms; and another spelling (names.spelling_shape)
+             of a name the hand-made lines or the forms relate directly to the supplied
+             one, both of five letters or more (Michail ~ Michael through Mikhail; not
+             through the `nicknames` dataset, whose short forms are one another's: Polly,
+             Molly). A name cut short is a boy's and a girl's only when the two are one
+             stem with a boy's and a girl's ending (Viktor/Viktoria): what the gender list
+             says of a short form alone is not asked (Fede ~ Federico)
   spelling   the names sound the same (names.sound_key: Stuart ~ Stewart, Graeme ~
              Graham, Chowdhury ~ Chaudhry, Geraldine ~ Jeraldine: a soft g; Farquharson ~
              Farquarson: a silent h), the shorter of five letters or more; voiced for
