@@ -242,22 +242,22 @@ def test_short_forms_and_pet_forms(supplied, held):
 @pytest.mark.parametrize("supplied,held", [
     # gender-guesser's hand-kept pairs of one name (its '=' lines)
     ("Aga", "Agnieszka"), ("Arek", "Arkadiusz"), ("Laci", "László"), ("Vasja", "Vassili"),
-    # a name cut short matches whatever the gender list says of the short form alone
-    ("Fede", "Federico"), ("Vini", "Vinícius"),
 ])
-def test_listed_pairs_and_short_forms_the_gender_list_knows_otherwise(supplied, held):
+def test_the_gender_lists_pairs_of_one_name_match(supplied, held):
     assert given_kind(supplied, held) == "synonym"
     assert given_kind(held, supplied) == "synonym"
 
 
 @pytest.mark.parametrize("supplied,held", [
-    # one stem with a boy's and a girl's ending: a cut-short name of the other gender
-    ("Viktor", "Viktoria"), ("Ivan", "Ivanna"), ("Ion", "Ionela"), ("Claude", "Claudette"),
-    ("Paul", "Paulina"), ("Stoyan", "Stoyanka"), ("Emil", "Emilia"), ("Henry", "Henrietta"),
-    # a pet ending still asks the gender list (Millie is no pet form of Milad)
-    ("Millie", "Milad"), ("Donna", "Dongkeun"),
+    # a short form of two or three letters cut from inside or the end of a name is another
+    # tradition's own name as often as a short form (the gender list's Ina, Lin, Han, Ted)
+    ("Ina", "Martina"), ("Lin", "Caroline"), ("Han", "Johannes"), ("Ted", "Robert"),
+    # a name cut short of the other gender (the gender list decides: Fede and Vini are
+    # girls' names to it, and a review found 84 in 100 such pairs different people)
+    ("Viktor", "Viktoria"), ("Claude", "Claudette"), ("Paul", "Paulina"),
+    ("Gabriel", "Gabriella"), ("Carl", "Carlotta"), ("Glen", "Glenda"), ("Jan", "Janet"),
 ])
-def test_boy_and_girl_forms_of_one_stem_stay_apart(supplied, held):
+def test_short_forms_of_other_traditions_or_the_other_gender_stay_apart(supplied, held):
     assert given_kind(supplied, held) is None
     assert given_kind(held, supplied) is None
 
@@ -265,7 +265,7 @@ def test_boy_and_girl_forms_of_one_stem_stay_apart(supplied, held):
 @pytest.mark.parametrize("supplied,held", [
     # the lists relate Michail to Mikhail and Margery to Marjory; the supplied name is
     # another spelling of that relative
-    ("Michail", "Michael"), ("Margery", "Marjorie"), ("Toninho", "Antônio"),
+    ("Michail", "Michael"), ("Toninho", "Antônio"),
 ])
 def test_a_spelling_of_a_listed_relative_matches(supplied, held):
     assert given_kind(supplied, held) == "synonym"
@@ -276,8 +276,14 @@ def test_a_spelling_of_a_listed_relative_matches(supplied, held):
     # a short form spelt like another name is that other name (Line, Pauline's Danish short
     # form, is no Lynne), and a full name's short forms are not each other (Polly, Molly)
     ("Lynne", "Pauline"), ("Jack", "James"), ("Polly", "Mollie"), ("Eli", "Eleanor"),
+    # found by the review of the first version: other endings, other first letters, other
+    # vowel counts, two English names, pet forms of one name
+    ("Gabriele", "Gabriella"), ("Haimei", "James"), ("Lipika", "Rebecca"), ("Kevin", "Qiwei"),
+    ("Rachel", "Rasha"), ("Kate", "Kerry"), ("Emily", "Miley"), ("Gareth", "Gerald"),
+    ("Stevie", "Stewart"), ("Jacky", "Johnny"), ("Sherrill", "Shirley"),
+    ("Timoteo", "Timothea"), ("Viktor", "Viktorija"), ("Emil", "Emilija"),
 ])
-def test_a_spelling_of_a_short_relative_is_not_enough(supplied, held):
+def test_a_spelling_of_a_short_or_unlike_relative_is_not_enough(supplied, held):
     assert given_kind(supplied, held) is None
     assert given_kind(held, supplied) is None
 
@@ -289,6 +295,21 @@ def test_a_spelling_of_a_short_relative_is_not_enough(supplied, held):
 def test_one_vowel_for_another_in_a_long_name_is_a_slip(supplied, held, given):
     kind = given_kind(supplied, held) if given else family_kind(supplied, held)
     assert kind == "slip"
+
+
+@pytest.mark.parametrize("supplied,held", [
+    ("Aidan", "Aiden"), ("Jordan", "Jordon"), ("Brendan", "Brendon"), ("Darren", "Darrin"),
+])
+def test_an_unstressed_vowel_spelt_another_way_in_english_given_names(supplied, held):
+    assert given_kind(supplied, held) == "spelling"
+
+
+@pytest.mark.parametrize("supplied,held", [
+    # not English names (Arabic vowels are not reduced), the first vowel, the last letter
+    ("Samer", "Samir"), ("Kamal", "Kamil"), ("Hall", "Hill"), ("Carla", "Carlo"),
+])
+def test_other_vowel_changes_between_real_names_stay_apart(supplied, held):
+    assert given_kind(supplied, held) is None
 
 
 @pytest.mark.parametrize("supplied,held,given", [

@@ -302,15 +302,41 @@ def _synonym_match(supplied: str, held: str) -> bool:
 
 def _synonym_of_a_spelling(name: str, other: str) -> bool:
     """`other` is another spelling of a name the lists relate to `name` directly (Nastya ~
-    Anastasiya: the lists have Anastasia; Michail ~ Michael: they have Mikhail). Only names
-    of SOUND_SHORTEST letters or more are compared so: short forms spelt alike are often other
-    names (Pauline's Danish short form Line is no Lynne)."""
-    if len(other) < SOUND_SHORTEST or names.opposite_genders(name, other):
+    Anastasiya: the lists have Anastasia; Michail ~ Michael: they have Mikhail), the three
+    alike where spellings of one name are alike and other names often differ: five letters
+    or more each, the same kind of ending (a, o, e/i/y or a consonant: Gabriele is no
+    Gabriella), and the relative and `other` with the same first letter and as many vowels.
+    Not between two English names (the English lists decide there: Kate/Kerry), nor through
+    a pet form shorter than the name or from a pet form to a pet form (Johnny's Jackie:
+    two short forms of one name are two people's names, Jacky and Johnny)."""
+    if (min(len(name), len(other)) < SOUND_SHORTEST or names.opposite_genders(name, other)
+            or _ending_kind(name) != _ending_kind(other)
+            or names.is_english_name(name) and names.is_english_name(other)):
         return False
-    key = names.consonant_key(other)
+    key, vowels = names.consonant_key(other), len(names.vowel_runs(other))
     return any(_same_shape(candidate, other, True)
                for candidate in names.listed_relatives(name) - {name, other}
-               if len(candidate) >= SOUND_SHORTEST and names.consonant_key(candidate) == key)
+               if len(candidate) >= SOUND_SHORTEST and candidate[0] == other[0]
+               and _ending_kind(candidate) == _ending_kind(other)
+               and names.consonant_key(candidate) == key
+               and len(names.vowel_runs(candidate)) == vowels
+               and not (_has_pet_ending(candidate)
+                        and (len(candidate) < len(name) or _has_pet_ending(name))))
+
+
+def _ending_kind(name: str) -> str:
+    """a, o, i (e, i or y) or c (a consonant): the kind of ending that often tells a boy's
+    name from a girl's and one tradition's form from another's."""
+    last = name[-1]
+    return last if last in "ao" else "i" if last in "eiy" else "c"
+
+
+# The endings of pet forms that are not also the endings of full names (-a, -o, -is are both).
+PET_FORM_ENDINGS = ("ie", "y", "ey", "ee", "i", "ya", "sha", "ka", "ko")
+
+
+def _has_pet_ending(name: str) -> bool:
+    return name.endswith(PET_FORM_ENDINGS)
 
 
 # The first elements of Yoruba and Igbo compound given names (Oluwa-, Olu-, Ade-, Ayo-,
@@ -370,7 +396,7 @@ def _is_truncation(first: str, second: str) -> bool:
     if len(longer) - len(shorter) < 2 or len(shorter) < 3:
         return False
     cut = longer.startswith(shorter) or (len(shorter) >= 4 and longer.endswith(shorter))
-    return cut and not names.short_form_of_other_gender(shorter, longer)
+    return cut and not names.opposite_genders(shorter, longer)
 
 
 def _two_real_names(supplied_part: str, held_part: str) -> bool:
@@ -390,6 +416,22 @@ def _two_real_names(supplied_part: str, held_part: str) -> bool:
         for a, b in zip(supplied_vowels, held_vowels, strict=True))
 
 
+def _unstressed_vowel_respelt(first: str, second: str) -> bool:
+    """One single-letter vowel after the first vowel, between consonants and not the last
+    letter, written as another (Aidan ~ Aiden, Kirsten ~ Kirstin, Jordan ~ Jordon): English
+    speech reduces it, so English given names spell it either way."""
+    if len(first) != len(second):
+        return False
+    differing = [i for i, (a, b) in enumerate(zip(first, second, strict=True)) if a != b]
+    if len(differing) != 1:
+        return False
+    at = differing[0]
+    first_vowel = next((i for i, letter in enumerate(first) if letter in _VOWEL_LETTERS), at)
+    return (first[at] in _VOWEL_LETTERS and second[at] in _VOWEL_LETTERS
+            and first_vowel < at < len(first) - 1
+            and first[at - 1] not in _VOWEL_LETTERS and first[at + 1] not in _VOWEL_LETTERS)
+
+
 def _sounds_same(supplied: str, held: str, given: bool) -> bool:
     supplied_profile, held_profile = names.profile(supplied), names.profile(held)
     # Short names that sound alike are too often two names (Sara/Sahra, Ross/Rose, Li/Liu):
@@ -403,8 +445,11 @@ def _sounds_same(supplied: str, held: str, given: bool) -> bool:
             names.voiceless_key(supplied) != names.voiceless_key(held)
             or names.is_known_name(supplied_part) and names.is_known_name(held_part)):
         return False
-    if _two_real_names(supplied_part, held_part) or names.vowels_differ(supplied_part,
-                                                                          held_part):
+    english_spellings = (given and _unstressed_vowel_respelt(supplied_part, held_part)
+                         and names.is_english_name(supplied_part)
+                         and names.is_english_name(held_part))
+    if not english_spellings and (_two_real_names(supplied_part, held_part)
+                                  or names.vowels_differ(supplied_part, held_part)):
         return False
     return not _different_people(supplied, held, given)
 

@@ -794,14 +794,19 @@ def _guesser_equivalents() -> Iterator[tuple[str, str]]:
     """The pairs of names gender-guesser's nam_dict.txt gives as one name (its '=' lines,
     hand-kept by Jörg Michael: short forms and spellings across Europe, Aga ~ Agnieszka,
     Zhenya ~ Jevgeni, Laci ~ László), compact, read from the installed package as
-    _guesser_lines reads the genders (not copied into this project)."""
+    _guesser_lines reads the genders (not copied into this project). A short form of two
+    or three letters is kept only when it begins as the name does: one cut from inside a
+    name is often another tradition's own name (Ina ~ Martina, Lin ~ Caroline, Han ~
+    Johan, Ted ~ Robert)."""
     path = resources.files("gender_guesser").joinpath("data/nam_dict.txt")
     with path.open(encoding="utf-8") as lines:
         for line in lines:
             if line.startswith("="):
-                first, second = line[1:30].split()[:2]
-                yield (_compact_when_loading(first.replace("+", " ")),
-                       _compact_when_loading(second.replace("+", " ")))
+                first, second = (_compact_when_loading(name.replace("+", " "))
+                                 for name in line[1:30].split()[:2])
+                shorter, longer = sorted((first, second), key=len)
+                if len(shorter) > 3 or shorter[0] == longer[0]:
+                    yield first, second
 
 
 # One gender's score of a name: (gender, countries, summed frequency, highest frequency).
@@ -899,35 +904,6 @@ def opposite_genders(first: str, second: str) -> bool:
     boy, girl = pair
     # A name the list knows overrules its ending: Aditya is a boy's name (Adit ~ Aditya).
     return gender_of(boy) != FEMALE and gender_of(girl) != MALE
-
-
-# The endings that make a boy's or a girl's name of one stem, in the traditions the sets and
-# the gender list cover (Viktor/Viktoria, Ivan/Ivanna, Ion/Ionela, Claude/Claudette,
-# Kyriakos/Kyriaki, Vasilis/Vasiliki, Marcus/Marcia, Stoyan/Stoyanka, Mihai/Mihaela).
-_GENDERED_ENDINGS = tuple(sorted(
-    set(_FEMININE_ENDINGS) | {ending for pair in _BOY_AND_GIRL_ENDINGS for ending in pair} | {
-        "o", "y", "ia", "iya", "ea", "na", "ka", "ki", "sa", "le", "ela", "isa", "iki", "uala",
-        "is", "es", "ios", "ias"},
-    key=len, reverse=True))
-
-
-def _gendered_stems(name: str) -> set[str]:
-    """The name and the name without each gendered ending it has (a stem of three letters or
-    more), a final y written i (Henry/Henrietta share henri)."""
-    stems = {name} | {name[:-len(ending)] for ending in _GENDERED_ENDINGS
-                      if name.endswith(ending) and len(name) - len(ending) >= 3}
-    return {stem[:-1] + "i" if stem.endswith("y") else stem for stem in stems}
-
-
-def short_form_of_other_gender(short: str, full: str) -> bool:
-    """A name cut short, or with a pet ending, that is a boy's and a girl's form of one name:
-    the gender list (or a girl's ending) says the two are of opposite genders and the two
-    are one stem with a boy's and a girl's ending (Viktor/Viktoria, Claude/Claudette, Henry/
-    Henrietta, Dimitra/Dimitrios). A short form clipped from a longer name is not asked
-    about its own gender: short forms are shared, and the list knows Fede, Nikki, Gena and
-    Vini as girls' names though they are short for Federico, Nikhil, Gennady and Vinícius."""
-    short, full = compact(short), compact(full)
-    return opposite_genders(short, full) and bool(_gendered_stems(short) & _gendered_stems(full))
 
 
 # --- which names are real names --------------------------------------------------------------
