@@ -309,19 +309,20 @@ def _synonym_of_a_spelling(name: str, other: str) -> bool:
     Not between two English names (the English lists decide there: Kate/Kerry), nor through
     a pet form shorter than the name or from a pet form to a pet form (Johnny's Jackie:
     two short forms of one name are two people's names, Jacky and Johnny)."""
-    if (min(len(name), len(other)) < SOUND_SHORTEST or names.opposite_genders(name, other)
-            or _ending_kind(name) != _ending_kind(other)
-            or names.is_english_name(name) and names.is_english_name(other)):
+    if min(len(name), len(other)) < SOUND_SHORTEST or _ending_kind(name) != _ending_kind(other):
         return False
     key, vowels = names.consonant_key(other), len(names.vowel_runs(other))
-    return any(_same_shape(candidate, other, True)
-               for candidate in names.listed_relatives(name) - {name, other}
-               if len(candidate) >= SOUND_SHORTEST and candidate[0] == other[0]
-               and _ending_kind(candidate) == _ending_kind(other)
-               and names.consonant_key(candidate) == key
-               and len(names.vowel_runs(candidate)) == vowels
-               and not (_has_pet_ending(candidate)
-                        and (len(candidate) < len(name) or _has_pet_ending(name))))
+    # the relatives' shapes first: the real-name lists are read only for names that pass
+    spelt_alike = any(_same_shape(candidate, other, True)
+                      for candidate in names.listed_relatives(name) - {name, other}
+                      if len(candidate) >= SOUND_SHORTEST and candidate[0] == other[0]
+                      and _ending_kind(candidate) == _ending_kind(other)
+                      and names.consonant_key(candidate) == key
+                      and len(names.vowel_runs(candidate)) == vowels
+                      and not (_has_pet_ending(candidate)
+                               and (len(candidate) < len(name) or _has_pet_ending(name))))
+    return spelt_alike and not (names.opposite_genders(name, other)
+                                or names.is_english_name(name) and names.is_english_name(other))
 
 
 def _ending_kind(name: str) -> str:
