@@ -721,6 +721,16 @@ def is_listed_short_form(first: str, second: str) -> bool:
     return related.relates(first, second) or related.relates(second, first)
 
 
+def is_short_form_in_forms(first: str, second: str) -> bool:
+    """One is a short form of the other in the forms data (Wiktionary's 'short > full'
+    relations, gender-guesser's pairs): trusted over the gender list as the hand-made short
+    forms are, since a short form serves both genders (Fede is short for Federica and
+    Federico; the list knows it as a girl's name). The few relations found wrong across the
+    genders are in given_name_forms_wrong.txt."""
+    related = _form_lines()[1]
+    return related.relates(first, second) or related.relates(second, first)
+
+
 def are_synonyms(first: str, second: str) -> bool:
     """Given names (compact, folded) that are the same name or a short form of it, and not
     a boy's and a girl's form (unless the data says they are one name, or one a short form
@@ -728,7 +738,8 @@ def are_synonyms(first: str, second: str) -> bool:
     if first == second:
         return False
     if not (second in name_family(first) or first in name_family(second)):
-        return are_forms(first, second) and not opposite_genders(first, second)
+        return are_forms(first, second) and (is_short_form_in_forms(first, second)
+                                             or not opposite_genders(first, second))
     return (are_spellings(first, second) or is_listed_short_form(first, second)
             or not opposite_genders(first, second))
 
