@@ -26,7 +26,8 @@ text). A supplied name matches a held name at the first rule that holds, stronge
              lists is trusted over the gender list: Vanya ~ Ivan); or a language form,
              spelling or short form Wiktionary gives (data/given_name_forms.txt: Guillaume ~
              William, Giacomo ~ James), used directly, never chained, never between a boy's
-             and a girl's name nor between two names both in English use (Ava/Eva); or the
+             and a girl's name nor between two names both in English use (Ava/Eva), though a
+             short form it gives is trusted over the gender list (Fede ~ Federico); or the
              beginning of the name with a pet ending (PET_ENDINGS: Danny ~ Daniel, Jarek ~
              Jarosław, Gintas ~ Gintaras), also after the first element of a Yoruba or Igbo
              compound (Tobi ~ Oluwatobiloba). Family names: two spellings on one line of
@@ -34,16 +35,16 @@ text). A supplied name matches a held name at the first rule that holds, stronge
              in Gaelic and English or two Chinese romanisations (data/family_name_forms.txt:
              O Ceallaigh ~ Kelly, Zhou ~ Chow), as a spelling. Given names also: gender-
              guesser's hand-kept pairs of one name (its '=' lines: Aga ~ Agnieszka, Laci ~
-             László), as the Wiktionary forms; and another spelling (names.spelling_shape)
-             of a name the hand-made lines or the forms relate directly to the supplied
-             one, both of five letters or more (Michail ~ Michael through Mikhail; not
-             through the `nicknames` dataset, whose short forms are one another's: Polly,
-             Molly). A name cut short is a boy's and a girl's only when the two are one
-             stem with a boy's and a girl's ending (Viktor/Viktoria): what the gender list
-             says of a short form alone is not asked (Fede ~ Federico)
+             László; a two- or three-letter one only when it begins the name), as the
+             Wiktionary forms; and another spelling (names.spelling_shape) of a name the
+             hand-made lines or the forms relate directly to the supplied one, all three of
+             five letters or more and alike in ending, first letter and number of vowels
+             (Michail ~ Michael through Mikhail; _synonym_of_a_spelling says what else)
   spelling   the names sound the same (names.sound_key: Stuart ~ Stewart, Graeme ~
              Graham, Chowdhury ~ Chaudhry, Geraldine ~ Jeraldine: a soft g; Farquharson ~
-             Farquarson: a silent h), the shorter of five letters or more; voiced for
+             Farquarson: a silent h), the shorter of five letters or more (two English
+             given names may also spell an unstressed vowel either way: Aidan ~ Aiden,
+             Jordan ~ Jordon); voiced for
              voiceless (g/k, d/t, b/p) only when one is no known name; or they are two
              romanisations of one name (names.spelling_shape: the same consonants written
              one way, w/v, zh/j, doubled letters, and vowel for vowel the same vowel written
