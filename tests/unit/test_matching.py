@@ -260,7 +260,11 @@ def test_the_gender_lists_pairs_of_one_name_match(supplied, held):
     ("Viktor", "Viktoria"), ("Claude", "Claudette"), ("Paul", "Paulina"),
     ("Gabriel", "Gabriella"), ("Carl", "Carlotta"), ("Glen", "Glenda"), ("Jan", "Janet"),
     # short forms across the genders the forms data has wrong (given_name_forms_wrong.txt)
-    ("Anne", "Anders"), ("Sandie", "Sandeep"), ("Ray", "Rachel"),
+    ("Anne", "Anders"), ("Sandie", "Sandeep"), ("Ray", "Rachel"), ("Nellie", "Nelson"),
+    # a short form of three letters or fewer is as often a name of its own (Van, Vit)
+    ("Van", "Vanessa"), ("Vit", "Vita"),
+    # gender-guesser's pair wrong (Kolya is Nikolai's) and one that does not begin alike
+    ("Kolya", "Anatoly"), ("Lin", "Lynne"),
 ])
 def test_short_forms_of_other_traditions_or_the_other_gender_stay_apart(supplied, held):
     assert given_kind(supplied, held) is None
@@ -287,6 +291,8 @@ def test_a_spelling_of_a_listed_relative_matches(supplied, held):
     ("Rachel", "Rasha"), ("Kate", "Kerry"), ("Emily", "Miley"), ("Gareth", "Gerald"),
     ("Stevie", "Stewart"), ("Jacky", "Johnny"), ("Sherrill", "Shirley"),
     ("Timoteo", "Timothea"), ("Viktor", "Viktorija"), ("Emil", "Emilija"),
+    # found by the second review: a link from the forms data with other vowels
+    ("Jacob", "Simas"), ("Eshan", "Hector"), ("Jolan", "Julian"), ("Alban", "Arben"),
 ])
 def test_a_spelling_of_a_short_or_unlike_relative_is_not_enough(supplied, held):
     assert given_kind(supplied, held) is None
@@ -294,37 +300,14 @@ def test_a_spelling_of_a_short_or_unlike_relative_is_not_enough(supplied, held):
 
 
 @pytest.mark.parametrize("supplied,held,given", [
-    ("Abdirizak", "Abdirazak", True), ("Howlader", "Hawlader", False),
-    ("Shenelle", "Shanelle", True),
+    # one vowel for another is no slip, however long the name (a review found a third to a
+    # half of such pairs different names: Jamaluddin/Jamiluddin, Bernstein/Bornstein,
+    # Akinwole/Akinwale, Barinova/Baranova), nor between real names or in an ending
+    ("Jamiluddin", "Jamaluddin", True), ("Akinwole", "Akinwale", False),
+    ("Barinova", "Baranova", False), ("Rochelle", "Rachelle", True),
+    ("Kowalczuk", "Kowalczak", False), ("Dolton", "Dalton", False),
 ])
-def test_one_vowel_for_another_in_a_long_name_is_a_slip(supplied, held, given):
-    kind = given_kind(supplied, held) if given else family_kind(supplied, held)
-    assert kind == "slip"
-
-
-@pytest.mark.parametrize("supplied,held", [
-    ("Aidan", "Aiden"), ("Jordan", "Jordon"), ("Brendan", "Brendon"), ("Darren", "Darrin"),
-])
-def test_an_unstressed_vowel_spelt_another_way_in_english_given_names(supplied, held):
-    assert given_kind(supplied, held) == "spelling"
-
-
-@pytest.mark.parametrize("supplied,held", [
-    # not English names (Arabic vowels are not reduced), the first vowel, the last letter
-    ("Samer", "Samir"), ("Kamal", "Kamil"), ("Hall", "Hill"), ("Carla", "Carlo"),
-])
-def test_other_vowel_changes_between_real_names_stay_apart(supplied, held):
-    assert given_kind(supplied, held) is None
-
-
-@pytest.mark.parametrize("supplied,held,given", [
-    # two real names (Rochelle, Rachelle); a vowel in the ending (Kowalczuk, Kowalczak;
-    # -ska, -sko); a name shorter than LONG_NAME (Dolton, Dalton)
-    ("Rochelle", "Rachelle", True), ("Kowalczuk", "Kowalczak", False),
-    ("Wojciechowsko", "Wojciechowska", False), ("Dolton", "Dalton", False),
-])
-def test_one_vowel_for_another_is_no_slip_between_real_names_in_endings_or_short_names(
-        supplied, held, given):
+def test_one_vowel_for_another_is_no_slip(supplied, held, given):
     kind = given_kind(supplied, held) if given else family_kind(supplied, held)
     assert kind is None
 

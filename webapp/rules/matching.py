@@ -88,6 +88,7 @@ when a supplied date of birth or gender differs. Gender 0 (not known) and 9 (not
 specified) count as not supplied, on either side.
 """
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -100,7 +101,6 @@ from webapp.rules.names import fold, normalise  # noqa: F401  (part of this modu
 KNOWN_GENDERS = {"1", "2"}
 SOUND_SHORTEST = 5  # letters in the shorter name for the sound rule
 FAMILY_SPELLING_LIKENESS = 0.5  # share of letters in place for a given-name spelling
-LONG_NAME = 8  # letters from which one vowel written for another is a slip (Kanagaratnum)
 MAX_PARTS = 3  # more parts than this in one supplied name is a list of guesses, not a name
 
 EXACT, FOLDED, PREFIX, PART, SYNONYM, SPELLING, SLIP, OCR = (
@@ -239,15 +239,7 @@ def _is_slip(supplied: str, held: str, given: bool) -> bool:
     if len(supplied) != len(held):                      # a letter added, dropped or doubled
         return shortest >= 3
     wrong, right = _substitution(supplied, held)
-    if shortest >= (4 if given else 3) and wrong in NEIGHBOURS.get(right, ()):
-        return True
-    return (wrong in _VOWEL_LETTERS and right in _VOWEL_LETTERS and shortest >= LONG_NAME
-            and _vowel_not_in_ending(supplied, held))
-
-
-def _vowel_not_in_ending(supplied: str, held: str) -> bool:
-    position = next(i for i, (a, b) in enumerate(zip(supplied, held, strict=True)) if a != b)
-    return position < len(held) - 2
+    return shortest >= (4 if given else 3) and wrong in NEIGHBOURS.get(right, ())
 
 
 def _part_matches(supplied: str, held: str, given: bool) -> bool:
@@ -303,7 +295,8 @@ def _synonym_match(supplied: str, held: str) -> bool:
 
 def _synonym_of_a_spelling(name: str, other: str) -> bool:
     """`other` is another spelling of a name the lists relate to `name` directly (Nastya ~
-    Anastasiya: the lists have Anastasia; Michail ~ Michael: they have Mikhail), the three
+    Anastasiya: the lists have Anastasia; Michail ~ Michael: they have Mikhail; a relative
+    from the forms data, not the hand-made lines, with the same vowel letters), the three
     alike where spellings of one name are alike and other names often differ: five letters
     or more each, the same kind of ending (a, o, e/i/y or a consonant: Gabriele is no
     Gabriella), and the relative and `other` with the same first letter and as many vowels.
@@ -314,7 +307,9 @@ def _synonym_of_a_spelling(name: str, other: str) -> bool:
         return False
     key, vowels = names.consonant_key(other), len(names.vowel_runs(other))
     # the relatives' shapes first: the real-name lists are read only for names that pass
+    hand_made = names.hand_made_relatives(name)
     spelt_alike = any(_same_shape(candidate, other, True)
+                      and (candidate in hand_made or _same_vowel_letters(candidate, other))
                       for candidate in names.listed_relatives(name) - {name, other}
                       if len(candidate) >= SOUND_SHORTEST and candidate[0] == other[0]
                       and _ending_kind(candidate) == _ending_kind(other)
@@ -324,6 +319,17 @@ def _synonym_of_a_spelling(name: str, other: str) -> bool:
                                and (len(candidate) < len(name) or _has_pet_ending(name))))
     return spelt_alike and not (names.opposite_genders(name, other)
                                 or names.is_english_name(name) and names.is_english_name(other))
+
+
+def _same_vowel_letters(first: str, second: str) -> bool:
+    """The same vowels, run for run, y written i and a doubled letter as one (Mikhail,
+    Michail): a link from the forms data, which are wide, must differ in consonants only
+    (Seamas is no link from Jacob to Simas, nor Eachann from Hector to Eshan)."""
+    return _vowel_letters(first) == _vowel_letters(second)
+
+
+def _vowel_letters(name: str) -> tuple[str, ...]:
+    return tuple(re.sub(r"(.)\1+", r"\1", run) for run in names.vowel_runs(name))
 
 
 def _ending_kind(name: str) -> str:

@@ -679,13 +679,19 @@ def name_forms(name: str) -> frozenset[str]:
     return (same.get(name, frozenset()) | related.get(name, frozenset())) - {name}
 
 
+def hand_made_relatives(name: str) -> frozenset[str]:
+    """The names the hand-made lines relate to this one (checked by hand, so trusted more
+    than the forms data)."""
+    same, related = _synonym_lines()
+    return same.get(name) | related.get(name)
+
+
 @lru_cache(maxsize=65536)
 def listed_relatives(name: str) -> frozenset[str]:
     """The names the hand-made lines and the forms data relate to this one directly: its
     spellings, its full names or short forms, its language forms (not the `nicknames`
     dataset, whose lines join a full name's short forms to each other: Polly, Molly)."""
-    same, related = _synonym_lines()
-    return same.get(name) | related.get(name) | name_forms(name)
+    return hand_made_relatives(name) | name_forms(name)
 
 
 def are_forms(first: str, second: str) -> bool:
@@ -725,8 +731,11 @@ def is_short_form_in_forms(first: str, second: str) -> bool:
     """One is a short form of the other in the forms data (Wiktionary's 'short > full'
     relations, gender-guesser's pairs): trusted over the gender list as the hand-made short
     forms are, since a short form serves both genders (Fede is short for Federica and
-    Federico; the list knows it as a girl's name). The few relations found wrong across the
-    genders are in given_name_forms_wrong.txt."""
+    Federico; the list knows it as a girl's name). Not a short form of three letters or
+    fewer, which is as often a name of its own (Van, Vit, Eda); the relations found wrong
+    across the genders are in given_name_forms_wrong.txt."""
+    if min(len(first), len(second)) <= 3:
+        return False
     related = _form_lines()[1]
     return related.relates(first, second) or related.relates(second, first)
 
@@ -806,9 +815,9 @@ def _guesser_equivalents() -> Iterator[tuple[str, str]]:
     hand-kept by Jörg Michael: short forms and spellings across Europe, Aga ~ Agnieszka,
     Zhenya ~ Jevgeni, Laci ~ László), compact, read from the installed package as
     _guesser_lines reads the genders (not copied into this project). A short form of two
-    or three letters is kept only when it begins as the name does: one cut from inside a
-    name is often another tradition's own name (Ina ~ Martina, Lin ~ Caroline, Han ~
-    Johan, Ted ~ Robert)."""
+    or three letters is kept only when it begins as the name does (its first two letters):
+    one cut from inside a name is often another tradition's own name (Ina ~ Martina, Lin ~
+    Caroline, Lin ~ Lynne, Han ~ Johan, Ted ~ Robert)."""
     path = resources.files("gender_guesser").joinpath("data/nam_dict.txt")
     with path.open(encoding="utf-8") as lines:
         for line in lines:
@@ -816,7 +825,7 @@ def _guesser_equivalents() -> Iterator[tuple[str, str]]:
                 first, second = (_compact_when_loading(name.replace("+", " "))
                                  for name in line[1:30].split()[:2])
                 shorter, longer = sorted((first, second), key=len)
-                if len(shorter) > 3 or shorter[0] == longer[0]:
+                if len(shorter) > 3 or shorter[:2] == longer[:2]:
                     yield first, second
 
 
