@@ -559,8 +559,8 @@ def _synonym_lines() -> tuple[Relations, Relations]:
 
 
 def _synonym_lines_packed() -> tuple[Packed, Packed]:
-    same, related = _parse_synonym_sets(_data_text("given_name_synonyms.txt",
-                                                   "name_spellings.txt"))
+    same, related = _parse_synonym_sets(_data_text(
+        "given_name_synonyms.txt", "given_name_pet_forms.txt", "name_spellings.txt"))
     return Relations.pack(same), Relations.pack(related)
 
 
