@@ -21,7 +21,8 @@ text). A supplied name matches a held name at the first rule that holds, stronge
              that many people share (data/common_name_elements.txt: Muhammad, Abdul, Singh,
              Kaur, Bibi, Begum …) never carry a part match on their own
   synonym    given names only: the same name or a short form, chained once through the
-             `nicknames` dataset and data/given_name_synonyms.txt (Kate ~ Catherine,
+             `nicknames` dataset, data/given_name_synonyms.txt and data/given_name_pet_forms.txt
+             (Kate ~ Catherine, Kostya ~ Konstantin,
              Dami ~ Oluwadamilola, Kasia ~ Katarzyna, Dafydd ~ David; a short form the data
              lists is trusted over the gender list: Vanya ~ Ivan); or a language form,
              spelling or short form Wiktionary gives (data/given_name_forms.txt: Guillaume ~

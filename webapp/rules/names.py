@@ -14,6 +14,9 @@ Sources (say where every list comes from and its licence):
   names (MIT; US Census 1990 surname list, public domain)   more known family names;
                                data/census_surnames.txt, made by bench/build_known_names.py
   data/given_name_synonyms.txt   hand-made (project licence): short forms and spellings
+  data/given_name_pet_forms.txt  hand-made (project licence): standard pet forms of 34
+                                  traditions, from general knowledge, by a hand that saw no set
+  gender-guesser's '=' lines     pairs of one name (Aga ~ Agnieszka), read from the package
   data/name_spellings.txt        hand-made (project licence): spellings of one name, given or family
   data/common_name_elements.txt  hand-made (project licence): elements many people share
   data/family_name_forms.txt     hand-made (project licence): Gaelic/English and Chinese
