@@ -223,6 +223,18 @@ def test_ocr_and_typing_slips(supplied, held, field):
     assert kind in ("ocr", "slip", "spelling")
 
 
+@pytest.mark.parametrize("supplied,held,field,kind", [
+    ("Jolinson", "Johnson", "family", "ocr"), ("Alimed", "Ahmed", "given", "ocr"),
+    ("Klian", "Khan", "family", "ocr"),
+    # li at the start, or a supplied name that is a real name, is that name
+    ("Liu", "Hu", "family", None), ("Lian", "Han", "family", None),
+    ("Jolin", "John", "given", None), ("Kalin", "Kahn", "family", None),
+])
+def test_an_h_scanned_as_li(supplied, held, field, kind):
+    found = given_kind(supplied, held) if field == "given" else family_kind(supplied, held)
+    assert found == kind
+
+
 @pytest.mark.parametrize("supplied,held", [
     # chained within a family: Kate > Katherine, and Katherine and Catherine are one name
     ("Kate", "Catherine"), ("Cathy", "Katherine"),

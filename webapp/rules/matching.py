@@ -61,7 +61,9 @@ text). A supplied name matches a held name at the first rule that holds, stronge
              every locale, gender-guesser, census surnames): a different real name is not a
              typo (Holly/Molly, Dean/Sean, Roberts/Robert, Anwar/Ansar), nor a Slavic
              woman's family name of the man's (Hristov/Hristova)
-  ocr        a scanning confusion: rn ~ m, l ~ I, cl ~ d, vv ~ w, 0 ~ o (Bames ~ Barnes)
+  ocr        a scanning confusion: rn ~ m, l ~ I, cl ~ d, vv ~ w, 0 ~ o (Bames ~ Barnes); an
+             h read as li, not at the start, when the supplied name is no real name
+             (Jolinson ~ Johnson; Liu/Hu, Jolin/John are names of their own)
 A boy's and a girl's form of a name are different people (gender-guesser: Justin/Justine,
 Louis/Louise, Daniel/Danielle): ‘spelling’, ‘slip’ and ‘ocr’ never join them.
 Only ‘exact’ can give VRC001/VRC002; everything else, and any match against a previous
@@ -511,8 +513,18 @@ def _womans_form(shorter: str, longer: str) -> bool:
 
 def _ocr(supplied: str, held: str, given: bool) -> bool:
     supplied_key, held_key = names.ocr_key(supplied), names.ocr_key(held)
-    return (len(held_key) >= 2 and supplied_key == held_key
-            and not _different_people(supplied, held, given))
+    if supplied_key != held_key and not _h_scanned_as_li(supplied_key, held_key, supplied):
+        return False
+    return len(held_key) >= 2 and not _different_people(supplied, held, given)
+
+
+def _h_scanned_as_li(supplied_key: str, held_key: str, supplied: str) -> bool:
+    """The held name's h read as li by a scanner (Johnson → Jolinson, Ahmed → Alimed): not
+    at the start, and only when the supplied name is no real name (Liu, Hu; Lian, Han; Jolin,
+    John are names of their own)."""
+    return (len(held_key) >= 4 and "li" in supplied_key[1:]
+            and supplied_key[0] + supplied_key[1:].replace("li", "h") == held_key
+            and not names.is_known_name(_differing_parts(supplied, held_key)[0]))
 
 
 def _family_spelling(supplied: str, held: str) -> bool:
