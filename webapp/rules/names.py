@@ -552,6 +552,13 @@ def _data_text(*files: str) -> str:
     return "\n".join(data.joinpath(name).read_text(encoding="utf-8") for name in files)
 
 
+# The hand-made lines. The names of SYNONYM_FILES are known real names; those of the pet forms
+# file are not, since its lines list romanisations of a full name (Viktoriia, Dariia) that the
+# spelling rules should still join (Victoria ~ Viktoriia), not refuse as two real names.
+SYNONYM_FILES = ("given_name_synonyms.txt", "name_spellings.txt")
+PET_FORMS_FILE = "given_name_pet_forms.txt"
+
+
 @cache
 def _synonym_lines() -> tuple[Relations, Relations]:
     """The hand-made lines (given_name_synonyms.txt, name_spellings.txt): checked by hand,
@@ -562,8 +569,7 @@ def _synonym_lines() -> tuple[Relations, Relations]:
 
 
 def _synonym_lines_packed() -> tuple[Packed, Packed]:
-    same, related = _parse_synonym_sets(_data_text(
-        "given_name_synonyms.txt", "given_name_pet_forms.txt", "name_spellings.txt"))
+    same, related = _parse_synonym_sets(_data_text(*SYNONYM_FILES, PET_FORMS_FILE))
     return Relations.pack(same), Relations.pack(related)
 
 
@@ -986,7 +992,7 @@ class KnownNames:
 
 @cache
 def _known_lists() -> KnownNames:
-    """The known given names: Faker's (every locale), the names in the synonym data, and
+    """The known given names: Faker's (every locale), the names in SYNONYM_FILES, and
     gender-guesser's names that are not rare (frequency ≥ KNOWN_NAME_FREQUENCY in some
     country: its rarest names are too many, and most typing slips would be ‘real’). The
     known family names: Faker's and the US Census 1990 surnames (public domain; shipped in
@@ -998,16 +1004,17 @@ def _known_lists() -> KnownNames:
     names: given and family names of Faker's ENGLISH_LOCALES. The genders: gender-guesser's
     (see _gender_list)."""
     _load_what_outlives_the_lists()
-    synonyms = _synonym_lines()  # loaded first, so that it is not among the lists' temporaries
-    packed = _known_lists_packed(*synonyms)
+    _synonym_lines()  # loaded first, so that it is not among the lists' temporaries
+    packed = _known_lists_packed()
     _give_back_temporaries()
     return KnownNames(*map(NameList.from_packed, packed))
 
 
-def _known_lists_packed(same: Relations, related: Relations) -> tuple[Packed, ...]:
+def _known_lists_packed() -> tuple[Packed, ...]:
     """KnownNames' lists packed, in its order; the temporaries of reading them are gone
     when this returns (see _Lines)."""
     genders, not_rare = _gender_list()
+    same, related = _parse_synonym_sets(_data_text(*SYNONYM_FILES))
     return (NameList.pack(chain(same, related, not_rare, _name_list("faker_given_names.txt"))),
             NameList.pack(chain(_name_list("faker_family_names.txt"),
                                 _name_list("census_surnames.txt"))),
