@@ -308,15 +308,19 @@ def _synonym_of_a_spelling(name: str, other: str) -> bool:
     two short forms of one name are two people's names, Jacky and Johnny)."""
     if min(len(name), len(other)) < SOUND_SHORTEST or _ending_kind(name) != _ending_kind(other):
         return False
-    key, vowels = names.consonant_key(other), len(names.vowel_runs(other))
+    # the relatives filed by consonants (cached per name): most names have none to compare
+    candidates = names.relatives_by_consonants(name).get(names.consonant_key(other), ())
+    if not candidates:
+        return False
+    vowels = len(names.vowel_runs(other))
     # the relatives' shapes first: the real-name lists are read only for names that pass
     hand_made = names.hand_made_relatives(name)
     spelt_alike = any(_same_shape(candidate, other, True)
                       and (candidate in hand_made or _same_vowel_letters(candidate, other))
-                      for candidate in names.listed_relatives(name) - {name, other}
-                      if len(candidate) >= SOUND_SHORTEST and candidate[0] == other[0]
+                      for candidate in candidates
+                      if candidate != other and len(candidate) >= SOUND_SHORTEST
+                      and candidate[0] == other[0]
                       and _ending_kind(candidate) == _ending_kind(other)
-                      and names.consonant_key(candidate) == key
                       and len(names.vowel_runs(candidate)) == vowels
                       and not (_has_pet_ending(candidate)
                                and (len(candidate) < len(name) or _has_pet_ending(name))))

@@ -347,6 +347,15 @@ def same_spelling_shape(first: str, second: str, strict: bool,
 
 
 @lru_cache(maxsize=65536)
+def relatives_by_consonants(name: str) -> dict[str, tuple[str, ...]]:
+    """The name's listed relatives (not the name itself) filed by consonant_key."""
+    filed: dict[str, list[str]] = {}
+    for relative in listed_relatives(name) - {name}:
+        filed.setdefault(consonant_key(relative), []).append(relative)
+    return {key: tuple(relatives) for key, relatives in filed.items()}
+
+
+@lru_cache(maxsize=65536)
 def consonant_key(name: str) -> str:
     """What two names must share to be spelt alike (same_spelling_shape): the consonants as
     spelling_shape writes them, the swaps some romanisations make merged, a final vowel left
@@ -1089,7 +1098,7 @@ def clear_name_caches() -> None:
     for function in (normalise, folds, parts, without_particles, ocr_key, _sound_key,
                      spelling_shape,
                      voiceless_key, profile, name_family, name_family_sounds, name_forms,
-                     listed_relatives, consonant_key,
+                     listed_relatives, relatives_by_consonants, consonant_key,
                      gender_of,
                      opposite_genders, is_known_name):
         function.cache_clear()
