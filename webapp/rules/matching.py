@@ -517,18 +517,19 @@ def _womans_form(shorter: str, longer: str) -> bool:
 
 def _ocr(supplied: str, held: str, given: bool) -> bool:
     supplied_key, held_key = names.ocr_key(supplied), names.ocr_key(held)
-    if supplied_key != held_key and not _h_scanned_as_li(supplied_key, held_key, supplied):
+    if supplied_key != held_key and not _h_scanned_as_li(supplied, held):
         return False
     return len(held_key) >= 2 and not _different_people(supplied, held, given)
 
 
-def _h_scanned_as_li(supplied_key: str, held_key: str, supplied: str) -> bool:
+def _h_scanned_as_li(supplied: str, held: str) -> bool:
     """The held name's h read as li by a scanner (Johnson → Jolinson, Ahmed → Alimed): not
     at the start, and only when the supplied name is no real name (Liu, Hu; Lian, Han; Jolin,
     John are names of their own)."""
+    supplied_key, held_key = names.ocr_key(supplied), names.ocr_key(held)
     return (len(held_key) >= 4 and "li" in supplied_key[1:]
             and supplied_key[0] + supplied_key[1:].replace("li", "h") == held_key
-            and not names.is_known_name(_differing_parts(supplied, held_key)[0]))
+            and not names.is_known_name(_differing_parts(supplied, held)[0]))
 
 
 def _family_spelling(supplied: str, held: str) -> bool:

@@ -570,7 +570,7 @@ PET_FORMS_FILE = "given_name_pet_forms.txt"
 
 @cache
 def _synonym_lines() -> tuple[Relations, Relations]:
-    """The hand-made lines (given_name_synonyms.txt, name_spellings.txt): checked by hand,
+    """The hand-made lines (SYNONYM_FILES and PET_FORMS_FILE): checked by hand,
     so trusted over the gender list and for family names too."""
     _load_what_outlives_the_lists()
     same, related = _synonym_lines_packed()
