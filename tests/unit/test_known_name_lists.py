@@ -126,7 +126,8 @@ def test_matching_loads_no_faker_and_no_gender_detector():
 
 @pytest.mark.parametrize("files", [
     ("given_name_synonyms.txt", "given_name_pet_forms.txt", "name_spellings.txt"),
-    ("given_name_forms.txt",), ("family_name_forms.txt",)])
+    ("given_name_forms.txt",), ("family_name_forms.txt", "family_name_spellings.txt"),
+    ("name_spelling_groups.txt",)])
 def test_relations_answer_as_the_sets_they_are_made_from(files):
     for relations in names._parse_synonym_sets(names._data_text(*files)):
         compact = names.Relations(relations)

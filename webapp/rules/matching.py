@@ -537,7 +537,7 @@ def _family_spelling(supplied: str, held: str) -> bool:
     spellings on one line of the given-name data that are spelt alike (half the letters or
     more in place: Hossain ~ Hussain, Cabdi ~ Abdi, Cumar ~ Omar), not its pet and language
     forms (Bill/William, Yusuf/Joseph are two family names)."""
-    return (names.are_spellings(supplied, held)
+    return ((names.are_spellings(supplied, held) or names.are_listed_spelling(supplied, held))
             and Levenshtein.normalized_similarity(supplied, held) >= FAMILY_SPELLING_LIKENESS)
 
 

@@ -19,6 +19,9 @@ Sources (say where every list comes from and its licence):
   gender-guesser's '=' lines     pairs of one name (Aga ~ Agnieszka), read from the package
   data/name_spellings.txt        hand-made (project licence): spellings of one name, given or family
   data/common_name_elements.txt  hand-made (project licence): elements many people share
+  data/name_spelling_groups.txt  hand-made (project licence): spellings of one given name
+  data/family_name_spellings.txt hand-made (project licence): spellings of one family name; both
+                                  from general knowledge, by a hand that saw no evaluation set
   data/family_name_forms.txt     hand-made (project licence): Gaelic/English and Chinese
                                   romanisations of one family name
   data/given_name_forms.txt      Wiktionary's given-name relations as collected by namor_data
@@ -723,7 +726,26 @@ def are_forms(first: str, second: str) -> bool:
 @cache
 def _family_form_lines() -> Relations:
     _load_what_outlives_the_lists()
-    return Relations(_parse_synonym_sets(_data_text("family_name_forms.txt"))[0])
+    return Relations(_parse_synonym_sets(_data_text(*FAMILY_FORMS_FILES))[0])
+
+
+# One family name in Gaelic and English, in Chinese romanisations (family_name_forms.txt), and
+# written several ways (family_name_spellings.txt): used for family names only.
+FAMILY_FORMS_FILES = ("family_name_forms.txt", "family_name_spellings.txt")
+
+
+@cache
+def _spelling_group_lines() -> Relations:
+    """name_spelling_groups.txt: given names that are one name written several ways."""
+    _load_what_outlives_the_lists()
+    return Relations(_parse_synonym_sets(_data_text("name_spelling_groups.txt"))[0])
+
+
+def are_listed_spelling(first: str, second: str) -> bool:
+    """Compact given names on one line of name_spelling_groups.txt (Ashleigh ~ Ashlee):
+    trusted as one name, and never chained through the `nicknames` data, whose lines would
+    take a spelling on to other people's names (Erick to Frederick, Kara to Carol)."""
+    return first != second and _spelling_group_lines().relates(first, second)
 
 
 def are_family_forms(first: str, second: str) -> bool:
@@ -764,6 +786,8 @@ def are_synonyms(first: str, second: str) -> bool:
     of the other)."""
     if first == second:
         return False
+    if are_listed_spelling(first, second):
+        return True
     if not (second in name_family(first) or first in name_family(second)):
         return are_forms(first, second) and (is_short_form_in_forms(first, second)
                                              or not opposite_genders(first, second))
