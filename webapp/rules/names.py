@@ -707,7 +707,6 @@ def hand_made_relatives(name: str) -> frozenset[str]:
     return same.get(name) | related.get(name)
 
 
-@lru_cache(maxsize=65536)
 def listed_relatives(name: str) -> frozenset[str]:
     """The names the hand-made lines and the forms data relate to this one directly: its
     spellings, its full names or short forms, its language forms (not the `nicknames`
@@ -763,8 +762,7 @@ def are_spellings(first: str, second: str) -> bool:
 def is_listed_short_form(first: str, second: str) -> bool:
     """One is a short form of the other on a 'short > full' line of the data (Vanya > Ivan:
     trusted over the gender list, which may know the short form as a girl's name)."""
-    related = _synonym_lines()[1]
-    return related.relates(first, second) or related.relates(second, first)
+    return _relates_either_way(_synonym_lines()[1], first, second)
 
 
 def is_short_form_in_forms(first: str, second: str) -> bool:
@@ -776,8 +774,11 @@ def is_short_form_in_forms(first: str, second: str) -> bool:
     across the genders are in given_name_forms_wrong.txt."""
     if min(len(first), len(second)) <= 3:
         return False
-    related = _form_lines()[1]
-    return related.relates(first, second) or related.relates(second, first)
+    return _relates_either_way(_form_lines()[1], first, second)
+
+
+def _relates_either_way(relations: Relations, first: str, second: str) -> bool:
+    return relations.relates(first, second) or relations.relates(second, first)
 
 
 def are_synonyms(first: str, second: str) -> bool:
@@ -803,11 +804,6 @@ _FEMININE_ENDINGS = ("a", "e", "i", "ie", "ine", "ina", "ette", "elle", "ella", 
                      "lyn", "lynn", "ani", "etta", "ita", "ya")
 
 
-# A boy's and a girl's ending on one stem (Antonio/Antonia, Marcus/Marca, Alexander/Alexandra).
-_BOY_AND_GIRL_ENDINGS = (("o", "a"), ("us", "a"), ("er", "ra"), ("en", "anie"), ("an", "a"),
-                         ("as", "a"), ("os", "a"), ("ius", "ia"))
-
-
 def _boy_and_girl_by_ending(first: str, second: str) -> tuple[str, str] | None:
     """(the boy's name, the girl's name) when one is the other with a girl's ending, or the
     same stem with a boy's and a girl's ending; else None."""
@@ -816,7 +812,8 @@ def _boy_and_girl_by_ending(first: str, second: str) -> tuple[str, str] | None:
     if len(shorter) >= 3 and longer.startswith(shorter) and ending in _FEMININE_ENDINGS \
             and not (ending == "e" and shorter[-1] in _VOWELS):   # Ngozi, Ngozie: a spelling
         return shorter, longer
-    for masculine, feminine in _BOY_AND_GIRL_ENDINGS:
+    for masculine, feminine in (("o", "a"), ("us", "a"), ("er", "ra"), ("en", "anie"),
+                                ("an", "a"), ("as", "a"), ("os", "a"), ("ius", "ia")):
         for boy, girl in ((first, second), (second, first)):
             if boy.endswith(masculine) and girl.endswith(feminine) and len(boy) > 3 and \
                     boy[:-len(masculine)] == girl[:-len(feminine)]:
@@ -1122,7 +1119,7 @@ def clear_name_caches() -> None:
     for function in (normalise, folds, parts, without_particles, ocr_key, _sound_key,
                      spelling_shape,
                      voiceless_key, profile, name_family, name_family_sounds, name_forms,
-                     listed_relatives, relatives_by_consonants, consonant_key,
+                     relatives_by_consonants, consonant_key,
                      gender_of,
                      opposite_genders, is_known_name):
         function.cache_clear()
