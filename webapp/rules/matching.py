@@ -306,24 +306,26 @@ def _synonym_of_a_spelling(name: str, other: str) -> bool:
     Not between two English names (the English lists decide there: Kate/Kerry), nor through
     a pet form shorter than the name or from a pet form to a pet form (Johnny's Jackie:
     two short forms of one name are two people's names, Jacky and Johnny)."""
-    if min(len(name), len(other)) < SOUND_SHORTEST or _ending_kind(name) != _ending_kind(other):
+    if (min(len(name), len(other)) < SOUND_SHORTEST
+            or names.ending_kind(name) != names.ending_kind(other)):
         return False
-    # the relatives filed by consonants (cached per name): most names have none to compare
-    candidates = names.relatives_by_consonants(name).get(names.consonant_key(other), ())
+    # the relatives filed by first letter and ending (cached per name): most names have none
+    # to compare, and the others' consonants are worked out only for the few that could be
+    candidates = names.relatives_by_start_and_ending(name).get(
+        (other[0], names.ending_kind(other)), ())
     if not candidates:
         return False
-    vowels = len(names.vowel_runs(other))
+    consonants, vowels = names.consonant_key(other), len(names.vowel_runs(other))
     # the relatives' shapes first: the real-name lists are read only for names that pass
     hand_made = names.hand_made_relatives(name)
-    spelt_alike = any(_same_shape(candidate, other, True)
-                      and (candidate in hand_made or _same_vowel_letters(candidate, other))
-                      for candidate in candidates
-                      if candidate != other and len(candidate) >= SOUND_SHORTEST
-                      and candidate[0] == other[0]
-                      and _ending_kind(candidate) == _ending_kind(other)
+    spelt_alike = any(candidate != other and len(candidate) >= SOUND_SHORTEST
+                      and names.consonant_key(candidate) == consonants
                       and len(names.vowel_runs(candidate)) == vowels
                       and not (_has_pet_ending(candidate)
-                               and (len(candidate) < len(name) or _has_pet_ending(name))))
+                               and (len(candidate) < len(name) or _has_pet_ending(name)))
+                      and _same_shape(candidate, other, True)
+                      and (candidate in hand_made or _same_vowel_letters(candidate, other))
+                      for candidate in candidates)
     return spelt_alike and not (names.opposite_genders(name, other)
                                 or names.is_english_name(name) and names.is_english_name(other))
 
@@ -337,13 +339,6 @@ def _same_vowel_letters(first: str, second: str) -> bool:
 
 def _vowel_letters(name: str) -> tuple[str, ...]:
     return tuple(re.sub(r"(.)\1+", r"\1", run) for run in names.vowel_runs(name))
-
-
-def _ending_kind(name: str) -> str:
-    """a, o, i (e, i or y) or c (a consonant): the kind of ending that often tells a boy's
-    name from a girl's and one tradition's form from another's."""
-    last = name[-1]
-    return last if last in "ao" else "i" if last in "eiy" else "c"
 
 
 # The endings of pet forms that are not also the endings of full names (-a, -o, -is are both).

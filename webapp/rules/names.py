@@ -159,15 +159,13 @@ _VOWEL_CLASSES = (
     ("oo", "o"), ("ou", "o"), ("au", "o"), ("oa", "o"), ("oe", "o"), ("o", "o"),
     ("ue", "o"), ("ua", "o"), ("u", "o"),
 )
-_VOWEL_CLASSES = tuple(sorted(_VOWEL_CLASSES, key=lambda pair: -len(pair[0])))
+_VOWEL_CLASS_OF = dict(_VOWEL_CLASSES)
 _FINAL_CLASS = {"a": "a", "e": "i", "i": "i", "o": "o"}
 
 
 def _vowel_class(cluster: str) -> str:
-    for spelling, sound in _VOWEL_CLASSES:
-        if cluster.startswith(spelling):
-            return sound
-    return ""
+    """The sound of the vowel spelling `cluster` begins with, two letters before one."""
+    return _VOWEL_CLASS_OF.get(cluster[:2]) or _VOWEL_CLASS_OF.get(cluster[:1], "")
 
 
 # The sound key's patterns, compiled once (in the order _sound_key applies them).
@@ -185,7 +183,11 @@ _H_AFTER_CONSONANT = re.compile(r"(?<=[^aeiouyCX])h")
 _DOUBLED_LETTER = re.compile(r"(.)\1+")
 _ONSET_VOWEL_REST = re.compile(r"([^aeiouy]*)([aeiouy]*)(.*)")
 _FINAL_VOWEL_RUN = re.compile(r"[aeiouy]+$")
-_ANY_VOWEL_RUN = re.compile(r"[aeiouy]+")
+_NO_VOWELS = str.maketrans("", "", "aeiouy")
+
+
+def _one_letter(doubled: re.Match) -> str:
+    return doubled.group(1)
 
 
 def sound_key(name: str) -> str:
@@ -221,13 +223,13 @@ def _sound_key(name: str, soft_g: bool) -> str:
     text = _H_AFTER_CONSONANT.sub("", text)                # Urquhart, Rhona: after a consonant
     if len(text) > 3 and text.endswith("e") and text[-2] not in _VOWELS:
         text = text[:-1]                                       # a silent final e
-    text = _DOUBLED_LETTER.sub(r"\1", text)
+    text = _DOUBLED_LETTER.sub(_one_letter, text)
     match = _ONSET_VOWEL_REST.match(text)
     onset, first_vowel, rest = match.groups()
     final = ""
     if final_cluster := _FINAL_VOWEL_RUN.search(rest):
         final = _FINAL_CLASS.get(_vowel_class(final_cluster.group(0)), "")
-    skeleton = _ANY_VOWEL_RUN.sub("", rest)
+    skeleton = rest.translate(_NO_VOWELS)
     skeleton = skeleton.replace("nstn", "nsn").replace("mps", "ms")
     return f"{onset}{_vowel_class(first_vowel)}{skeleton}{('-' + final) if final else ''}"
 
@@ -244,6 +246,11 @@ _SHAPE_CONSONANTS = (
     ("sh", "S"), ("ph", "f"), ("ck", "k"), ("q", "k"), ("w", "v"),
     ("ts", "c"),   # Cyrillic ц: ts in Bulgarian and Russian romanisation, c in Serbian, Czech
 )
+_LITHUANIAN_IJA = re.compile(r"ija$")
+_KH_BEFORE_R_OR_L = re.compile(r"^kh(?=[rl])")
+_FINAL_H_AFTER_VOWEL = re.compile(r"(?<=[aeiou])h$")
+_H_AFTER_A_CONSONANT = re.compile(r"(?<=[^aeiouy])h")
+_DOUBLED_CONSONANT = re.compile(r"([^aeiouy])\1+")
 _SHAPE_RUN = re.compile(r"[aeiouy]+|[^aeiouy]+")
 # Each vowel spelling as the vowel it writes (doubled and long spellings of one vowel).
 _VOWEL_SHAPES = {"aa": "a", "ah": "a", "ee": "i", "ii": "i", "ie": "i", "ea": "i", "y": "i",
@@ -276,14 +283,14 @@ def spelling_shape(name: str) -> tuple[str, tuple[str, ...]]:
     """(consonants, vowels): the name's consonant spellings written one way and its vowel
     spellings in order, each as the vowel it writes (see the rules above)."""
     text = compact(name)
-    text = re.sub(r"ija$", "ia", text)
-    text = re.sub(r"^kh(?=[rl])", "h", text)   # Cyrillic х before r, l: Khristo ~ Hristo
+    text = _LITHUANIAN_IJA.sub("ia", text)
+    text = _KH_BEFORE_R_OR_L.sub("h", text)   # Cyrillic х before r, l: Khristo ~ Hristo
     for spelling, sound in _SHAPE_CONSONANTS:
         text = text.replace(spelling, sound)
-    text = re.sub(r"(?<=[aeiou])y(?=[aeiou])", "", text)
-    text = re.sub(r"(?<=[aeiou])h$", "", text)
-    text = re.sub(r"(?<=[^aeiouy])h", "", text)
-    text = re.sub(r"([^aeiouy])\1+", r"\1", text)
+    text = _Y_BETWEEN_VOWELS.sub("", text)
+    text = _FINAL_H_AFTER_VOWEL.sub("", text)
+    text = _H_AFTER_A_CONSONANT.sub("", text)
+    text = _DOUBLED_CONSONANT.sub(_one_letter, text)
     consonants, vowels = [], []
     for run in _SHAPE_RUN.findall(text):
         if run[0] in _VOWELS:
@@ -349,12 +356,21 @@ def same_spelling_shape(first: str, second: str, strict: bool,
                for index, (a, b) in enumerate(zip(first_vowels, second_vowels, strict=True)))
 
 
+def ending_kind(name: str) -> str:
+    """a, o, i (e, i or y) or c (a consonant): the kind of ending that often tells a boy's
+    name from a girl's and one tradition's form from another's."""
+    last = name[-1]
+    return last if last in "ao" else "i" if last in "eiy" else "c"
+
+
 @lru_cache(maxsize=65536)
-def relatives_by_consonants(name: str) -> dict[str, tuple[str, ...]]:
-    """The name's listed relatives (not the name itself) filed by consonant_key."""
-    filed: dict[str, list[str]] = {}
+def relatives_by_start_and_ending(name: str) -> dict[tuple[str, str], tuple[str, ...]]:
+    """The name's listed relatives (not the name itself) filed by first letter and
+    ending_kind: a cheap first test of which could be another spelling of a name."""
+    filed: dict[tuple[str, str], list[str]] = {}
     for relative in listed_relatives(name) - {name}:
-        filed.setdefault(consonant_key(relative), []).append(relative)
+        if relative:
+            filed.setdefault((relative[0], ending_kind(relative)), []).append(relative)
     return {key: tuple(relatives) for key, relatives in filed.items()}
 
 
@@ -664,7 +680,10 @@ def _give_back_temporaries() -> None:
     gc.collect()
 
 
+@lru_cache(maxsize=65536)
 def _same(name: str) -> frozenset[str]:
+    """The name and its spellings on the hand-made 'same' lines (cached: name_family asks for
+    a hub name's, Maria's or John's, once for each of their relatives)."""
     return _synonym_lines()[0].get(name, frozenset()) | {name}
 
 
@@ -1118,8 +1137,8 @@ def clear_name_caches() -> None:
     """Forget every name seen (the lists stay loaded): for timing names never seen before."""
     for function in (normalise, folds, parts, without_particles, ocr_key, _sound_key,
                      spelling_shape,
-                     voiceless_key, profile, name_family, name_family_sounds, name_forms,
-                     relatives_by_consonants, consonant_key,
+                     voiceless_key, profile, _same, name_family, name_family_sounds, name_forms,
+                     relatives_by_start_and_ending, consonant_key,
                      gender_of,
                      opposite_genders, is_known_name):
         function.cache_clear()
