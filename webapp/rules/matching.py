@@ -317,14 +317,14 @@ def _synonym_of_a_spelling(name: str, other: str) -> bool:
         return False
     consonants, vowels = names.consonant_key(other), len(names.vowel_runs(other))
     # the relatives' shapes first: the real-name lists are read only for names that pass
-    hand_made = names.hand_made_relatives(name)
     spelt_alike = any(candidate != other and len(candidate) >= SOUND_SHORTEST
                       and names.consonant_key(candidate) == consonants
                       and len(names.vowel_runs(candidate)) == vowels
                       and not (_has_pet_ending(candidate)
                                and (len(candidate) < len(name) or _has_pet_ending(name)))
                       and _same_shape(candidate, other, True)
-                      and (candidate in hand_made or _same_vowel_letters(candidate, other))
+                      and (names.is_hand_made_relative(name, candidate)
+                           or _same_vowel_letters(candidate, other))
                       for candidate in candidates)
     return spelt_alike and not (names.opposite_genders(name, other)
                                 or names.is_english_name(name) and names.is_english_name(other))
@@ -451,7 +451,7 @@ def _sounds_same(supplied: str, held: str, given: bool) -> bool:
         return False
     supplied_part, held_part = _differing_parts(supplied, held)
     # voiced for voiceless (g/k, d/t, b/p) only when one of them is no known name
-    if supplied_profile.sound != held_profile.sound and (
+    if names.sound_key(supplied) != names.sound_key(held) and (
             names.voiceless_key(supplied) != names.voiceless_key(held)
             or names.is_known_name(supplied_part) and names.is_known_name(held_part)):
         return False

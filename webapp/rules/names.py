@@ -103,8 +103,9 @@ def fold(name: str) -> str:
     return folds(name)[0]
 
 
+@lru_cache(maxsize=65536)
 def compact(name: str) -> str:
-    return fold(name).replace(" ", "")
+    return folds(name)[0].replace(" ", "")
 
 
 def _compact_when_loading(name: str) -> str:
@@ -393,21 +394,19 @@ def vowels_differ(first: str, second: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class NameProfile:
-    """Everything the engine compares about one name, computed once per name."""
+    """What the engine's first rules compare about one name, computed once per name (the
+    sound and OCR keys are cached on their own: most names that match never need them)."""
     normalised: str
     compacts: frozenset[str]   # each plain-letter spelling without spaces
     compact: str
     parts: tuple[str, ...]
     core: str                  # without particles (O’, Al-, de …), Mac as Mc
-    sound: str
-    ocr: str
 
 
 @lru_cache(maxsize=65536)
 def profile(name: str) -> NameProfile:
     return NameProfile(normalise(name), frozenset(f.replace(" ", "") for f in folds(name)),
-                       compact(name), parts(name), without_particles(name), sound_key(name),
-                       ocr_key(name))
+                       compact(name), parts(name), without_particles(name))
 
 
 # --- what is known about given names -------------------------------------------------------
@@ -724,6 +723,12 @@ def hand_made_relatives(name: str) -> frozenset[str]:
     than the forms data)."""
     same, related = _synonym_lines()
     return same.get(name) | related.get(name)
+
+
+def is_hand_made_relative(name: str, other: str) -> bool:
+    """`other` is among hand_made_relatives(name) (read in place: a hub name has dozens)."""
+    same, related = _synonym_lines()
+    return same.relates(name, other) or related.relates(name, other)
 
 
 def listed_relatives(name: str) -> frozenset[str]:
@@ -1135,7 +1140,7 @@ def is_common_element(part: str) -> bool:
 
 def clear_name_caches() -> None:
     """Forget every name seen (the lists stay loaded): for timing names never seen before."""
-    for function in (normalise, folds, parts, without_particles, ocr_key, _sound_key,
+    for function in (normalise, folds, compact, parts, without_particles, ocr_key, _sound_key,
                      spelling_shape,
                      voiceless_key, profile, _same, name_family, name_family_sounds, name_forms,
                      relatives_by_start_and_ending, consonant_key,
