@@ -101,6 +101,17 @@ def test_known_given_names_are_faker_synonyms_and_not_rare_names():
     assert names.is_known_name("smith", given=False) and not names.is_known_name("smtih")
 
 
+def test_the_census_loses_its_typing_slips_but_keeps_surnames_a_distant_letter_apart():
+    """SMTIH, WILLAMS, JOHSON are data-entry slips of far commoner surnames; GORTON is a
+    surname of its own, a d for a t (not keyboard neighbours) from GORDON."""
+    slip = _generator()._typing_slip
+    assert slip("smtih", "smith") and slip("willams", "williams") and slip("weight", "wright")
+    assert not slip("gorton", "gordon") and not slip("hutt", "hunt")
+    family = set(names._name_list("census_surnames.txt"))
+    assert {"gorton", "smith", "williams", "gordon"} <= family
+    assert not {"smtih", "willams", "johson"} & family
+
+
 def test_a_name_list_holds_exactly_its_names():
     listed = names.NameList(["mary", "maryam", "al", "", "mary"])
     assert sorted(listed) == ["", "al", "mary", "maryam"]

@@ -1052,8 +1052,9 @@ def _known_lists() -> KnownNames:
     known family names: Faker's and the US Census 1990 surnames (public domain; shipped in
     the `names` package, MIT) down to CENSUS_SURNAME_RANK: the commonest surnames of the many
     traditions in the United States, British, Irish, Polish, South Asian and others. The
-    census kept data-entry slips (SMTIH, BULTER): a surname one slip away from one at least
-    CENSUS_SLIP_RATIO times as common is taken for that slip and left out (the filtering is
+    census kept data-entry slips (SMTIH, BULTER): a surname one typing slip away from one at
+    least CENSUS_SLIP_RATIO times as common is taken for that slip and left out (a letter for
+    a distant one is no typing slip: Gorton is kept beside Gordon) (the filtering is
     done by bench/build_known_names.py, which writes census_surnames.txt). The English
     names: given and family names of Faker's ENGLISH_LOCALES. The genders: gender-guesser's
     (see _gender_list)."""
