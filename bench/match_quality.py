@@ -586,9 +586,12 @@ def miss_line(outcome: Outcome) -> str:
 # --- timing ---------------------------------------------------------------------------------
 
 def per_case_microseconds(function: Callable[[Case], object], cases: list[Case],
-                          repeats: int = 3) -> float:
+                          repeats: int = 3, before: Callable[[], None] = lambda: None) -> float:
+    """The best of `repeats` passes (this machine's speed varies from pass to pass);
+    `before` runs ahead of each, untimed."""
     best = float("inf")
     for _ in range(repeats):
+        before()
         start = time.perf_counter()
         for case in cases:
             function(case)
@@ -604,20 +607,19 @@ def plain_equality(case: Case) -> bool:
 
 def print_timing(cases: list[Case]) -> None:
     sample = [case for case in cases if case.held is not None]
-    names.clear_name_caches()
-    start = time.perf_counter()
-    for case in sample:
+
+    def verify(case: Case) -> None:
         matching.verify(case.supplied, case.held, case.linked)
-    cold = (time.perf_counter() - start) / len(sample) * 1_000_000
+
+    cold = per_case_microseconds(verify, sample, before=names.clear_name_caches)
     baseline = per_case_microseconds(plain_equality, sample)
-    engine = per_case_microseconds(
-        lambda case: matching.verify(case.supplied, case.held, case.linked), sample)
+    engine = per_case_microseconds(verify, sample)
     print(f"\nTiming over {len(sample)} cases")
     print(f"  plain == of normalised names (baseline) {baseline:9.2f} µs per case   1.00 ×")
     print(f"  matching.verify, names seen before      {engine:9.2f} µs per case "
           f"{engine / baseline:6.1f} ×   (best of 3 passes)")
     print(f"  matching.verify, every name new         {cold:9.2f} µs per case "
-          f"{cold / baseline:6.1f} ×   (first pass, per-name caches empty)")
+          f"{cold / baseline:6.1f} ×   (best of 3, per-name caches emptied before each)")
 
 
 def report(title: str, cases: list[Case], misses: bool) -> None:
