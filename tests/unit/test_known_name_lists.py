@@ -98,6 +98,9 @@ def test_known_given_names_are_faker_synonyms_and_not_rare_names():
     assert set(names._known_family_names()) == (
         set(names._name_list("faker_family_names.txt"))
         | set(names._name_list("census_surnames.txt")))
+    assert set(names._known_lists().also_real) == (
+        set(names._real_names(names.REAL_GIVEN_NAMES_FILE))
+        | set(names._real_names(names.REAL_FAMILY_NAMES_FILE)))
     assert names.is_known_name("smith", given=False) and not names.is_known_name("smtih")
 
 
@@ -110,6 +113,17 @@ def test_the_census_loses_its_typing_slips_but_keeps_surnames_a_distant_letter_a
     family = set(names._name_list("census_surnames.txt"))
     assert {"gorton", "smith", "williams", "gordon"} <= family
     assert not {"smtih", "willams", "johson"} & family
+
+
+@pytest.mark.parametrize("file_name", [names.REAL_GIVEN_NAMES_FILE,
+                                       names.REAL_FAMILY_NAMES_FILE])
+def test_the_real_name_files_hold_one_plain_name_a_line_once(file_name):
+    listed = names._name_list(file_name)
+    assert len(listed) > 1000
+    assert all(re.fullmatch(r"[a-z]{2,}", name) for name in listed), \
+        [name for name in listed if not re.fullmatch(r"[a-z]{2,}", name)]
+    assert len(set(listed)) == len(listed)
+    assert _shipped(file_name).startswith("# ") and "Licence:" in _shipped(file_name)
 
 
 def test_a_name_list_holds_exactly_its_names():

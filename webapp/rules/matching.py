@@ -490,13 +490,13 @@ def _slip(supplied: str, held: str, given: bool) -> bool:
     if not _is_slip(names.compact(supplied), names.compact(held), given):
         return False
     supplied_part, held_part = _differing_parts(supplied, held)
-    if names.is_known_name(supplied_part):   # given or family: many family names are
-        return False                          # given names (Ansar, Anwar, Hussain)
+    if names.is_real_name(supplied_part):   # given or family: many family names are
+        return False                         # given names (Ansar, Anwar, Hussain)
     # A letter more or less at the end of a real name makes another name (Abbas/Abbasi,
     # Bain/Bains, Rupa/Rupal), not a slip.
     shorter, longer = sorted((supplied_part, held_part), key=len)
     if len(shorter) < len(longer) and longer.startswith(shorter) and (
-            names.is_known_name(shorter) or _womans_form(shorter, longer)):
+            names.is_real_name(shorter) or _womans_form(shorter, longer)):
         return False
     return not _different_people(supplied, held, given)
 
@@ -524,7 +524,7 @@ def _h_scanned_as_li(supplied: str, held: str) -> bool:
     supplied_key, held_key = names.ocr_key(supplied), names.ocr_key(held)
     return (len(held_key) >= 4 and "li" in supplied_key[1:]
             and supplied_key[0] + supplied_key[1:].replace("li", "h") == held_key
-            and not names.is_known_name(_differing_parts(supplied, held)[0]))
+            and not names.is_real_name(_differing_parts(supplied, held)[0]))
 
 
 def _family_spelling(supplied: str, held: str) -> bool:

@@ -1042,6 +1042,7 @@ class KnownNames:
     english: NameList
     male: NameList
     female: NameList
+    also_real: NameList   # REAL_GIVEN_NAMES_FILE and REAL_FAMILY_NAMES_FILE
 
 
 @cache
@@ -1075,7 +1076,22 @@ def _known_lists_packed() -> tuple[Packed, ...]:
                                 _name_list("census_surnames.txt"))),
             NameList.pack(_name_list("faker_english_names.txt")),
             NameList.pack(name for name, gender in genders.items() if gender == MALE),
-            NameList.pack(name for name, gender in genders.items() if gender == FEMALE))
+            NameList.pack(name for name, gender in genders.items() if gender == FEMALE),
+            NameList.pack(chain(_real_names(REAL_GIVEN_NAMES_FILE),
+                                _real_names(REAL_FAMILY_NAMES_FILE))))
+
+
+# Real names of the traditions in British schools and colleges that the packages' lists
+# miss (Aled, Rakib, Mehra), spellings of one name among them (Rashed, Rashid), written for
+# this project: a name one letter from one of these is no typing slip of it (is_real_name).
+# Not known names: between two known names the spelling rules are stricter, and these
+# lists' spellings of one name would be taken for two names.
+REAL_GIVEN_NAMES_FILE = "real_given_names.txt"
+REAL_FAMILY_NAMES_FILE = "real_family_names.txt"
+
+
+def _real_names(file_name: str) -> Iterator[str]:
+    return (_compact_when_loading(name) for name in _name_list(file_name))
 
 
 def is_english_name(name: str) -> bool:
@@ -1103,6 +1119,14 @@ def is_known_name(name: str, given: bool | None = None) -> bool:
     if given:
         return key in _known_given_names()
     return key in _known_family_names()
+
+
+@lru_cache(maxsize=65536)
+def is_real_name(name: str) -> bool:
+    """A known name of either kind, or one of the real-name files' (REAL_GIVEN_NAMES_FILE):
+    a name one letter from another is a slip of it only if it is no real name (Aled is no
+    slip of Alex, Gorton none of Gordon)."""
+    return is_known_name(name) or compact(name) in _known_lists().also_real
 
 
 _VOWEL_RUNS = re.compile(r"[aeiouy]+")
@@ -1146,7 +1170,7 @@ def clear_name_caches() -> None:
                      voiceless_key, profile, _same, name_family, name_family_sounds, name_forms,
                      relatives_by_start_and_ending, consonant_key,
                      gender_of,
-                     opposite_genders, is_known_name):
+                     opposite_genders, is_known_name, is_real_name):
         function.cache_clear()
 
 
