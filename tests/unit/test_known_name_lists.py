@@ -257,3 +257,11 @@ def test_a_nickname_the_lines_cannot_hold_is_left_out_not_refused(monkeypatch):
     lines = names.Relations.from_packed(names._nickname_lines_packed())
     assert set(lines) == {"robert", "bob"}
     assert lines.get("robert") == {"bob", "rob"}
+
+
+def test_the_real_name_files_are_real_names_but_not_known_names():
+    """is_real_name reads them (the slip rules); is_known_name does not (the spelling rules
+    would take their spellings of one name, Rashed and Rashid, for two names)."""
+    assert names.is_real_name("aled") and not names.is_known_name("aled")
+    assert names.is_real_name("smith") and names.is_real_name("james")
+    assert not names.is_real_name("smtih") and not names.is_real_name("zzqx")
