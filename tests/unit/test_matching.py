@@ -665,3 +665,16 @@ def test_a_real_name_one_letter_from_the_held_one_is_no_slip_of_it(supplied, hel
 def test_a_slip_that_makes_no_real_name_is_still_a_slip():
     assert compare_name("Alxe", "Alex", "given name", synonyms=True).kind == "slip"
     assert compare_name("Mehat", "Mehta", "family name").kind == "slip"
+
+
+@pytest.mark.parametrize("supplied, held", [
+    ("Prasanth", "Prashanth"), ("Ruksana", "Rukshana"), ("Thusyanthan", "Thushyanthan"),
+    ("Sushmita", "Susmita")])
+def test_s_and_sh_inside_a_south_asian_name_are_one_spelling(supplied, held):
+    assert compare_name(supplied, held, "given name", synonyms=True).kind == "spelling"
+
+
+@pytest.mark.parametrize("supplied, held", [
+    ("Saima", "Shaima"), ("Safi", "Shafi"), ("Anees", "Aneesh"), ("Sing", "Shing")])
+def test_s_and_sh_at_the_start_or_the_end_make_two_names(supplied, held):
+    assert compare_name(supplied, held, "given name", synonyms=True) is None

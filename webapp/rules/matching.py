@@ -486,6 +486,23 @@ def _same_shape(supplied: str, held: str, given: bool) -> bool:
             and not _different_people(supplied, held, given))
 
 
+def _s_written_sh(supplied: str, held: str, given: bool) -> bool:
+    """South Asian and Persian romanisations write one sound s or sh inside a name
+    (Prashanth ~ Prasanth, Rukshana ~ Ruksana, Thushyanthan ~ Thusyanthan): one h after an
+    s, not at the start (Shaima and Saima, Shafi and Safi are two names) nor at the end
+    (Aneesh, Anees), in names of five letters or more, and not between two known names
+    (Anisha, Anisa)."""
+    supplied_part, held_part = _differing_parts(supplied, held)
+    shorter, longer = sorted((supplied_part, held_part), key=len)
+    at = longer.find("sh", 1)
+    while at > 0 and len(shorter) >= SOUND_SHORTEST:
+        if at + 2 < len(longer) and longer[:at + 1] + longer[at + 2:] == shorter:
+            both_known = names.is_known_name(shorter) and names.is_known_name(longer)
+            return not both_known and not _different_people(supplied, held, given)
+        at = longer.find("sh", at + 1)
+    return False
+
+
 def _slip(supplied: str, held: str, given: bool) -> bool:
     if not _is_slip(names.compact(supplied), names.compact(held), given):
         return False
@@ -561,7 +578,8 @@ def compare_name(supplied: str, held: str, held_field: str,
     if not given and (_family_spelling(supplied_profile.compact, held_profile.compact)
                       or names.are_family_forms(supplied_profile.compact, held_profile.compact)):
         return NameMatch(SPELLING, held_field, held)
-    if _sounds_same(supplied, held, given) or _same_shape(supplied, held, given):
+    if (_sounds_same(supplied, held, given) or _same_shape(supplied, held, given)
+            or _s_written_sh(supplied, held, given)):
         return NameMatch(SPELLING, held_field, held)
     if _slip(supplied, held, given):
         return NameMatch(SLIP, held_field, held)
