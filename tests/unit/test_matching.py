@@ -678,3 +678,10 @@ def test_s_and_sh_inside_a_south_asian_name_are_one_spelling(supplied, held):
     ("Saima", "Shaima"), ("Safi", "Shafi"), ("Anees", "Aneesh"), ("Sing", "Shing")])
 def test_s_and_sh_at_the_start_or_the_end_make_two_names(supplied, held):
     assert compare_name(supplied, held, "given name", synonyms=True) is None
+
+
+@pytest.mark.parametrize("boy, girl", [("Yevhen", "Yevheniya"), ("Octav", "Octavia"),
+                                       ("Valeri", "Valeriia")])
+def test_a_boys_name_and_the_girls_made_with_ia_are_two_people(boy, girl):
+    assert compare_name(girl, boy, "given name", synonyms=True) is None
+    assert compare_name(boy, girl, "given name", synonyms=True) is None

@@ -822,10 +822,10 @@ def are_synonyms(first: str, second: str) -> bool:
 
 # Endings that make a girl's name of a boy's (Justin/Justine, Louis/Louise, Khalil/Khalila,
 # Philip/Philippa, Antonio/Antonia, Alexander/Alexandra, Madhav/Madhavani, Juan/Juanita, Ram/Ramya,
-# Jack/Jacklyn): the gender-guesser list does not know every name, and these endings hold
-# across many traditions.
+# Jack/Jacklyn, Yevhen/Yevheniya, Octav/Octavia): the gender-guesser list does not know every
+# name, and these endings hold across many traditions.
 _FEMININE_ENDINGS = ("a", "e", "i", "ie", "ine", "ina", "ette", "elle", "ella", "pa", "ah",
-                     "lyn", "lynn", "ani", "etta", "ita", "ya")
+                     "lyn", "lynn", "ani", "etta", "ita", "ya", "ia", "iya")
 
 
 def _boy_and_girl_by_ending(first: str, second: str) -> tuple[str, str] | None:
