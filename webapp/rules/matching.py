@@ -50,7 +50,9 @@ text). A supplied name matches a held name at the first rule that holds, stronge
              romanisations of one name (names.spelling_shape: the same consonants written
              one way, w/v, zh/j, doubled letters, and vowel for vowel the same vowel written
              another way: Naseem ~ Nasim, Nowak ~ Novak, Pavlyuk ~ Pavliuk, Kabiru ~ Kabir;
-             names of three or four letters only with long-vowel spellings: Sood ~ Sud).
+             names of three or four letters only with long-vowel spellings: Sood ~ Sud);
+             or s and sh inside a name of five letters or more, not between two known
+             names (South Asian romanisations: Prashanth ~ Prasanth; Shaima/Saima differ).
              Never when a vowel differs in a way no romanisation writes (Hall/Hill,
              Kamal/Kamil, Baranov/Barinov, Adewale/Adewole), nor, between two known names,
              a short vowel (Patel/Patil, Salam/Salem): different names
@@ -58,8 +60,9 @@ text). A supplied name matches a held name at the first rule that holds, stronge
              or added (names of three letters or more), or a neighbouring key (four or more
              for given names, three for family names; not vowel for vowel). Not when the
              supplied name is itself a real name, given or family (Faker's name lists of
-             every locale, gender-guesser, census surnames): a different real name is not a
-             typo (Holly/Molly, Dean/Sean, Roberts/Robert, Anwar/Ansar), nor a Slavic
+             every locale, gender-guesser, census surnames less their typing slips, and
+             data/real_given_names.txt, real_family_names.txt): a different real name is not
+             a typo (Holly/Molly, Dean/Sean, Roberts/Robert, Anwar/Ansar, Aled/Alex), nor a Slavic
              woman's family name of the man's (Hristov/Hristova)
   ocr        a scanning confusion: rn ~ m, l ~ I, cl ~ d, vv ~ w, 0 ~ o (Bames ~ Barnes); an
              h read as li, not at the start, when the supplied name is no real name

@@ -22,6 +22,9 @@ Sources (say where every list comes from and its licence):
   data/name_spelling_groups.txt  hand-made (project licence): spellings of one given name
   data/family_name_spellings.txt hand-made (project licence): spellings of one family name; both
                                   from general knowledge, by a hand that saw no evaluation set
+  data/real_given_names.txt,     hand-made (project licence): real names of 41 traditions the
+  data/real_family_names.txt      lists above miss, from general knowledge, by a hand that saw
+                                  no evaluation set: real, not known, names (is_real_name)
   data/family_name_forms.txt     hand-made (project licence): Gaelic/English and Chinese
                                   romanisations of one family name
   data/given_name_forms.txt      Wiktionary's given-name relations as collected by namor_data
