@@ -495,15 +495,15 @@ def _s_written_sh(supplied: str, held: str, given: bool) -> bool:
     s, not at the start (Shaima and Saima, Shafi and Safi are two names) nor at the end
     (Aneesh, Anees), in names of five letters or more, and not between two known names
     (Anisha, Anisa)."""
-    supplied_part, held_part = _differing_parts(supplied, held)
-    shorter, longer = sorted((supplied_part, held_part), key=len)
-    at = longer.find("sh", 1)
-    while at > 0 and len(shorter) >= SOUND_SHORTEST:
-        if at + 2 < len(longer) and longer[:at + 1] + longer[at + 2:] == shorter:
-            both_known = names.is_known_name(shorter) and names.is_known_name(longer)
-            return not both_known and not _different_people(supplied, held, given)
-        at = longer.find("sh", at + 1)
-    return False
+    shorter, longer = sorted(_differing_parts(supplied, held), key=len)
+    if len(shorter) < SOUND_SHORTEST or len(longer) != len(shorter) + 1:
+        return False
+    inside = range(1, len(longer) - 2)   # where an "sh" may start: not first, not last
+    if not any(longer.startswith("sh", at) and longer[:at + 1] + longer[at + 2:] == shorter
+               for at in inside):
+        return False
+    both_known = names.is_known_name(shorter) and names.is_known_name(longer)
+    return not both_known and not _different_people(supplied, held, given)
 
 
 def _slip(supplied: str, held: str, given: bool) -> bool:
