@@ -99,8 +99,8 @@ def test_known_given_names_are_faker_synonyms_and_not_rare_names():
         set(names._name_list("faker_family_names.txt"))
         | set(names._name_list("census_surnames.txt")))
     assert set(names._known_lists().also_real) == (
-        set(names._real_names(names.REAL_GIVEN_NAMES_FILE))
-        | set(names._real_names(names.REAL_FAMILY_NAMES_FILE)))
+        set(names._name_list(names.REAL_GIVEN_NAMES_FILE))
+        | set(names._name_list(names.REAL_FAMILY_NAMES_FILE)))
     assert names.is_known_name("smith", given=False) and not names.is_known_name("smtih")
 
 

@@ -1057,11 +1057,11 @@ def _known_lists() -> KnownNames:
     the `names` package, MIT) down to CENSUS_SURNAME_RANK: the commonest surnames of the many
     traditions in the United States, British, Irish, Polish, South Asian and others. The
     census kept data-entry slips (SMTIH, BULTER): a surname one typing slip away from one at
-    least CENSUS_SLIP_RATIO times as common is taken for that slip and left out (a letter for
-    a distant one is no typing slip: Gorton is kept beside Gordon) (the filtering is
-    done by bench/build_known_names.py, which writes census_surnames.txt). The English
-    names: given and family names of Faker's ENGLISH_LOCALES. The genders: gender-guesser's
-    (see _gender_list)."""
+    least CENSUS_SLIP_RATIO times as common is taken for that slip and left out, though not
+    for a letter a distant one (Gorton stays beside Gordon); bench/build_known_names.py does
+    the filtering and writes census_surnames.txt. The English names: given and family names
+    of Faker's ENGLISH_LOCALES. The genders: gender-guesser's (see _gender_list). Also real,
+    not known: the names of the real-name files (is_real_name)."""
     _load_what_outlives_the_lists()
     _synonym_lines()  # loaded first, so that it is not among the lists' temporaries
     packed = _known_lists_packed()
@@ -1080,8 +1080,8 @@ def _known_lists_packed() -> tuple[Packed, ...]:
             NameList.pack(_name_list("faker_english_names.txt")),
             NameList.pack(name for name, gender in genders.items() if gender == MALE),
             NameList.pack(name for name, gender in genders.items() if gender == FEMALE),
-            NameList.pack(chain(_real_names(REAL_GIVEN_NAMES_FILE),
-                                _real_names(REAL_FAMILY_NAMES_FILE))))
+            NameList.pack(chain(_name_list(REAL_GIVEN_NAMES_FILE),
+                                _name_list(REAL_FAMILY_NAMES_FILE))))
 
 
 # Real names of the traditions in British schools and colleges that the packages' lists
@@ -1090,11 +1090,7 @@ def _known_lists_packed() -> tuple[Packed, ...]:
 # Not known names: between two known names the spelling rules are stricter, and these
 # lists' spellings of one name would be taken for two names.
 REAL_GIVEN_NAMES_FILE = "real_given_names.txt"
-REAL_FAMILY_NAMES_FILE = "real_family_names.txt"
-
-
-def _real_names(file_name: str) -> Iterator[str]:
-    return (_compact_when_loading(name) for name in _name_list(file_name))
+REAL_FAMILY_NAMES_FILE = "real_family_names.txt"   # both written compact, one name a line
 
 
 def is_english_name(name: str) -> bool:
